@@ -1,0 +1,95 @@
+// buildApp: opens the database and registers every part of the server; it never listens.
+import cors from '@fastify/cors';
+import fastifyStatic from '@fastify/static';
+import { RequestContext } from '@mikro-orm/core';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import path from 'node:path';
+import { z } from 'zod';
+import { authRoutes } from './auth/auth.routes.ts';
+import { AuthService } from './auth/auth.service.ts';
+import type { Config } from './config/config.ts';
+import { openOrm, type Orm } from './db/orm.ts';
+import { registerJwt, requireUser } from './http/auth-guard.ts';
+import { registerDocs } from './http/docs.ts';
+import { registerErrorHandling } from './http/error-handler.ts';
+import { registerRateLimits } from './http/rate-limits.ts';
+import { AppError } from './shared/errors.ts';
+import { conversationsRoutes } from './conversations/conversations.routes.ts';
+import { ConversationsService } from './conversations/conversations.service.ts';
+import { tasksRoutes } from './tasks/tasks.routes.ts';
+import { TasksService } from './tasks/tasks.service.ts';
+import { createGateway } from './realtime/gateway.ts';
+
+export interface AppOverrides {
+  /** Keep the pool small when many apps share one database (tests). */
+  poolMax?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    orm: Orm;
+  }
+}
+
+const clientDemoDir = path.resolve(import.meta.dirname, '../client-demo/public');
+
+export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
+  if (!config.jwtSecret) throw new Error('buildApp needs config.jwtSecret');
+  if (!config.databaseUrl) throw new Error('buildApp needs config.databaseUrl');
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: 64 * 1024,
+    trustProxy: true,
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  const orm = await openOrm(config.databaseUrl, { poolMax: overrides.poolMax });
+  app.decorate('orm', orm);
+  app.addHook('onClose', () => orm.close());
+  // One EntityManager fork per request (MikroORM's identity map must not be shared).
+  app.addHook('onRequest', (_request, _reply, done) => RequestContext.create(orm.em, done));
+
+  await registerJwt(app, config.jwtSecret, config.accessTokenTtlMs);
+  await registerRateLimits(app, config.rateLimits);
+  if (config.corsOrigins.length) await app.register(cors, { origin: config.corsOrigins, credentials: true });
+  await registerDocs(app);
+
+  const gateway = createGateway(app, { databaseUrl: config.databaseUrl, corsOrigins: config.corsOrigins });
+  const auth = new AuthService(orm.em, { signAccessToken: (userId) => app.jwt.sign({ sub: userId }), refreshTokenTtlMs: config.refreshTokenTtlMs });
+  const tasks = new TasksService(orm.em, gateway.taskEvents);
+  const conversations = new ConversationsService(orm.em, gateway.conversationEvents);
+
+  app.get('/health', { schema: { tags: ['ops'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  app.get('/ready', { schema: { tags: ['ops'], response: { 200: z.object({ status: z.literal('ready') }) } } }, async () => {
+    try {
+      await orm.em.execute('select 1');
+    } catch {
+      throw new AppError('UNAVAILABLE', 'The database is not answering');
+    }
+    return { status: 'ready' as const };
+  });
+
+  await app.register(authRoutes, { prefix: '/api/auth', auth });
+  await app.register(async (api) => {
+    api.addHook('onRequest', requireUser(app));
+    await api.register(tasksRoutes, { tasks });
+    await api.register(conversationsRoutes, { conversations });
+  }, { prefix: '/api' });
+  // The Phase II/III clients put the user id in the path; it must be the token's own.
+  await app.register(async (alias) => {
+    alias.addHook('onRequest', requireUser(app));
+    alias.addHook('onRequest', async (request) => {
+      if ((request.params as { user_id?: string }).user_id !== request.userId) {
+        throw new AppError('FORBIDDEN', 'This path names another user');
+      }
+    });
+    await alias.register(tasksRoutes, { tasks, alias: true });
+  }, { prefix: '/api/:user_id' });
+
+  await app.register(fastifyStatic, { root: clientDemoDir, index: 'index.html' });
+  return app;
+}

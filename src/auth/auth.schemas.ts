@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+export const userDto = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string().nullable(),
+  created_at: z.string(),
+});
+export type UserDto = z.infer<typeof userDto>;
+
+const email = z.string({ error: 'is required' }).trim().toLowerCase().pipe(z.email({ error: 'must be a valid email address' }).max(255));
+const password = z.string({ error: 'is required' }).min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');
+
+export const signupBody = z.object({
+  email,
+  password,
+  name: z.string().trim().min(1).max(255).optional(),
+});
+export type SignupBody = z.infer<typeof signupBody>;
+
+export const loginBody = z.object({
+  email,
+  password: z.string({ error: 'is required' }).min(1, 'is required').max(128, 'must be at most 128 characters'),
+});
+export type LoginBody = z.infer<typeof loginBody>;
+
+export const refreshBody = z.object({ refreshToken: z.string({ error: 'is required' }).min(1).max(200) });
+
+export const tokenPair = z.object({ accessToken: z.string(), refreshToken: z.string() });
+export const session = tokenPair.extend({ user: userDto });
+export type Session = z.infer<typeof session>;

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { messageRoles, messageStatuses } from '../db/entities/message.entity.ts';
+import { queryInt, uuid } from '../shared/schemas.ts';
+
+export const toolCallDto = z.object({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) });
+export const toolResultDto = z.object({
+  tool_call_id: z.string(),
+  name: z.string(),
+  ok: z.boolean(),
+  result: z.unknown().optional(),
+  error: z.string().optional(),
+});
+
+export const messageDto = z.object({
+  id: z.uuid(),
+  conversation_id: z.uuid(),
+  role: z.enum(messageRoles),
+  content: z.string(),
+  status: z.enum(messageStatuses),
+  tool_calls: z.array(toolCallDto).nullable(),
+  tool_results: z.array(toolResultDto).nullable(),
+  created_at: z.string(),
+});
+export type MessageDto = z.infer<typeof messageDto>;
+
+export const conversationDto = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  last_message: messageDto.nullable(),
+});
+export type ConversationDto = z.infer<typeof conversationDto>;
+
+export const conversationTitle = z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
+export const messageContent = z.string({ error: 'is required and must be a string' }).max(4000, 'must be at most 4000 characters').refine((text) => text.trim().length > 0, 'must not be empty');
+
+export const conversationIdParams = z.object({ id: uuid });
+export const createConversationBody = z.object({ title: conversationTitle.optional() }).nullish();
+export const renameConversationBody = z.object({ title: conversationTitle });
+export const conversationListQuery = z.object({ limit: queryInt(1, 100, 20), cursor: z.string().max(500).optional() });
+export const messagesQuery = z.object({ before: uuid.optional(), limit: queryInt(1, 100, 50) });
+
+export const chatBody = z.object({ conversation_id: uuid.optional(), message: messageContent });
+export const chatResponse = z.object({ conversation_id: z.uuid(), response: z.string(), tool_calls: z.array(toolCallDto) });

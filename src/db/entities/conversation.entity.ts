@@ -1,0 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { User } from './user.entity.ts';
+
+export const Conversation = defineEntity({
+  name: 'Conversation',
+  tableName: 'conversations',
+  properties: {
+    id: p.uuid().primary().defaultRaw('gen_random_uuid()').onCreate(() => randomUUID()),
+    user: () => p.manyToOne(User).deleteRule('cascade'),
+    title: p.string().length(255).check('length(btrim(title)) > 0'),
+    createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),
+    updatedAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),
+    // Soft delete: a deleted conversation and its messages disappear from every read.
+    deletedAt: p.datetime().nullable(),
+  },
+  indexes: [{ name: 'conversations_user_id_updated_at_index', properties: ['user', 'updatedAt'] }],
+});
+export type Conversation = InferEntity<typeof Conversation>;

@@ -1,0 +1,10 @@
+import { Conversation } from './conversation.entity.ts';
+import { Message } from './message.entity.ts';
+import { RefreshToken } from './refresh-token.entity.ts';
+import { Task } from './task.entity.ts';
+export type { TaskPriority, TaskStatus } from './task.entity.ts';
+export type { MessageRole, MessageStatus, StoredToolCall, StoredToolResult } from './message.entity.ts';
+import { User } from './user.entity.ts';
+
+export const entities = [User, RefreshToken, Task, Conversation, Message];
+export { Conversation, Message, RefreshToken, Task, User };

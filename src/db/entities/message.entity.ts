@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { Conversation } from './conversation.entity.ts';
+import { User } from './user.entity.ts';
+
+export const messageRoles = ['user', 'assistant'] as const;
+export const messageStatuses = ['complete', 'streaming', 'stopped', 'error', 'interrupted'] as const;
+export type MessageRole = (typeof messageRoles)[number];
+export type MessageStatus = (typeof messageStatuses)[number];
+
+export interface StoredToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+export interface StoredToolResult {
+  tool_call_id: string;
+  name: string;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
+
+export const Message = defineEntity({
+  name: 'Message',
+  tableName: 'messages',
+  properties: {
+    id: p.uuid().primary().defaultRaw('gen_random_uuid()').onCreate(() => randomUUID()),
+    conversation: () => p.manyToOne(Conversation).deleteRule('cascade'),
+    // Denormalised owner so every message query is scoped by user without a join.
+    user: () => p.manyToOne(User).deleteRule('cascade'),
+    role: p.enum(messageRoles),
+    content: p.text().default(''),
+    status: p.enum(messageStatuses).default('complete'),
+    toolCalls: p.json<StoredToolCall[]>().nullable(),
+    toolResults: p.json<StoredToolResult[]>().nullable(),
+    // The client's idempotency key for a sent message: a retry finds the row instead of adding one.
+    clientId: p.uuid().nullable(),
+    createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),
+    updatedAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+  uniques: [{ name: 'messages_user_id_client_id_unique', properties: ['user', 'clientId'] }],
+  indexes: [
+    { name: 'messages_conversation_id_created_at_index', properties: ['conversation', 'createdAt'] },
+    { name: 'messages_status_index', properties: ['status'], where: "status = 'streaming'" },
+  ],
+});
+export type Message = InferEntity<typeof Message>;

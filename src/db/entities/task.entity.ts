@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { User } from './user.entity.ts';
+
+export const taskStatuses = ['pending', 'in_progress', 'completed'] as const;
+export const taskPriorities = ['low', 'medium', 'high', 'urgent'] as const;
+export type TaskStatus = (typeof taskStatuses)[number];
+export type TaskPriority = (typeof taskPriorities)[number];
+
+export const Task = defineEntity({
+  name: 'Task',
+  tableName: 'tasks',
+  properties: {
+    id: p.uuid().primary().defaultRaw('gen_random_uuid()').onCreate(() => randomUUID()),
+    user: () => p.manyToOne(User).deleteRule('cascade'),
+    number: p.integer(),
+    title: p.string().length(255).check('length(btrim(title)) > 0'),
+    description: p.text().nullable().check('description is null or length(description) <= 1000'),
+    status: p.enum(taskStatuses).default('pending'),
+    priority: p.enum(taskPriorities).default('medium'),
+    dueDate: p.datetime().nullable(),
+    completedAt: p.datetime().nullable(),
+    createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),
+    updatedAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+  checks: [{ name: 'tasks_completed_at_check', expression: "(status = 'completed') = (completed_at is not null)" }],
+  uniques: [{ name: 'tasks_user_id_number_unique', properties: ['user', 'number'] }],
+  indexes: [
+    { name: 'tasks_user_id_created_at_index', properties: ['user', 'createdAt'] },
+    { name: 'tasks_user_id_status_index', properties: ['user', 'status'] },
+    { name: 'tasks_user_id_due_date_index', properties: ['user', 'dueDate'] },
+  ],
+});
+export type Task = InferEntity<typeof Task>;

@@ -1,0 +1,44 @@
+// Maps every failure to SPEC.md's `{ error: { code, message, details? } }` with the right status.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, isDatabaseUnavailable, toErrorBody, type ErrorCode } from '../shared/errors.ts';
+
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+function toAppError(error: FastifyError): AppError | undefined {
+  if (error instanceof AppError) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = error.validationContext ?? 'body';
+    const details = error.validation.map((issue) => ({
+      field: issue.instancePath.slice(1).replaceAll('/', '.') || where,
+      message: issue.message ?? 'is invalid',
+    }));
+    const fields = [...new Set(details.map((detail) => detail.field))].join(', ');
+    return new AppError('VALIDATION_ERROR', `Invalid ${where === 'querystring' ? 'query' : where}: ${fields}`, details);
+  }
+  const code = error.code && fastifyCodes[error.code];
+  if (code) return new AppError(code, code === 'BAD_REQUEST' ? 'The request body is not valid JSON' : error.message);
+  if (isDatabaseUnavailable(error)) return new AppError('UNAVAILABLE', 'The database is unavailable; try again shortly');
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new AppError(error.statusCode === 404 ? 'NOT_FOUND' : error.statusCode === 401 ? 'UNAUTHORIZED' : 'BAD_REQUEST', error.message);
+  }
+  return undefined;
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = toAppError(error);
+    if (!known || known.status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
+    const status = known?.status ?? 500;
+    if (status === 503) reply.header('retry-after', '5');
+    return reply.status(status).send({ error: toErrorBody(known ?? error) });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+}

@@ -1,0 +1,66 @@
+// The Socket.IO contract shared by the server, the tests and the client demo.
+import { z } from 'zod';
+import type { Ack } from '../shared/ack.ts';
+import type { ConversationDto, MessageDto } from '../conversations/conversations.schemas.ts';
+import { messageContent } from '../conversations/conversations.schemas.ts';
+import type { TaskDto } from '../tasks/tasks.schemas.ts';
+import { uuid } from '../shared/schemas.ts';
+
+export const joinPayload = z.object({ conversationId: uuid, afterMessageId: uuid.optional() });
+export const leavePayload = z.object({ conversationId: uuid });
+export const sendPayload = z.object({ conversationId: uuid.optional(), content: messageContent, clientId: uuid });
+export const stopPayload = z.object({ conversationId: uuid });
+
+export interface StreamingSnapshot {
+  messageId: string;
+  seq: number;
+  content: string;
+  tool_calls: MessageDto['tool_calls'];
+  tool_results: MessageDto['tool_results'];
+}
+
+export type JoinAck = Ack<{ conversation: ConversationDto; messages: MessageDto[]; has_more: boolean; streaming: StreamingSnapshot | null }>;
+export type SendAck = Ack<{ conversationId: string; message: MessageDto; assistantMessageId: string }>;
+export type EmptyAck = Ack<object>;
+
+export interface ClientToServerEvents {
+  'conversation:join': (payload: z.input<typeof joinPayload>, ack: (response: JoinAck) => void) => void;
+  'conversation:leave': (payload: z.input<typeof leavePayload>, ack: (response: EmptyAck) => void) => void;
+  'message:send': (payload: z.input<typeof sendPayload>, ack: (response: SendAck) => void) => void;
+  'assistant:stop': (payload: z.input<typeof stopPayload>, ack: (response: EmptyAck) => void) => void;
+}
+
+export interface ToolCallEvent {
+  conversationId: string;
+  messageId: string;
+  toolCallId: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+export interface ToolResultEvent {
+  conversationId: string;
+  messageId: string;
+  toolCallId: string;
+  name: string;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
+
+export interface ServerToClientEvents {
+  'message:new': (payload: { conversationId: string; message: MessageDto }) => void;
+  'assistant:start': (payload: { conversationId: string; messageId: string }) => void;
+  'assistant:delta': (payload: { conversationId: string; messageId: string; seq: number; text: string }) => void;
+  'assistant:tool_call': (payload: ToolCallEvent) => void;
+  'assistant:tool_result': (payload: ToolResultEvent) => void;
+  'assistant:done': (payload: { conversationId: string; message: MessageDto }) => void;
+  'assistant:error': (payload: { conversationId: string; messageId: string; code: string; message: string }) => void;
+  'task:created': (payload: { task: TaskDto }) => void;
+  'task:updated': (payload: { task: TaskDto }) => void;
+  'task:deleted': (payload: { id: string; number: number }) => void;
+  'conversation:updated': (payload: { conversation: ConversationDto }) => void;
+  'conversation:deleted': (payload: { id: string }) => void;
+}
+
+export const userRoom = (userId: string) => `user:${userId}`;
+export const conversationRoom = (conversationId: string) => `conversation:${conversationId}`;

@@ -1,0 +1,76 @@
+// The only file that listens: config → database → buildApp → listen → graceful shutdown.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.ts';
+
+/** Development only: a JWT secret generated once and kept in DATA_DIR, so tokens survive restarts. */
+function developmentJwtSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function describeDatabase(config: Config, embedded: EmbeddedDatabase | undefined): string {
+  if (embedded) return `embedded PostgreSQL on port ${embedded.port} (data in ${path.resolve(config.dataDir)})`;
+  const url = new URL(config.databaseUrl!);
+  return `PostgreSQL at ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase({ dataDir: config.dataDir });
+  if (embedded) process.once('exit', () => embedded.stopNow());
+  const runtime: Config = { ...config, databaseUrl: config.databaseUrl ?? embedded!.url, jwtSecret: config.jwtSecret ?? developmentJwtSecret(config.dataDir) };
+
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    app = await buildApp(runtime);
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    console.error(`taskstream could not start: ${error instanceof Error ? error.message : String(error)}`);
+    await embedded?.stop();
+    process.exit(1);
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const assistant = config.assistant === 'openai' ? `OpenAI-compatible (${config.openai.model}${config.openai.baseUrl ? ` at ${config.openai.baseUrl}` : ''})` : 'built-in offline';
+  console.log(`taskstream listening on http://${config.host}:${port} — database: ${describeDatabase(runtime, embedded)} — assistant: ${assistant}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      console.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    try {
+      await app.close();
+    } finally {
+      await embedded?.stop();
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+await main();

@@ -1,0 +1,223 @@
+// Every task operation, scoped to one user; REST routes and assistant tools both call these.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Task, type TaskPriority, type TaskStatus } from '../db/entities/index.ts';
+import { AppError, notFound } from '../shared/errors.ts';
+import type { TaskDto, TaskInput, TaskListQuery, TaskPatch, TaskSort } from './tasks.schemas.ts';
+
+/** Where task changes are announced (the realtime gateway turns them into socket events). */
+export interface TaskEventSink {
+  taskCreated(userId: string, task: TaskDto): void;
+  taskUpdated(userId: string, task: TaskDto): void;
+  taskDeleted(userId: string, deleted: { id: string; number: number }): void;
+}
+
+export type TaskRef = string | number;
+
+export function toTaskDto(task: Task): TaskDto {
+  return {
+    id: task.id,
+    number: task.number,
+    title: task.title,
+    description: task.description ?? null,
+    status: task.status,
+    completed: task.status === 'completed',
+    priority: task.priority,
+    due_date: task.dueDate ? task.dueDate.toISOString() : null,
+    completed_at: task.completedAt ? task.completedAt.toISOString() : null,
+    created_at: task.createdAt.toISOString(),
+    updated_at: task.updatedAt.toISOString(),
+  };
+}
+
+const priorityRank = "case t.priority when 'low' then 0 when 'medium' then 1 when 'high' then 2 else 3 end";
+
+interface SortPlan {
+  /** SQL of the sort key for a row, and of the same key for a cursor value bound as `?`. */
+  rowKey: string;
+  cursorKey: string;
+  descending: boolean;
+  keyOf(task: Task): string | number | null;
+}
+
+function sortPlan(sort: TaskSort): SortPlan {
+  const descending = sort.startsWith('-');
+  const field = descending ? sort.slice(1) : sort;
+  switch (field) {
+    case 'due_date': {
+      // Tasks without a due date come last in either direction.
+      const none = descending ? "'-infinity'" : "'infinity'";
+      return {
+        rowKey: `coalesce(t.due_date, ${none}::timestamptz)`,
+        cursorKey: `coalesce(?::timestamptz, ${none}::timestamptz)`,
+        descending,
+        keyOf: (task) => task.dueDate?.toISOString() ?? null,
+      };
+    }
+    case 'priority':
+      return { rowKey: priorityRank, cursorKey: '?::int', descending, keyOf: (task) => ['low', 'medium', 'high', 'urgent'].indexOf(task.priority) };
+    case 'updated_at':
+      return { rowKey: 't.updated_at', cursorKey: '?::timestamptz', descending, keyOf: (task) => task.updatedAt.toISOString() };
+    default:
+      return { rowKey: 't.created_at', cursorKey: '?::timestamptz', descending, keyOf: (task) => task.createdAt.toISOString() };
+  }
+}
+
+interface CursorData {
+  sort: TaskSort;
+  key: string | number | null;
+  number: number;
+}
+
+const encodeCursor = (data: CursorData) => Buffer.from(JSON.stringify([data.sort, data.key, data.number])).toString('base64url');
+
+function decodeCursor(cursor: string, sort: TaskSort): CursorData {
+  try {
+    const [cursorSort, key, number] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const keyOk = key === null || typeof key === 'string' || typeof key === 'number';
+    if (cursorSort === sort && keyOk && Number.isInteger(number)) return { sort, key: key as CursorData['key'], number: number as number };
+  } catch {
+    // falls through to the validation error below
+  }
+  throw new AppError('VALIDATION_ERROR', 'Invalid cursor', [{ field: 'cursor', message: 'is not a cursor from this list and sort' }]);
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+
+function statusFields(status: TaskStatus, previous?: { status: TaskStatus; completedAt?: Date | null }) {
+  if (status !== 'completed') return { status, completedAt: null };
+  return { status, completedAt: previous?.status === 'completed' && previous.completedAt ? previous.completedAt : new Date() };
+}
+
+export interface TaskSearch {
+  status?: TaskStatus | 'all';
+  priority?: TaskPriority;
+  /** Case-insensitive words that must all appear in the title or description. */
+  words?: string[];
+  limit?: number;
+}
+
+export class TasksService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events: TaskEventSink,
+  ) {}
+
+  async list(userId: string, query: TaskListQuery): Promise<{ tasks: TaskDto[]; next_cursor: string | null }> {
+    const plan = sortPlan(query.sort);
+    const where: string[] = ['t.user_id = ?'];
+    const params: unknown[] = [userId];
+    if (query.status !== 'all') where.push('t.status = ?'), params.push(query.status);
+    if (query.priority) where.push('t.priority = ?'), params.push(query.priority);
+    if (query.q) {
+      where.push("(t.title ilike ? or t.description ilike ?)");
+      const pattern = `%${escapeLike(query.q)}%`;
+      params.push(pattern, pattern);
+    }
+    if (query.due_before) where.push('t.due_date < ?'), params.push(query.due_before);
+    if (query.due_after) where.push('t.due_date > ?'), params.push(query.due_after);
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor, query.sort);
+      where.push(`(${plan.rowKey}, t.number) ${plan.descending ? '<' : '>'} (${plan.cursorKey}, ?)`);
+      params.push(cursor.key, cursor.number);
+    }
+    const direction = plan.descending ? 'desc' : 'asc';
+    const rows = await this.em.execute(
+      `select t.* from tasks t where ${where.join(' and ')} order by ${plan.rowKey} ${direction}, t.number ${direction} limit ?`,
+      [...params, query.limit + 1],
+    );
+    const tasks = rows.slice(0, query.limit).map((row) => this.em.map(Task, row));
+    const last = tasks.at(-1);
+    const next_cursor = rows.length > query.limit && last ? encodeCursor({ sort: query.sort, key: plan.keyOf(last), number: last.number }) : null;
+    return { tasks: tasks.map(toTaskDto), next_cursor };
+  }
+
+  /** The assistant's lookup: every task whose title or description holds all the words. */
+  async search(userId: string, search: TaskSearch): Promise<TaskDto[]> {
+    const where: string[] = ['t.user_id = ?'];
+    const params: unknown[] = [userId];
+    if (search.status && search.status !== 'all') where.push('t.status = ?'), params.push(search.status);
+    if (search.priority) where.push('t.priority = ?'), params.push(search.priority);
+    for (const word of search.words ?? []) {
+      where.push("(t.title ilike ? or coalesce(t.description, '') ilike ?)");
+      const pattern = `%${escapeLike(word)}%`;
+      params.push(pattern, pattern);
+    }
+    const rows = await this.em.execute(`select t.* from tasks t where ${where.join(' and ')} order by t.number limit ?`, [...params, search.limit ?? 200]);
+    return rows.map((row) => toTaskDto(this.em.map(Task, row)));
+  }
+
+  async create(userId: string, input: TaskInput): Promise<TaskDto> {
+    const status = input.status ?? 'pending';
+    // One statement takes the user's next number under the user row's lock and inserts the task.
+    const [row] = await this.em.execute(
+      `with seq as (update users set task_seq = task_seq + 1 where id = ? returning task_seq)
+       insert into tasks (user_id, number, title, description, status, priority, due_date, completed_at)
+       select ?, seq.task_seq, ?, ?, ?, ?, ?, ? from seq
+       returning *`,
+      [userId, userId, input.title, input.description ?? null, status, input.priority ?? 'medium', input.due_date ?? null, status === 'completed' ? new Date() : null],
+    );
+    if (!row) throw new AppError('UNAUTHORIZED', 'The user of this token no longer exists');
+    const task = toTaskDto(this.em.map(Task, row));
+    this.events.taskCreated(userId, task);
+    return task;
+  }
+
+  async get(userId: string, ref: TaskRef): Promise<TaskDto> {
+    return toTaskDto(await this.load(userId, ref));
+  }
+
+  async update(userId: string, ref: TaskRef, patch: TaskPatch): Promise<TaskDto> {
+    const task = await this.load(userId, ref);
+    if (patch.title !== undefined) task.title = patch.title;
+    if (patch.description !== undefined) task.description = patch.description;
+    if (patch.priority !== undefined) task.priority = patch.priority;
+    if (patch.due_date !== undefined) task.dueDate = patch.due_date;
+    const status = patch.status ?? (patch.completed === undefined ? undefined : patch.completed ? 'completed' : 'pending');
+    if (status !== undefined) Object.assign(task, statusFields(status, task));
+    return this.save(userId, task);
+  }
+
+  /** PUT: the editable fields become the body's, omitted ones their defaults. */
+  async replace(userId: string, ref: TaskRef, input: TaskInput): Promise<TaskDto> {
+    const task = await this.load(userId, ref);
+    Object.assign(task, {
+      title: input.title,
+      description: input.description ?? null,
+      priority: input.priority ?? 'medium',
+      dueDate: input.due_date ?? null,
+      ...statusFields(input.status ?? 'pending', task),
+    });
+    return this.save(userId, task);
+  }
+
+  /** Sets completion, or toggles it when `completed` is undefined. */
+  async setCompleted(userId: string, ref: TaskRef, completed?: boolean): Promise<TaskDto> {
+    const task = await this.load(userId, ref);
+    const done = completed ?? task.status !== 'completed';
+    if (done !== (task.status === 'completed')) Object.assign(task, statusFields(done ? 'completed' : 'pending', task));
+    return this.save(userId, task);
+  }
+
+  async remove(userId: string, ref: TaskRef): Promise<{ id: string; number: number }> {
+    const [row] = await this.em.execute<{ id: string; number: number }[]>(
+      `delete from tasks where user_id = ? and ${typeof ref === 'number' ? 'number' : 'id'} = ? returning id, number`,
+      [userId, ref],
+    );
+    if (!row) throw notFound('Task');
+    this.events.taskDeleted(userId, row);
+    return row;
+  }
+
+  private async load(userId: string, ref: TaskRef): Promise<Task> {
+    const task = await this.em.findOne(Task, typeof ref === 'number' ? { user: userId, number: ref } : { user: userId, id: ref });
+    if (!task) throw notFound('Task');
+    return task;
+  }
+
+  private async save(userId: string, task: Task): Promise<TaskDto> {
+    await this.em.flush();
+    const dto = toTaskDto(task);
+    this.events.taskUpdated(userId, dto);
+    return dto;
+  }
+}
