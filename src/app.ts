@@ -59,6 +59,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await registerDocs(app);
 
   const gateway = createGateway(app, { databaseUrl: config.databaseUrl, corsOrigins: config.corsOrigins });
+  await gateway.listening;
   const auth = new AuthService(orm.em, { signAccessToken: (userId) => app.jwt.sign({ sub: userId }), refreshTokenTtlMs: config.refreshTokenTtlMs });
   const tasks = new TasksService(orm.em, gateway.taskEvents);
   const conversations = new ConversationsService(orm.em, gateway.conversationEvents);

@@ -11,14 +11,39 @@ type BroadcastArgs = Parameters<Adapter['broadcast']>;
  * tracks peers by heartbeat), so a single server never pays a database round trip per event.
  */
 export function createRoomAdapter(pool: pg.Pool, onError: (error: Error) => void) {
-  const factory = createAdapter(pool, { errorHandler: onError, heartbeatInterval: 2_000, heartbeatTimeout: 6_000 });
+  const listening = watchFirstListen(pool);
+  const createPostgresAdapter = createAdapter(pool, { errorHandler: onError, heartbeatInterval: 2_000, heartbeatTimeout: 6_000 });
   // Socket.IO calls this with `new`, so it must be a function, not an arrow.
-  return function roomAdapter(nsp: unknown) {
-    const adapter = factory(nsp);
+  const factory = function roomAdapter(nsp: unknown) {
+    const adapter = createPostgresAdapter(nsp);
     const broadcastEverywhere = adapter.broadcast.bind(adapter);
     const peers = (adapter as unknown as { nodesMap: Map<string, unknown> }).nodesMap;
     adapter.broadcast = (packet: BroadcastArgs[0], opts: BroadcastArgs[1]) =>
       peers.size === 0 ? broadcastEverywhere(packet, { ...opts, flags: { ...opts.flags, local: true } }) : broadcastEverywhere(packet, opts);
     return adapter;
   };
+  return { factory, listening };
+}
+
+/**
+ * Resolves when the adapter's LISTEN on its pooled connection has completed (or after 5 s).
+ * The adapter acquires that connection asynchronously and only releases it on close if it already
+ * holds it, so closing earlier would leave the pool unable to end.
+ */
+function watchFirstListen(pool: pg.Pool): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 5_000);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    pool.once('acquire', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: unknown }).query = (...args: unknown[]) => {
+        const result = query(...args);
+        if (typeof args[0] === 'string' && args[0].startsWith('LISTEN') && result instanceof Promise) result.then(done, done);
+        return result;
+      };
+    });
+  });
 }

@@ -22,6 +22,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   io: AppServer;
+  /** Settles once the adapter listens for other instances (closing before that would leak its connection). */
+  listening: Promise<void>;
   taskEvents: TaskEventSink;
   conversationEvents: ConversationEventSink;
 }
@@ -38,7 +40,8 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
   });
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2, connectionTimeoutMillis: 5_000 });
   pool.on('error', (error) => app.log.warn({ err: error }, 'socket.io adapter connection failed'));
-  io.adapter(createRoomAdapter(pool, (error) => app.log.warn({ err: error }, 'socket.io adapter error')));
+  const adapter = createRoomAdapter(pool, (error) => app.log.warn({ err: error }, 'socket.io adapter error'));
+  io.adapter(adapter.factory);
 
   io.use((socket, next) => {
     try {
@@ -63,6 +66,7 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
   const toUser = (userId: string) => io.to(userRoom(userId));
   return {
     io,
+    listening: adapter.listening,
     taskEvents: {
       taskCreated: (userId, task) => toUser(userId).emit('task:created', { task }),
       taskUpdated: (userId, task) => toUser(userId).emit('task:updated', { task }),

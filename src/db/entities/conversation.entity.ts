@@ -9,10 +9,10 @@ export const Conversation = defineEntity({
     id: p.uuid().primary().defaultRaw('gen_random_uuid()').onCreate(() => randomUUID()),
     user: () => p.manyToOne(User).deleteRule('cascade'),
     title: p.string().length(255).check('length(btrim(title)) > 0'),
-    createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),
-    updatedAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    updatedAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
     // Soft delete: a deleted conversation and its messages disappear from every read.
-    deletedAt: p.datetime().nullable(),
+    deletedAt: p.datetime(3).nullable(),
   },
   indexes: [{ name: 'conversations_user_id_updated_at_index', properties: ['user', 'updatedAt'] }],
 });

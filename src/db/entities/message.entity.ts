@@ -36,8 +36,8 @@ export const Message = defineEntity({
     toolResults: p.json<StoredToolResult[]>().nullable(),
     // The client's idempotency key for a sent message: a retry finds the row instead of adding one.
     clientId: p.uuid().nullable(),
-    createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),
-    updatedAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
+    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    updatedAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
   },
   uniques: [{ name: 'messages_user_id_client_id_unique', properties: ['user', 'clientId'] }],
   indexes: [

@@ -11,10 +11,10 @@ export const RefreshToken = defineEntity({
     // Every token rotated from one login shares a family; reuse of a spent token revokes the family.
     familyId: p.uuid().index(),
     tokenHash: p.string().length(64).unique(),
-    expiresAt: p.datetime(),
-    usedAt: p.datetime().nullable(),
-    revokedAt: p.datetime().nullable(),
-    createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),
+    expiresAt: p.datetime(3),
+    usedAt: p.datetime(3).nullable(),
+    revokedAt: p.datetime(3).nullable(),
+    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
   },
 });
 export type RefreshToken = InferEntity<typeof RefreshToken>;

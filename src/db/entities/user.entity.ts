@@ -11,8 +11,8 @@ export const User = defineEntity({
     passwordHash: p.string().length(255).hidden(),
     // Last task number handed out; incremented under a row lock so numbers are never reused.
     taskSeq: p.integer().default(0),
-    createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),
-    updatedAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
+    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    updatedAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
   },
 });
 export type User = InferEntity<typeof User>;

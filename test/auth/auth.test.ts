@@ -1,0 +1,119 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createTestApp, signup } from '../helpers/app.ts';
+
+describe('auth', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('signs up with a normalized email and never exposes the hash', async () => {
+    const res = await call(app, undefined, 'POST', '/api/auth/signup', { email: '  Mixed.Case@Example.COM ', password: 'long enough pw', name: 'Ada' });
+    expect(res.status).toBe(201);
+    expect(res.body.user).toEqual({ id: expect.any(String), email: 'mixed.case@example.com', name: 'Ada', created_at: expect.any(String) });
+    expect(JSON.stringify(res.body)).not.toMatch(/hash/i);
+    const again = await call(app, undefined, 'POST', '/api/auth/signup', { email: 'MIXED.case@example.com', password: 'another pw 123' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('EMAIL_TAKEN');
+  });
+
+  it.each([
+    [{ email: 'not-an-email', password: 'long enough' }, 'email'],
+    [{ email: 'a@example.com', password: 'short' }, 'password'],
+    [{ email: 'a@example.com', password: 'x'.repeat(129) }, 'password'],
+    [{ password: 'long enough' }, 'email'],
+    [{ email: 'a@example.com', password: 'long enough', name: 42 }, 'name'],
+  ])('rejects signup body %o naming %s', async (body, field) => {
+    const res = await call(app, undefined, 'POST', '/api/auth/signup', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_ERROR');
+    expect(res.body.error.details.map((detail: { field: string }) => detail.field)).toContain(field);
+  });
+
+  it('logs in with the normalized email; wrong password and unknown email get the same 401', async () => {
+    const user = await signup(app);
+    const ok = await call(app, undefined, 'POST', '/api/auth/login', { email: user.email.toUpperCase(), password: user.password });
+    expect(ok.status).toBe(200);
+    expect(ok.body.user.id).toBe(user.id);
+    const wrong = await call(app, undefined, 'POST', '/api/auth/login', { email: user.email, password: 'wrong password' });
+    const unknown = await call(app, undefined, 'POST', '/api/auth/login', { email: 'nobody@example.com', password: 'wrong password' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('answers /me for a valid token and 401 UNAUTHORIZED otherwise', async () => {
+    const user = await signup(app);
+    const me = await call(app, user, 'GET', '/api/auth/me');
+    expect(me.body.user).toMatchObject({ id: user.id, email: user.email });
+    for (const authorization of [undefined, 'Bearer nonsense', `Bearer ${user.accessToken}x`, `Basic ${user.accessToken}`]) {
+      const res = await app.inject({ method: 'GET', url: '/api/auth/me', headers: authorization ? { authorization } : {} });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('UNAUTHORIZED');
+    }
+    const forged = app.jwt.sign({ sub: user.id }, { algorithm: 'HS384' } as never);
+    expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${forged}` } })).statusCode).toBe(401);
+  });
+
+  it('rotates refresh tokens and revokes the family when a spent one is reused', async () => {
+    const user = await signup(app);
+    const first = await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: user.refreshToken });
+    expect(first.status).toBe(200);
+    expect(first.body.refreshToken).not.toBe(user.refreshToken);
+    expect((await call(app, { ...user, auth: { authorization: `Bearer ${first.body.accessToken}` } }, 'GET', '/api/auth/me')).status).toBe(200);
+    const second = await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: first.body.refreshToken });
+    expect(second.status).toBe(200);
+    // The first token is spent: presenting it again revokes every token of the family.
+    expect((await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: user.refreshToken })).status).toBe(401);
+    expect((await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: second.body.refreshToken })).status).toBe(401);
+  });
+
+  it('lets only one of two concurrent refreshes of the same token win', async () => {
+    const user = await signup(app);
+    const results = await Promise.all([1, 2].map(() => call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: user.refreshToken })));
+    expect(results.map((res) => res.status).sort()).toEqual([200, 401]);
+  });
+
+  it('logs out: the refresh token is refused afterwards, another login still works', async () => {
+    const user = await signup(app);
+    const other = await call(app, undefined, 'POST', '/api/auth/login', { email: user.email, password: user.password });
+    expect((await call(app, undefined, 'POST', '/api/auth/logout', { refreshToken: user.refreshToken })).status).toBe(204);
+    expect((await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: user.refreshToken })).status).toBe(401);
+    expect((await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: other.body.refreshToken })).status).toBe(200);
+    expect((await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: 'garbage' })).status).toBe(401);
+    expect((await call(app, undefined, 'POST', '/api/auth/logout', {})).status).toBe(400);
+  });
+});
+
+describe('auth with short-lived tokens and rate limits on', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await createTestApp({ RATE_LIMITS: 'on', ACCESS_TOKEN_TTL: '1s' });
+  });
+  afterAll(() => app.close());
+
+  it('refuses an expired access token', async () => {
+    const user = await signup(app);
+    expect((await call(app, user, 'GET', '/api/auth/me')).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const res = await call(app, user, 'GET', '/api/auth/me');
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHORIZED');
+  });
+
+  it('answers repeated failed logins with 429 RATE_LIMITED and Retry-After', async () => {
+    const statuses: number[] = [];
+    let last;
+    for (let attempt = 0; attempt < 12; attempt++) {
+      last = await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.8.7', payload: { email: 'x@example.com', password: 'nope nope' } });
+      statuses.push(last.statusCode);
+    }
+    expect(statuses.slice(0, 9).every((status) => status === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    expect(last!.json().error.code).toBe('RATE_LIMITED');
+    expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,41 @@
+// Builds the real app on the worker's database, plus small helpers for REST calls.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { buildApp, type AppOverrides } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config/config.ts';
+import { testDatabaseUrl } from './db.ts';
+
+export const testJwtSecret = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+export async function testConfig(env: Record<string, string> = {}): Promise<Config> {
+  const config = loadConfig({ RATE_LIMITS: 'off', ASSISTANT: 'offline', ASSISTANT_STREAM_DELAY_MS: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
+  return { ...config, databaseUrl: config.databaseUrl ?? (await testDatabaseUrl()), jwtSecret: config.jwtSecret ?? testJwtSecret };
+}
+
+export async function createTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<FastifyInstance> {
+  return buildApp(await testConfig(env), { poolMax: 5, ...overrides });
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+  auth: { authorization: string };
+}
+
+export async function signup(app: FastifyInstance, name = 'Test'): Promise<TestUser> {
+  const email = `u${randomUUID().slice(0, 12)}@example.com`;
+  const password = 'correct horse battery';
+  const res = await app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password, name } });
+  if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`);
+  const body = res.json();
+  return { id: body.user.id, email, password, accessToken: body.accessToken, refreshToken: body.refreshToken, auth: { authorization: `Bearer ${body.accessToken}` } };
+}
+
+/** app.inject with a user's token, returning status and parsed JSON. */
+export async function call(app: FastifyInstance, user: TestUser | undefined, method: InjectOptions['method'], url: string, payload?: unknown) {
+  const res = await app.inject({ method, url, headers: user?.auth, ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }) });
+  return { status: res.statusCode, body: res.body ? (res.json() as any) : null, headers: res.headers };
+}

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../helpers/app.ts';
+
+describe('operations endpoints', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('answers /health and /ready', async () => {
+    expect((await app.inject('/health')).json()).toEqual({ status: 'ok' });
+    const ready = await app.inject('/ready');
+    expect(ready.statusCode).toBe(200);
+  });
+
+  it('publishes an OpenAPI document generated from the zod schemas, and the docs page', async () => {
+    const doc = (await app.inject('/openapi.json')).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/tasks', '/api/tasks/{ref}', '/api/auth/signup', '/api/conversations', '/api/conversations/{id}/messages']));
+    const create = doc.paths['/api/tasks'].post.requestBody.content['application/json'].schema;
+    expect(create.required).toContain('title');
+    expect(create.properties.priority.enum).toEqual(['low', 'medium', 'high', 'urgent']);
+    expect(Object.keys(doc.paths).some((route: string) => route.includes('{user_id}'))).toBe(false);
+    const docs = await app.inject('/docs');
+    expect([200, 301, 302]).toContain(docs.statusCode);
+  });
+
+  it('serves the client demo at /', async () => {
+    const page = await app.inject('/');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+  });
+});
