@@ -6,6 +6,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import path from 'node:path';
 import { z } from 'zod';
+import { chatRoutes } from './assistant/chat.routes.ts';
+import { ChatService } from './assistant/chat.service.ts';
+import type { AssistantProvider } from './assistant/provider.ts';
+import { OfflineProvider } from './assistant/providers/offline/offline.provider.ts';
+import { OpenAiProvider } from './assistant/providers/openai.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { AuthService } from './auth/auth.service.ts';
 import type { Config } from './config/config.ts';
@@ -16,7 +21,7 @@ import { registerErrorHandling } from './http/error-handler.ts';
 import { registerRateLimits } from './http/rate-limits.ts';
 import { AppError } from './shared/errors.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
-import { ConversationsService } from './conversations/conversations.service.ts';
+import { ConversationsService, type ConversationEventSink } from './conversations/conversations.service.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { TasksService } from './tasks/tasks.service.ts';
 import { createGateway } from './realtime/gateway.ts';
@@ -24,6 +29,18 @@ import { createGateway } from './realtime/gateway.ts';
 export interface AppOverrides {
   /** Keep the pool small when many apps share one database (tests). */
   poolMax?: number;
+  /** The language model; by default the one the config names. */
+  provider?: AssistantProvider;
+  /** Checkpoint period and stale-reply threshold of streaming replies. */
+  checkpointMs?: number;
+  staleAfterMs?: number;
+}
+
+function createProvider(config: Config): AssistantProvider {
+  if (config.assistant === 'openai') {
+    return new OpenAiProvider({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl, model: config.openai.model });
+  }
+  return new OfflineProvider({ wordDelayMs: config.assistantStreamDelayMs });
 }
 
 declare module 'fastify' {
@@ -58,11 +75,34 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   if (config.corsOrigins.length) await app.register(cors, { origin: config.corsOrigins, credentials: true });
   await registerDocs(app);
 
-  const gateway = createGateway(app, { databaseUrl: config.databaseUrl, corsOrigins: config.corsOrigins });
+  const gateway = createGateway(app, { databaseUrl: config.databaseUrl, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits });
   await gateway.listening;
   const auth = new AuthService(orm.em, { signAccessToken: (userId) => app.jwt.sign({ sub: userId }), refreshTokenTtlMs: config.refreshTokenTtlMs });
   const tasks = new TasksService(orm.em, gateway.taskEvents);
-  const conversations = new ConversationsService(orm.em, gateway.conversationEvents);
+  let chat: ChatService | undefined;
+  const conversationEvents: ConversationEventSink = {
+    conversationUpdated: gateway.conversationEvents.conversationUpdated,
+    conversationDeleted: (userId, id) => {
+      chat?.abort(id);
+      gateway.conversationEvents.conversationDeleted(userId, id);
+    },
+  };
+  const conversations = new ConversationsService(orm.em, conversationEvents);
+  chat = new ChatService({
+    orm,
+    provider: overrides.provider ?? createProvider(config),
+    tasks,
+    conversations,
+    conversationEvents,
+    replies: gateway.replyEvents,
+    log: app.log,
+    checkpointMs: overrides.checkpointMs,
+    staleAfterMs: overrides.staleAfterMs,
+  });
+  chat.start();
+  // Before the sockets go: end the replies in progress as `interrupted`, persisted.
+  app.addHook('preClose', () => chat!.close());
+  gateway.serve({ orm, conversations, chat });
 
   app.get('/health', { schema: { tags: ['ops'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
   app.get('/ready', { schema: { tags: ['ops'], response: { 200: z.object({ status: z.literal('ready') }) } } }, async () => {
@@ -79,6 +119,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     api.addHook('onRequest', requireUser(app));
     await api.register(tasksRoutes, { tasks });
     await api.register(conversationsRoutes, { conversations });
+    await api.register(chatRoutes, { chat });
   }, { prefix: '/api' });
   // The Phase II/III clients put the user id in the path; it must be the token's own.
   await app.register(async (alias) => {
@@ -89,6 +130,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       }
     });
     await alias.register(tasksRoutes, { tasks, alias: true });
+    await alias.register(chatRoutes, { chat, alias: true });
   }, { prefix: '/api/:user_id' });
 
   await app.register(fastifyStatic, { root: clientDemoDir, index: 'index.html' });

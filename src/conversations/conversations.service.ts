@@ -156,7 +156,7 @@ export class ConversationsService {
   private async lastMessages(conversationIds: string[]): Promise<Map<string, Message>> {
     if (conversationIds.length === 0) return new Map();
     const rows = await this.em.execute(
-      `select distinct on (m.conversation_id) m.* from messages m where m.conversation_id = any(?::uuid[])
+      `select distinct on (m.conversation_id) m.* from messages m where m.conversation_id in (?)
        order by m.conversation_id, m.created_at desc, m.id desc`,
       [conversationIds],
     );

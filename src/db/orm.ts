@@ -1,6 +1,5 @@
 // Opens the ORM on a database, brings its schema up to date and recovers from a crash.
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Message } from './entities/index.ts';
 import { ormOptions } from './orm.config.ts';
 
 export type Orm = MikroORM;
@@ -21,13 +20,4 @@ export async function openOrm(url: string, options: OpenOrmOptions = {}): Promis
     await orm.close(true);
     throw error;
   }
-}
-
-/** Replies left `streaming` when a process died are marked `interrupted`; returns how many. */
-export async function markInterruptedReplies(orm: Orm, olderThan?: Date): Promise<number> {
-  return orm.em.fork().nativeUpdate(
-    Message,
-    olderThan ? { status: 'streaming', updatedAt: { $lt: olderThan } } : { status: 'streaming' },
-    { status: 'interrupted' },
-  );
 }

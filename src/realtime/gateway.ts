@@ -1,13 +1,18 @@
-// Socket.IO on Fastify's http server: token handshake, per-user rooms, and the event sinks of the services.
+// Socket.IO on Fastify's http server: token handshake, per-user and per-conversation rooms,
+// the event sinks the services announce through, and the socket command handlers.
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
-import type { ConversationEventSink } from '../conversations/conversations.service.ts';
+import type { ChatService, ReplyEventSink } from '../assistant/chat.service.ts';
+import type { ConversationEventSink, ConversationsService } from '../conversations/conversations.service.ts';
 import type { Orm } from '../db/orm.ts';
 import { verifyAccessToken } from '../http/auth-guard.ts';
 import type { TaskEventSink } from '../tasks/tasks.service.ts';
 import { createRoomAdapter } from './adapter.ts';
 import { conversationRoom, userRoom, type ClientToServerEvents, type ServerToClientEvents } from './events.ts';
+import { registerConversationHandlers } from './handlers/conversation.handlers.ts';
+import { registerMessageHandlers } from './handlers/message.handlers.ts';
+import { TokenBucket } from './rate-limit.ts';
 
 export interface SocketData {
   userId: string;
@@ -18,6 +23,7 @@ export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Recor
 export interface GatewayOptions {
   databaseUrl: string;
   corsOrigins: string[];
+  rateLimits: boolean;
 }
 
 export interface Gateway {
@@ -26,6 +32,9 @@ export interface Gateway {
   listening: Promise<void>;
   taskEvents: TaskEventSink;
   conversationEvents: ConversationEventSink;
+  replyEvents: ReplyEventSink;
+  /** Starts answering socket commands with these services. */
+  serve(services: { orm: Orm; conversations: ConversationsService; chat: ChatService }): void;
 }
 
 /** Largest socket payload accepted: a 4,000-character message with room to spare. */
@@ -51,9 +60,6 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
       next(new Error('unauthorized'));
     }
   });
-  io.on('connection', (socket) => {
-    void socket.join(userRoom(socket.data.userId));
-  });
 
   app.addHook('preClose', async () => {
     io.local.disconnectSockets(true);
@@ -64,6 +70,7 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
   });
 
   const toUser = (userId: string) => io.to(userRoom(userId));
+  const toConversation = (conversationId: string) => io.to(conversationRoom(conversationId));
   return {
     io,
     listening: adapter.listening,
@@ -78,6 +85,32 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
         toUser(userId).emit('conversation:deleted', { id });
         io.in(conversationRoom(id)).socketsLeave(conversationRoom(id));
       },
+    },
+    replyEvents: {
+      userMessage: (conversationId, message) => toConversation(conversationId).emit('message:new', { conversationId, message }),
+      replyStarted: (conversationId, messageId) => toConversation(conversationId).emit('assistant:start', { conversationId, messageId }),
+      replyDelta: (conversationId, messageId, seq, text) => toConversation(conversationId).emit('assistant:delta', { conversationId, messageId, seq, text }),
+      toolCall: (conversationId, messageId, call) =>
+        toConversation(conversationId).emit('assistant:tool_call', { conversationId, messageId, toolCallId: call.id, name: call.name, arguments: call.arguments }),
+      toolResult: (conversationId, messageId, result) =>
+        toConversation(conversationId).emit('assistant:tool_result', {
+          conversationId,
+          messageId,
+          toolCallId: result.tool_call_id,
+          name: result.name,
+          ok: result.ok,
+          ...(result.ok ? { result: result.result } : { error: result.error }),
+        }),
+      replyDone: (conversationId, message) => toConversation(conversationId).emit('assistant:done', { conversationId, message }),
+      replyError: (conversationId, messageId, error) => toConversation(conversationId).emit('assistant:error', { conversationId, messageId, ...error }),
+    },
+    serve(services) {
+      const context = { orm: services.orm, log: app.log };
+      io.on('connection', (socket) => {
+        void socket.join(userRoom(socket.data.userId));
+        registerConversationHandlers(socket, context, services);
+        registerMessageHandlers(socket, context, services.chat, options.rateLimits ? new TokenBucket(10, 1) : undefined);
+      });
     },
   };
 }

@@ -89,7 +89,8 @@ function statusFields(status: TaskStatus, previous?: { status: TaskStatus; compl
 }
 
 export interface TaskSearch {
-  status?: TaskStatus | 'all';
+  /** `open` is every task not completed yet (pending or in progress). */
+  status?: 'all' | 'open' | 'completed';
   priority?: TaskPriority;
   /** Case-insensitive words that must all appear in the title or description. */
   words?: string[];
@@ -135,7 +136,8 @@ export class TasksService {
   async search(userId: string, search: TaskSearch): Promise<TaskDto[]> {
     const where: string[] = ['t.user_id = ?'];
     const params: unknown[] = [userId];
-    if (search.status && search.status !== 'all') where.push('t.status = ?'), params.push(search.status);
+    if (search.status === 'completed') where.push("t.status = 'completed'");
+    if (search.status === 'open') where.push("t.status <> 'completed'");
     if (search.priority) where.push('t.priority = ?'), params.push(search.priority);
     for (const word of search.words ?? []) {
       where.push("(t.title ilike ? or coalesce(t.description, '') ilike ?)");

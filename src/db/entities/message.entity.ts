@@ -34,12 +34,18 @@ export const Message = defineEntity({
     status: p.enum(messageStatuses).default('complete'),
     toolCalls: p.json<StoredToolCall[]>().nullable(),
     toolResults: p.json<StoredToolResult[]>().nullable(),
+    // For an assistant message: the user message it answers (one reply per user message).
+    replyTo: p.uuid().nullable(),
     // The client's idempotency key for a sent message: a retry finds the row instead of adding one.
     clientId: p.uuid().nullable(),
     createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
     updatedAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
   },
-  uniques: [{ name: 'messages_user_id_client_id_unique', properties: ['user', 'clientId'] }],
+  uniques: [
+    { name: 'messages_user_id_client_id_unique', properties: ['user', 'clientId'] },
+    { name: 'messages_reply_to_unique', properties: ['replyTo'] },
+  ],
+  checks: [{ name: 'messages_reply_to_check', expression: "reply_to is null or role = 'assistant'" }],
   indexes: [
     { name: 'messages_conversation_id_created_at_index', properties: ['conversation', 'createdAt'] },
     { name: 'messages_status_index', properties: ['status'], where: "status = 'streaming'" },

@@ -1,0 +1,82 @@
+// The agent loop: stream a model round, run the tools it asks for, feed results back; at most 6 rounds.
+import { z } from 'zod';
+import type { StoredToolCall, StoredToolResult } from '../db/entities/index.ts';
+import { AppError } from '../shared/errors.ts';
+import type { AssistantProvider, ChatMessage, ProviderToolCall } from './provider.ts';
+import { toolsByName, toolSpecs, type ToolContext } from './tools/index.ts';
+
+export const maxToolRounds = 6;
+
+export interface AgentSink {
+  text(text: string): void;
+  toolCall(call: StoredToolCall): void;
+  toolResult(result: StoredToolResult): void;
+}
+
+export interface AgentRun {
+  provider: AssistantProvider;
+  messages: ChatMessage[];
+  context: ToolContext;
+  signal: AbortSignal;
+  sink: AgentSink;
+}
+
+function parseArguments(raw: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(raw || '{}') as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs one tool call; every failure becomes a tool error the model can read, never an exception. */
+async function runTool(call: ProviderToolCall, args: Record<string, unknown> | undefined, context: ToolContext): Promise<StoredToolResult> {
+  const base = { tool_call_id: call.id, name: call.name };
+  const tool = toolsByName.get(call.name);
+  if (!tool) return { ...base, ok: false, error: `Unknown tool "${call.name}"` };
+  if (!args) return { ...base, ok: false, error: 'The arguments are not a JSON object' };
+  const parsed = tool.input.safeParse(args);
+  if (!parsed.success) return { ...base, ok: false, error: `Invalid arguments: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}` };
+  try {
+    return { ...base, ok: true, result: await tool.execute(context, parsed.data) };
+  } catch (error) {
+    if (error instanceof AppError && error.status < 500) {
+      const detail = error.code === 'NOT_FOUND' && typeof parsed.data === 'object' && parsed.data && 'task_number' in parsed.data ? `Task ${String(parsed.data.task_number)} not found` : error.message;
+      return { ...base, ok: false, error: detail };
+    }
+    throw error;
+  }
+}
+
+/** Drives the provider until it answers without tools (or the round limit), streaming through the sink. */
+export async function runAgent({ provider, messages, context, signal, sink }: AgentRun): Promise<void> {
+  const transcript = [...messages];
+  let wroteText = false;
+  for (let round = 0; round < maxToolRounds + 1; round++) {
+    let roundText = '';
+    let calls: ProviderToolCall[] = [];
+    const tools = round < maxToolRounds ? toolSpecs : [];
+    for await (const event of provider.stream({ messages: transcript, tools, signal })) {
+      if (event.type === 'text') {
+        if (!event.text) continue;
+        // Keep the text of successive rounds apart.
+        if (!roundText && wroteText) sink.text('\n\n');
+        roundText += event.text;
+        wroteText = true;
+        sink.text(event.text);
+      } else {
+        calls = event.calls;
+      }
+    }
+    if (calls.length === 0) return;
+    transcript.push({ role: 'assistant', content: roundText || null, tool_calls: calls });
+    for (const call of calls) {
+      const args = parseArguments(call.arguments);
+      sink.toolCall({ id: call.id, name: call.name, arguments: args ?? {} });
+      const result = await runTool(call, args, context);
+      sink.toolResult(result);
+      transcript.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result.ok ? result.result : { error: result.error }) });
+    }
+  }
+}

@@ -1,0 +1,12 @@
+import { addTask } from './add-task.ts';
+import { completeTask } from './complete-task.ts';
+import { deleteTask } from './delete-task.ts';
+import { listTasks } from './list-tasks.ts';
+import type { Tool } from './tool.ts';
+import { toToolSpec } from './tool.ts';
+import { updateTask } from './update-task.ts';
+
+export const tools: readonly Tool[] = [addTask, listTasks, completeTask, deleteTask, updateTask];
+export const toolsByName = new Map(tools.map((tool) => [tool.name, tool]));
+export const toolSpecs = tools.map(toToolSpec);
+export type { Tool, ToolContext } from './tool.ts';

@@ -1,0 +1,29 @@
+// conversation:join / conversation:leave: room membership, history and the reply in progress.
+import type { ChatService } from '../../assistant/chat.service.ts';
+import type { ConversationsService } from '../../conversations/conversations.service.ts';
+import { conversationRoom, joinPayload, leavePayload } from '../events.ts';
+import type { AppSocket } from '../gateway.ts';
+import { handle, type HandlerContext } from './handle.ts';
+
+export function registerConversationHandlers(socket: AppSocket, context: HandlerContext, services: { conversations: ConversationsService; chat: ChatService }) {
+  const { userId } = socket.data;
+  socket.on(
+    'conversation:join',
+    handle(context, joinPayload, async ({ conversationId, afterMessageId }) => {
+      const conversation = await services.conversations.get(userId, conversationId);
+      // Join first: every delta emitted from now on reaches this socket; the snapshot below covers the rest.
+      await socket.join(conversationRoom(conversationId));
+      const page = afterMessageId
+        ? { messages: await services.conversations.messagesAfter(userId, conversationId, afterMessageId), has_more: false }
+        : await services.conversations.messages(userId, conversationId, { limit: 50 });
+      return { conversation, ...page, streaming: services.chat.streaming(conversationId) };
+    }),
+  );
+  socket.on(
+    'conversation:leave',
+    handle(context, leavePayload, async ({ conversationId }) => {
+      await socket.leave(conversationRoom(conversationId));
+      return {};
+    }),
+  );
+}

@@ -1,0 +1,37 @@
+// message:send and assistant:stop.
+import type { ChatService } from '../../assistant/chat.service.ts';
+import { conversationRoom, sendPayload, stopPayload } from '../events.ts';
+import type { AppSocket } from '../gateway.ts';
+import type { TokenBucket } from '../rate-limit.ts';
+import { handle, type HandlerContext } from './handle.ts';
+
+export function registerMessageHandlers(socket: AppSocket, context: HandlerContext, chat: ChatService, bucket: TokenBucket | undefined) {
+  const { userId } = socket.data;
+  socket.on(
+    'message:send',
+    handle(
+      context,
+      sendPayload,
+      async ({ conversationId, content, clientId }) => {
+        const sent = await chat.send(userId, {
+          conversationId,
+          content,
+          clientId,
+          beforeReply: (id) => void socket.join(conversationRoom(id)),
+        });
+        // The reply's outcome, errors included, reaches the room as events.
+        sent.reply.catch(() => undefined);
+        if (sent.duplicate) await socket.join(conversationRoom(sent.conversation.id));
+        return { conversationId: sent.conversation.id, message: sent.message, assistantMessageId: sent.assistantMessageId };
+      },
+      bucket,
+    ),
+  );
+  socket.on(
+    'assistant:stop',
+    handle(context, stopPayload, async ({ conversationId }) => {
+      await chat.stop(userId, conversationId);
+      return {};
+    }),
+  );
+}
