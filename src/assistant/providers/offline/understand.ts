@@ -56,8 +56,8 @@ function normalize(text: string): string {
 
 const priorityPatterns: [RegExp, TaskPriority][] = [
   [/\b(urgent(ly)?|asap|critical|top priority|immediately|right away)\b/i, 'urgent'],
-  [/\b(high[- ]priority|important|high)\b/i, 'high'],
-  [/\b(low[- ]priority|not (urgent|important)|low|whenever|someday)\b/i, 'low'],
+  [/\b(high[- ]priority|priority high|important)\b/i, 'high'],
+  [/\b(low[- ]priority|priority low|not (urgent|important)|whenever|someday)\b/i, 'low'],
   [/\b(medium|normal)([- ]priority)?\b/i, 'medium'],
 ];
 
@@ -102,10 +102,12 @@ function cleanTitle(text: string): string {
 
 /** "task 3", "#3", "number three", "3" at the start of the object: the task's number. */
 function findNumber(text: string): number | undefined {
-  const match = /(?:\b(?:task|todo|to-do|item|number|no\.?)\s*#?\s*|#\s*)(\d{1,9}|[a-z]+)\b/i.exec(text) ?? /^(\d{1,9})\b/.exec(text.trim());
-  if (!match) return undefined;
-  const value = /^\d+$/.test(match[1]!) ? Number(match[1]) : numberWords[match[1]!.toLowerCase()];
-  return value && value > 0 ? value : undefined;
+  const candidates = [...text.matchAll(/(?:\b(?:task|todo|to-do|item)(?:\s+(?:number|no\.?))?|\bnumber|\bno\.|#)\s*#?\s*(\d{1,9}|[a-z]+)\b/gi), ...text.trim().matchAll(/^(\d{1,9})\b/g)];
+  for (const [, word] of candidates) {
+    const value = /^\d+$/.test(word!) ? Number(word) : numberWords[word!.toLowerCase()];
+    if (value && value > 0) return value;
+  }
+  return undefined;
 }
 
 /** Reads which task a phrase means: its number, "it", or words of its title. */
@@ -123,10 +125,10 @@ function findReference(phrase: string): TaskReference | undefined {
 
 // Leading verbs, tried in order; the first that starts the request decides (the main verb decides).
 const addLead = /^(add|create|make a|make an|make new|put|insert|jot down|note down|write down|log|record|new|set a reminder|set up a reminder|schedule|plan)\b/i;
-const rememberLead = /^(remember|remind me|don'?t (let me )?forget|don'?t forget|i (really )?(need|have|got|must|should|ought|want|gotta) to|i'?ve got to|i gotta|i'?ll need to|need to|have to|gotta|todo|to-do|to do:)\b/i;
+const rememberLead = /^(remember|remind me|don'?t (let me )?forget|don'?t forget|i (really )?((need|have|got|ought|want) to|should|must|gotta)|i'?ve got to|i'?ll need to|need to|have to|gotta|todo|to-do|to do:)\b/i;
 const deleteLead = /^(delete|remove|get rid of|cancel|drop|erase|trash|discard|scrap|scratch|forget about|forget|kill|nuke|throw away|take off|clear)\b/i;
 const reopenLead = /^(uncheck|untick|reopen|re-open|undo|unmark|restore)\b/i;
-const completeLead = /^(mark|check off|check|tick off|tick|complete|finish|finished|done|close|i (have |'ve |just )?(finished|completed|done|did|closed))\b/i;
+const completeLead = /^(mark|check off|check|tick off|tick|complete|finish|finished|done|close|i(?:'ve| have| just)?\s+(finished|completed|done|did|closed))\b/i;
 const updateLead = /^(change|rename|update|edit|modify|reschedule|move|push|postpone|delay|bump|set|make|call|retitle|prioriti[sz]e|deprioriti[sz]e|switch)\b/i;
 const listLead = /^(show|list|display|view|see|get|give me|tell me|read|what|which|how many|how much|do i have|have i|did i|are there|is there|any|anything|whats|what's|where|find|search|look up|lookup|my (tasks|todos|list))\b/i;
 
@@ -139,13 +141,13 @@ function understandAdd(text: string, now: Date): Intent {
     rest = rest
       .replace(rememberLead, '')
       .replace(addLead, '')
-      .replace(/^\s*(also\s+)?((a|an|the|one|another|new|task|todo|to-do|item|reminder|note)\s+)*/i, '')
+      .replace(/^\s*(also\s+)?((a|an|the|one|another|new|task|todo|to-do|item|reminder|note|urgent|important|high|low|normal|priority|high-priority|low-priority)([\s:]+|$))*/i, '')
       .replace(/^\s*(to|for|that|about|called|named|titled|saying|:)\s+/i, '')
       .replace(/^\s*(remember|remind me)\s+(to\s+)?/i, '')
       .trim();
   }
   const explicit = quoted(text);
-  const priority = findPriority(rest);
+  const priority = findPriority(explicit ? text.replace(explicit, '') : text);
   const { date, rest: withoutDate } = extractDate(explicit ? rest.replace(/["“'‘][^"”'’]*["”'’]/, ' ') : rest, now);
   const title = cleanTitle(explicit ?? stripPriority(withoutDate));
   return { kind: 'add', title: title || cleanTitle(text), priority, due_date: date };
@@ -182,7 +184,8 @@ function understandUpdate(text: string, now: Date): Intent | undefined {
   const explicitTitle = quoted(text);
   const reopening = reopenLead.test(text) || notDone.test(value);
   if (reopening) changes.completed = false;
-  const priority = findPriority(value) ?? (/\b(urgent|important|high priority|low priority|priority)\b/i.test(target) ? findPriority(target) : undefined);
+  const bare = /^(high|low|medium|normal)$/i.exec(value.trim())?.[1]?.toLowerCase();
+  const priority = findPriority(value) ?? (bare ? (bare === 'normal' ? 'medium' : (bare as TaskPriority)) : undefined) ?? (/\b(urgent|important|high priority|low priority|priority)\b/i.test(target) ? findPriority(target) : undefined);
   const wantsDate = /^(reschedule|move|push|postpone|delay|bump)\b/i.test(text) || /\b(due|deadline|date)\b/i.test(target);
   if (explicitTitle && !/\b(due|priority)\b/i.test(target)) {
     changes.title = explicitTitle;
