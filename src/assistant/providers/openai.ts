@@ -73,6 +73,8 @@ export class OpenAiProvider implements AssistantProvider {
           calls.set(piece.index, call);
         }
       }
+      // The SDK ends the iteration quietly on abort: an aborted stream is not a finished one.
+      if (controller.signal.aborted) throw controller.signal.reason;
     } catch (error) {
       if (signal.aborted) throw signal.reason ?? error;
       if (timedOut || error instanceof OpenAI.APIConnectionTimeoutError) {
