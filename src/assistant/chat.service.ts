@@ -94,6 +94,7 @@ class ActiveReply {
 export class ChatService {
   private readonly active = new Map<string, ActiveReply>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly intake = new Map<string, Promise<unknown>>();
   private readonly checkpointMs: number;
   private readonly staleAfterMs: number;
   private timer: NodeJS.Timeout | undefined;
@@ -141,6 +142,12 @@ export class ChatService {
 
   /** Stores a user message and queues its reply. A repeated clientId returns the stored message. */
   async send(userId: string, input: SendInput): Promise<SentMessage> {
+    // Messages to one conversation are stored and queued one at a time, so the order they are
+    // stored in is the order they are answered in.
+    return input.conversationId ? this.serially(this.intake, input.conversationId, () => this.store(userId, input)) : this.store(userId, input);
+  }
+
+  private async store(userId: string, input: SendInput): Promise<SentMessage> {
     if (this.closing) throw new AppError('UNAVAILABLE', 'The server is restarting; try again in a moment');
     if (input.clientId) {
       const existing = await this.findSent(userId, input.clientId);
@@ -196,14 +203,19 @@ export class ChatService {
     return { conversation: toConversationDto(conversation, userMessage), message: toMessageDto(userMessage), assistantMessageId: assistant.id, duplicate: true, reply: final };
   }
 
-  /** Replies in one conversation run one at a time, in the order their messages arrived. */
+  /** Replies in one conversation run one at a time, in the order their messages were stored. */
   private enqueue(conversationId: string, job: () => Promise<MessageDto>): Promise<MessageDto> {
-    const previous = this.queues.get(conversationId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(job);
+    return this.serially(this.queues, conversationId, job);
+  }
+
+  /** Runs `job` after every job queued before it under the same key. */
+  private serially<T>(queues: Map<string, Promise<unknown>>, key: string, job: () => Promise<T>): Promise<T> {
+    const previous = queues.get(key) ?? Promise.resolve();
+    const next = previous.then(job, job);
     const settled = next.catch(() => undefined);
-    this.queues.set(conversationId, settled);
+    queues.set(key, settled);
     void settled.then(() => {
-      if (this.queues.get(conversationId) === settled) this.queues.delete(conversationId);
+      if (queues.get(key) === settled) queues.delete(key);
     });
     return next;
   }

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Message } from '../../src/db/entities/index.ts';
+import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
+import { PacedProvider } from '../helpers/scripted-provider.ts';
+import { connect, listen, record, until, waitFor, type ClientSocket } from '../helpers/socket.ts';
+
+const pieces = ['The ', 'quick ', 'brown ', 'fox ', 'jumps.'];
+
+describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () => {
+  let app: FastifyInstance;
+  let url: string;
+  const provider = new PacedProvider(pieces);
+  const sockets: ClientSocket[] = [];
+  const open = async (user: TestUser) => {
+    const socket = await connect(url, user.accessToken);
+    sockets.push(socket);
+    return socket;
+  };
+  const storedMessage = (id: string) => app.orm.em.fork().findOneOrFail(Message, { id });
+
+  beforeAll(async () => {
+    app = await createTestApp({}, { provider, checkpointMs: 100, staleAfterMs: 1_000 });
+    url = await listen(app);
+  });
+  afterEach(() => sockets.splice(0).forEach((socket) => socket.close()));
+  afterAll(() => app.close());
+
+  it('gives a tab joining mid-reply the exact text so far, then only the later deltas', async () => {
+    const user = await signup(app);
+    const tab1 = await open(user);
+    const ack = await tab1.emitWithAck('message:send', { content: 'tell me a story', clientId: randomUUID() });
+    if (!ack.ok) throw new Error('send failed');
+    provider.release(2);
+    await waitFor(tab1, 'assistant:delta', (delta) => delta.seq === 1);
+
+    const tab2 = await open(user);
+    const tab2Events = record(tab2);
+    const join = await tab2.emitWithAck('conversation:join', { conversationId: ack.conversationId });
+    if (!join.ok) throw new Error('join failed');
+    expect(join.streaming).toEqual({ messageId: ack.assistantMessageId, seq: 1, content: 'The quick ', tool_calls: null, tool_results: null });
+    expect(join.messages.at(-1)).toMatchObject({ id: ack.assistantMessageId, status: 'streaming' });
+
+    const done = waitFor(tab2, 'assistant:done');
+    provider.release(3);
+    const final = (await done).message;
+    const later = tab2Events.filter(([name]) => name === 'assistant:delta').map(([, delta]) => delta).filter((delta) => delta.seq > join.streaming!.seq);
+    expect(later.map((delta) => delta.seq)).toEqual([2, 3, 4]);
+    expect(join.streaming!.content + later.map((delta) => delta.text).join('')).toBe(final.content);
+    expect(final).toMatchObject({ content: pieces.join(''), status: 'complete' });
+  });
+
+  it('keeps generating and persists the reply when its tab goes away; a re-join with afterMessageId catches up', async () => {
+    const user = await signup(app);
+    const tab = await open(user);
+    const ack = await tab.emitWithAck('message:send', { content: 'one more', clientId: randomUUID() });
+    if (!ack.ok) throw new Error('send failed');
+    provider.release(1);
+    await waitFor(tab, 'assistant:delta');
+    tab.close();
+    provider.release(4);
+    await until(async () => (await storedMessage(ack.assistantMessageId)).status === 'complete');
+
+    const back = await open(user);
+    const join = await back.emitWithAck('conversation:join', { conversationId: ack.conversationId, afterMessageId: ack.message.id });
+    if (!join.ok) throw new Error('join failed');
+    expect(join.streaming).toBeNull();
+    expect(join.messages).toEqual([expect.objectContaining({ id: ack.assistantMessageId, status: 'complete', content: pieces.join('') })]);
+  });
+
+  it('checkpoints the text while streaming, about once per checkpoint period', async () => {
+    const user = await signup(app);
+    const tab = await open(user);
+    const ack = await tab.emitWithAck('message:send', { content: 'checkpoint me', clientId: randomUUID() });
+    if (!ack.ok) throw new Error('send failed');
+    provider.release(3);
+    await waitFor(tab, 'assistant:delta', (delta) => delta.seq === 2);
+    await until(async () => (await storedMessage(ack.assistantMessageId)).content === 'The quick brown ', 2_000);
+    expect((await storedMessage(ack.assistantMessageId)).status).toBe('streaming');
+    const done = waitFor(tab, 'assistant:done');
+    provider.release(2);
+    await done;
+  });
+
+  it('stops a reply: the provider is aborted, the partial text kept with status stopped', async () => {
+    const user = await signup(app);
+    const tab = await open(user);
+    const ack = await tab.emitWithAck('message:send', { content: 'long answer please', clientId: randomUUID() });
+    if (!ack.ok) throw new Error('send failed');
+    provider.release(2);
+    await waitFor(tab, 'assistant:delta', (delta) => delta.seq === 1);
+    const done = waitFor(tab, 'assistant:done');
+    expect(await tab.emitWithAck('assistant:stop', { conversationId: ack.conversationId })).toEqual({ ok: true });
+    expect((await done).message).toMatchObject({ id: ack.assistantMessageId, status: 'stopped', content: 'The quick ' });
+    expect(await storedMessage(ack.assistantMessageId)).toMatchObject({ status: 'stopped', content: 'The quick ' });
+    // The next message is answered normally.
+    const next = waitFor(tab, 'assistant:done');
+    await tab.emitWithAck('message:send', { conversationId: ack.conversationId, content: 'again', clientId: randomUUID() });
+    provider.release(5);
+    expect((await next).message.status).toBe('complete');
+  });
+
+  it('marks a streaming row that nobody refreshes (its process died) as interrupted', async () => {
+    const user = await signup(app);
+    const conversation = (await call(app, user, 'POST', '/api/conversations', {})).body.conversation;
+    const em = app.orm.em.fork();
+    const orphan = em.create(Message, { conversation: conversation.id, user: user.id, role: 'assistant', content: 'half a tho', status: 'streaming', updatedAt: new Date(Date.now() - 5_000) });
+    await em.flush();
+    await until(async () => (await storedMessage(orphan.id)).status === 'interrupted', 3_000);
+    expect((await storedMessage(orphan.id)).content).toBe('half a tho');
+  });
+});
+
+describe('shutdown during a reply', () => {
+  it('persists the reply in progress as interrupted with its partial text', async () => {
+    const provider = new PacedProvider(pieces);
+    const app = await createTestApp({}, { provider, checkpointMs: 5_000 });
+    const url = await listen(app);
+    const user = await signup(app);
+    const tab = await connect(url, user.accessToken);
+    const ack = await tab.emitWithAck('message:send', { content: 'story', clientId: randomUUID() });
+    if (!ack.ok) throw new Error('send failed');
+    provider.release(2);
+    await waitFor(tab, 'assistant:delta', (delta) => delta.seq === 1);
+    await app.close();
+    tab.close();
+    const check = await createTestApp();
+    try {
+      expect(await check.orm.em.fork().findOneOrFail(Message, { id: ack.assistantMessageId })).toMatchObject({ status: 'interrupted', content: 'The quick ' });
+    } finally {
+      await check.close();
+    }
+  });
+});
