@@ -24,7 +24,7 @@ import { conversationsRoutes } from './conversations/conversations.routes.ts';
 import { ConversationsService, type ConversationEventSink } from './conversations/conversations.service.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { TasksService } from './tasks/tasks.service.ts';
-import { createGateway } from './realtime/gateway.ts';
+import { createGateway, type AppServer } from './realtime/gateway.ts';
 
 export interface AppOverrides {
   /** Keep the pool small when many apps share one database (tests). */
@@ -46,6 +46,7 @@ function createProvider(config: Config): AssistantProvider {
 declare module 'fastify' {
   interface FastifyInstance {
     orm: Orm;
+    io: AppServer;
   }
 }
 
@@ -77,6 +78,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   const gateway = createGateway(app, { databaseUrl: config.databaseUrl, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits });
   await gateway.listening;
+  app.decorate('io', gateway.io);
   const auth = new AuthService(orm.em, { signAccessToken: (userId) => app.jwt.sign({ sub: userId }), refreshTokenTtlMs: config.refreshTokenTtlMs });
   const tasks = new TasksService(orm.em, gateway.taskEvents);
   let chat: ChatService | undefined;

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
-import type { ChatService, ReplyEventSink } from '../assistant/chat.service.ts';
+import type { ChatService, ReplyEventSink, StreamingState } from '../assistant/chat.service.ts';
 import type { ConversationEventSink, ConversationsService } from '../conversations/conversations.service.ts';
 import type { Orm } from '../db/orm.ts';
 import { verifyAccessToken } from '../http/auth-guard.ts';
@@ -17,8 +17,15 @@ import { TokenBucket } from './rate-limit.ts';
 export interface SocketData {
   userId: string;
 }
-export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between instances: the one generating a conversation's reply answers with its exact state. */
+export interface InterServerEvents {
+  'reply:snapshot': (conversationId: string, ack: (snapshot: StreamingState | null) => void) => void;
+}
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** The reply in progress in a conversation, wherever it is generated; null when there is none. */
+export type StreamingLookup = (conversationId: string) => Promise<StreamingState | null>;
 
 export interface GatewayOptions {
   databaseUrl: string;
@@ -106,9 +113,19 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
     },
     serve(services) {
       const context = { orm: services.orm, log: app.log };
+      io.on('reply:snapshot', (conversationId, ack) => ack(services.chat.streaming(conversationId)));
+      const streaming: StreamingLookup = async (conversationId) => {
+        const local = services.chat.streaming(conversationId);
+        if (local) return local;
+        const answers = await Promise.race([
+          io.serverSideEmitWithAck('reply:snapshot', conversationId).catch(() => []),
+          new Promise<StreamingState[]>((resolve) => setTimeout(() => resolve([]), 1_000).unref()),
+        ]);
+        return answers.find((answer: StreamingState | null) => answer !== null) ?? null;
+      };
       io.on('connection', (socket) => {
         void socket.join(userRoom(socket.data.userId));
-        registerConversationHandlers(socket, context, services);
+        registerConversationHandlers(socket, context, { conversations: services.conversations, streaming });
         registerMessageHandlers(socket, context, services.chat, options.rateLimits ? new TokenBucket(10, 1) : undefined);
       });
     },

@@ -1,11 +1,10 @@
 // conversation:join / conversation:leave: room membership, history and the reply in progress.
-import type { ChatService } from '../../assistant/chat.service.ts';
 import type { ConversationsService } from '../../conversations/conversations.service.ts';
 import { conversationRoom, joinPayload, leavePayload } from '../events.ts';
-import type { AppSocket } from '../gateway.ts';
+import type { AppSocket, StreamingLookup } from '../gateway.ts';
 import { handle, type HandlerContext } from './handle.ts';
 
-export function registerConversationHandlers(socket: AppSocket, context: HandlerContext, services: { conversations: ConversationsService; chat: ChatService }) {
+export function registerConversationHandlers(socket: AppSocket, context: HandlerContext, services: { conversations: ConversationsService; streaming: StreamingLookup }) {
   const { userId } = socket.data;
   socket.on(
     'conversation:join',
@@ -16,7 +15,7 @@ export function registerConversationHandlers(socket: AppSocket, context: Handler
       const page = afterMessageId
         ? { messages: await services.conversations.messagesAfter(userId, conversationId, afterMessageId), has_more: false }
         : await services.conversations.messages(userId, conversationId, { limit: 50 });
-      return { conversation, ...page, streaming: services.chat.streaming(conversationId) };
+      return { conversation, ...page, streaming: await services.streaming(conversationId) };
     }),
   );
   socket.on(

@@ -1,0 +1,68 @@
+// Two instances of the server on one database, as behind a sticky load balancer.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createTestApp, signup } from '../helpers/app.ts';
+import { PacedProvider } from '../helpers/scripted-provider.ts';
+import { connect, listen, record, until, waitFor, type ClientSocket } from '../helpers/socket.ts';
+
+describe('two instances on one PostgreSQL', () => {
+  const provider = new PacedProvider(['One ', 'two ', 'three ', 'four ', 'five.']);
+  let a: FastifyInstance;
+  let b: FastifyInstance;
+  let urlA: string;
+  let urlB: string;
+  const sockets: ClientSocket[] = [];
+
+  beforeAll(async () => {
+    a = await createTestApp({}, { provider });
+    b = await createTestApp({}, { provider });
+    [urlA, urlB] = [await listen(a), await listen(b)];
+    // Each adapter learns of the other from its heartbeat.
+    await until(async () => (await a.io.of('/').adapter.serverCount()) === 2 && (await b.io.of('/').adapter.serverCount()) === 2, 10_000);
+  });
+  afterAll(async () => {
+    sockets.forEach((socket) => socket.close());
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('delivers a REST change made on A to the user tabs on B', async () => {
+    const user = await signup(a);
+    const tabB = await connect(urlB, user.accessToken);
+    sockets.push(tabB);
+    const created = waitFor(tabB, 'task:created');
+    await call(a, user, 'POST', '/api/tasks', { title: 'made on A' });
+    expect((await created).task.title).toBe('made on A');
+  });
+
+  it('gives a tab on B the exact reply generating on A, then every later delta once', async () => {
+    const user = await signup(a);
+    const tabA = await connect(urlA, user.accessToken);
+    const tabB = await connect(urlB, user.accessToken);
+    sockets.push(tabA, tabB);
+    const ack = await tabA.emitWithAck('message:send', { content: 'count to five', clientId: randomUUID() });
+    if (!ack.ok) throw new Error('send failed');
+    provider.release(2);
+    await waitFor(tabA, 'assistant:delta', (delta) => delta.seq === 1);
+
+    const eventsB = record(tabB);
+    const join = await tabB.emitWithAck('conversation:join', { conversationId: ack.conversationId });
+    if (!join.ok) throw new Error('join failed');
+    expect(join.streaming).toMatchObject({ messageId: ack.assistantMessageId, seq: 1, content: 'One two ' });
+
+    const newMessage = waitFor(tabB, 'message:new');
+    const doneB = waitFor(tabB, 'assistant:done');
+    provider.release(3);
+    const final = (await doneB).message;
+    const later = eventsB.filter(([name, delta]) => name === 'assistant:delta' && delta.seq > join.streaming!.seq).map(([, delta]) => delta);
+    expect(later.map((delta) => delta.seq)).toEqual([2, 3, 4]);
+    expect(join.streaming!.content + later.map((delta) => delta.text).join('')).toBe(final.content);
+    expect(final.content).toBe('One two three four five.');
+
+    // A message sent on A reaches the room's tab on B.
+    await tabA.emitWithAck('message:send', { conversationId: ack.conversationId, content: 'again', clientId: randomUUID() });
+    expect((await newMessage).message.content).toBe('again');
+    provider.release(5);
+    await waitFor(tabB, 'assistant:done');
+  });
+});
