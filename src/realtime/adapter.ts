@@ -12,6 +12,7 @@ type BroadcastArgs = Parameters<Adapter['broadcast']>;
  */
 export function createRoomAdapter(pool: pg.Pool, onError: (error: Error) => void) {
   const listening = watchFirstListen(pool);
+  releaseDeadConnections(pool, onError);
   const createPostgresAdapter = createAdapter(pool, { errorHandler: onError, heartbeatInterval: 2_000, heartbeatTimeout: 6_000 });
   // Socket.IO calls this with `new`, so it must be a function, not an arrow.
   const factory = function roomAdapter(nsp: unknown) {
@@ -44,6 +45,23 @@ function watchFirstListen(pool: pg.Pool): Promise<void> {
         if (typeof args[0] === 'string' && args[0].startsWith('LISTEN') && result instanceof Promise) result.then(done, done);
         return result;
       };
+    });
+  });
+}
+
+/**
+ * When its LISTEN connection dies (the database restarted), the adapter drops it and connects anew
+ * without releasing it, so the pool would count it as checked out forever and never end. Release
+ * such a connection on the adapter's behalf (it only releases a live one, on close).
+ */
+function releaseDeadConnections(pool: pg.Pool, onError: (error: Error) => void): void {
+  const checkedOut = new Set<pg.PoolClient>();
+  pool.on('acquire', (client) => checkedOut.add(client));
+  pool.on('release', (_error, client) => checkedOut.delete(client));
+  pool.on('connect', (client) => {
+    client.on('error', onError);
+    client.on('end', () => {
+      if (checkedOut.delete(client as pg.PoolClient)) (client as pg.PoolClient).release(new Error('connection ended'));
     });
   });
 }

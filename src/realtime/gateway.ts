@@ -55,8 +55,9 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
     cors: options.corsOrigins.length ? { origin: options.corsOrigins, credentials: true } : undefined,
   });
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2, connectionTimeoutMillis: 5_000 });
-  pool.on('error', (error) => app.log.warn({ err: error }, 'socket.io adapter connection failed'));
-  const adapter = createRoomAdapter(pool, (error) => app.log.warn({ err: error }, 'socket.io adapter error'));
+  const logAdapterError = (error: Error) => app.log.warn({ err: error }, 'socket.io adapter: database connection failed');
+  pool.on('error', logAdapterError);
+  const adapter = createRoomAdapter(pool, logAdapterError);
   io.adapter(adapter.factory);
 
   io.use((socket, next) => {

@@ -36,6 +36,7 @@ const table: Expected[] = [
   ['add an urgent task to fix the leak', 'add_task', { title: 'Fix the leak', priority: 'urgent' }],
   ['Add high priority task prepare slides', 'add_task', { title: 'Prepare slides', priority: 'high' }],
   ['add read a book, low priority', 'add_task', { title: 'Read a book', priority: 'low' }],
+  ['add one more thing', 'add_task', { title: 'One more thing' }],
   ['add call about the low battery', 'add_task', { title: 'Call about the low battery' }],
   ['add pick up high school transcripts', 'add_task', { title: 'Pick up high school transcripts' }],
   ['Put buy bread on my list', 'add_task', { title: 'Buy bread' }],

@@ -141,7 +141,7 @@ function understandAdd(text: string, now: Date): Intent {
     rest = rest
       .replace(rememberLead, '')
       .replace(addLead, '')
-      .replace(/^\s*(also\s+)?((a|an|the|one|another|new|task|todo|to-do|item|reminder|note|urgent|important|high|low|normal|priority|high-priority|low-priority)([\s:]+|$))*/i, '')
+      .replace(/^\s*(also\s+)?((a|an|the|another|new|task|todo|to-do|item|reminder|note|urgent|important|high|low|normal|priority|high-priority|low-priority)([\s:]+|$))*/i, '')
       .replace(/^\s*(to|for|that|about|called|named|titled|saying|:)\s+/i, '')
       .replace(/^\s*(remember|remind me)\s+(to\s+)?/i, '')
       .trim();
