@@ -1,10 +1,8 @@
 // buildApp: opens the database and registers every part of the server; it never listens.
 import cors from '@fastify/cors';
-import fastifyStatic from '@fastify/static';
 import { RequestContext } from '@mikro-orm/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import path from 'node:path';
 import { z } from 'zod';
 import { chatRoutes } from './assistant/chat.routes.ts';
 import { ChatService } from './assistant/chat.service.ts';
@@ -16,6 +14,7 @@ import { AuthService } from './auth/auth.service.ts';
 import type { Config } from './config/config.ts';
 import { openOrm, type Orm } from './db/orm.ts';
 import { registerJwt, requireUser } from './http/auth-guard.ts';
+import { registerClientDemo } from './http/client-demo.ts';
 import { registerDocs } from './http/docs.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { registerRateLimits } from './http/rate-limits.ts';
@@ -49,8 +48,6 @@ declare module 'fastify' {
     io: AppServer;
   }
 }
-
-const clientDemoDir = path.resolve(import.meta.dirname, '../client-demo/public');
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   if (!config.jwtSecret) throw new Error('buildApp needs config.jwtSecret');
@@ -135,6 +132,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     await alias.register(chatRoutes, { chat, alias: true });
   }, { prefix: '/api/:user_id' });
 
-  await app.register(fastifyStatic, { root: clientDemoDir, index: 'index.html' });
+  await registerClientDemo(app);
   return app;
 }

@@ -1,0 +1,170 @@
+// The reference client: every REST call and socket event of taskstream goes through this module.
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, JoinAck, SendAck, ServerToClientEvents } from '../../src/realtime/events.ts';
+import type { ConversationDto, MessageDto } from '../../src/conversations/conversations.schemas.ts';
+import type { TaskDto } from '../../src/tasks/tasks.schemas.ts';
+import type { UserDto } from '../../src/auth/auth.schemas.ts';
+
+export type { ConversationDto, MessageDto, TaskDto, UserDto, JoinAck };
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: { field: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+const refreshKey = 'taskstream.refreshToken';
+
+export class TaskstreamClient {
+  private accessToken: string | undefined;
+  private refreshing: Promise<boolean> | undefined;
+  socket: ClientSocket | undefined;
+
+  constructor(private readonly baseUrl = '') {}
+
+  get hasSession(): boolean {
+    return Boolean(localStorage.getItem(refreshKey));
+  }
+
+  // ---- auth ----
+  async signup(email: string, password: string, name?: string): Promise<UserDto> {
+    return this.startSession(await this.request('POST', '/api/auth/signup', { email, password, ...(name ? { name } : {}) }, false));
+  }
+
+  async login(email: string, password: string): Promise<UserDto> {
+    return this.startSession(await this.request('POST', '/api/auth/login', { email, password }, false));
+  }
+
+  /** Resumes the session kept in this browser; returns the user, or undefined when it is gone. */
+  async resume(): Promise<UserDto | undefined> {
+    if (!(await this.refresh())) return undefined;
+    return (await this.request<{ user: UserDto }>('GET', '/api/auth/me')).user;
+  }
+
+  async logout(): Promise<void> {
+    const refreshToken = localStorage.getItem(refreshKey);
+    localStorage.removeItem(refreshKey);
+    this.accessToken = undefined;
+    this.socket?.close();
+    this.socket = undefined;
+    if (refreshToken) await this.request('POST', '/api/auth/logout', { refreshToken }, false).catch(() => undefined);
+  }
+
+  // ---- tasks ----
+  listTasks(status: 'all' | 'pending' | 'completed') {
+    return this.request<{ tasks: TaskDto[]; next_cursor: string | null }>('GET', `/api/tasks?status=${status}&sort=created_at&limit=200`);
+  }
+  createTask(title: string) {
+    return this.request<{ task: TaskDto }>('POST', '/api/tasks', { title });
+  }
+  setCompleted(id: string, completed: boolean) {
+    return this.request<{ task: TaskDto }>('PATCH', `/api/tasks/${id}/complete`, { completed });
+  }
+  deleteTask(id: string) {
+    return this.request<null>('DELETE', `/api/tasks/${id}`);
+  }
+
+  // ---- conversations ----
+  listConversations() {
+    return this.request<{ conversations: ConversationDto[]; next_cursor: string | null }>('GET', '/api/conversations?limit=100');
+  }
+  createConversation() {
+    return this.request<{ conversation: ConversationDto }>('POST', '/api/conversations', {});
+  }
+  renameConversation(id: string, title: string) {
+    return this.request<{ conversation: ConversationDto }>('PATCH', `/api/conversations/${id}`, { title });
+  }
+  deleteConversation(id: string) {
+    return this.request<null>('DELETE', `/api/conversations/${id}`);
+  }
+
+  // ---- socket ----
+  connect(onState: (state: ConnectionState) => void): ClientSocket {
+    this.socket?.close();
+    const socket: ClientSocket = io(this.baseUrl || undefined, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      // Called on every (re)connection, so a refreshed access token is always used.
+      auth: (send) => send({ token: this.accessToken }),
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4_000,
+    });
+    onState('connecting');
+    socket.on('connect', () => onState('connected'));
+    socket.on('disconnect', () => onState(socket.active ? 'reconnecting' : 'offline'));
+    socket.io.on('reconnect_attempt', () => onState('reconnecting'));
+    socket.on('connect_error', async (error) => {
+      if (error.message === 'unauthorized' && (await this.refresh())) socket.connect();
+      else onState(socket.active ? 'reconnecting' : 'offline');
+    });
+    this.socket = socket;
+    return socket;
+  }
+
+  join(conversationId: string, afterMessageId?: string): Promise<JoinAck> {
+    return this.requireSocket().timeout(10_000).emitWithAck('conversation:join', { conversationId, ...(afterMessageId ? { afterMessageId } : {}) });
+  }
+  leave(conversationId: string) {
+    return this.requireSocket().timeout(10_000).emitWithAck('conversation:leave', { conversationId });
+  }
+  send(content: string, conversationId: string | undefined, clientId: string): Promise<SendAck> {
+    return this.requireSocket().timeout(10_000).emitWithAck('message:send', { content, clientId, ...(conversationId ? { conversationId } : {}) });
+  }
+  stop(conversationId: string) {
+    return this.requireSocket().timeout(10_000).emitWithAck('assistant:stop', { conversationId });
+  }
+
+  private requireSocket(): ClientSocket {
+    if (!this.socket) throw new ApiError(0, 'OFFLINE', 'Not connected');
+    return this.socket;
+  }
+
+  private startSession(session: { user: UserDto; accessToken: string; refreshToken: string }): UserDto {
+    this.accessToken = session.accessToken;
+    localStorage.setItem(refreshKey, session.refreshToken);
+    return session.user;
+  }
+
+  /** Trades the stored refresh token for new tokens; concurrent callers share one attempt. */
+  private refresh(): Promise<boolean> {
+    this.refreshing ??= (async () => {
+      const refreshToken = localStorage.getItem(refreshKey);
+      if (!refreshToken) return false;
+      try {
+        const tokens = await this.request<{ accessToken: string; refreshToken: string }>('POST', '/api/auth/refresh', { refreshToken }, false);
+        this.accessToken = tokens.accessToken;
+        localStorage.setItem(refreshKey, tokens.refreshToken);
+        return true;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) localStorage.removeItem(refreshKey);
+        return false;
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, authenticated = true, retried = false): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (authenticated && this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
+    const response = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (response.status === 401 && authenticated && !retried && (await this.refresh())) return this.request(method, path, body, authenticated, true);
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : null;
+    if (!response.ok) {
+      const error = json?.error ?? {};
+      throw new ApiError(response.status, error.code ?? 'ERROR', error.message ?? response.statusText, error.details);
+    }
+    return json as T;
+  }
+}
