@@ -2,7 +2,7 @@
 import cors from '@fastify/cors';
 import { RequestContext } from '@mikro-orm/core';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { chatRoutes } from './assistant/chat.routes.ts';
 import { ChatService } from './assistant/chat.service.ts';
@@ -59,7 +59,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Response schemas document the API; responses are built from typed DTOs, so they are not
+  // re-validated on the way out (zod-parsing every page of 50 tasks cost half the throughput).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerErrorHandling(app);
 
   const orm = await openOrm(config.databaseUrl, { poolMax: overrides.poolMax });

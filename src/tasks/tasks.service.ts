@@ -1,6 +1,7 @@
 // Every task operation, scoped to one user; REST routes and assistant tools both call these.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Task, type TaskPriority, type TaskStatus } from '../db/entities/index.ts';
+import { taskPriorities } from '../db/entities/task.entity.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import type { TaskDto, TaskInput, TaskListQuery, TaskPatch, TaskSort } from './tasks.schemas.ts';
 
@@ -13,7 +14,29 @@ export interface TaskEventSink {
 
 export type TaskRef = string | number;
 
-export function toTaskDto(task: Task): TaskDto {
+type Timestamp = Date | string;
+
+/** A task as an entity, or as a row selected with `taskColumns` (read paths skip entity hydration). */
+export interface TaskFields {
+  id: string;
+  number: number;
+  title: string;
+  description?: string | null;
+  status: TaskStatus;
+  priority: TaskPriority;
+  dueDate?: Timestamp | null;
+  completedAt?: Timestamp | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+/** The columns of `tasks t`, named as the entity's properties. */
+const taskColumns = `t.id, t.number, t.title, t.description, t.status, t.priority, t.due_date as "dueDate",
+  t.completed_at as "completedAt", t.created_at as "createdAt", t.updated_at as "updatedAt"`;
+
+const iso = (value: Timestamp) => (value instanceof Date ? value : new Date(value)).toISOString();
+
+export function toTaskDto(task: TaskFields): TaskDto {
   return {
     id: task.id,
     number: task.number,
@@ -22,10 +45,10 @@ export function toTaskDto(task: Task): TaskDto {
     status: task.status,
     completed: task.status === 'completed',
     priority: task.priority,
-    due_date: task.dueDate ? task.dueDate.toISOString() : null,
-    completed_at: task.completedAt ? task.completedAt.toISOString() : null,
-    created_at: task.createdAt.toISOString(),
-    updated_at: task.updatedAt.toISOString(),
+    due_date: task.dueDate ? iso(task.dueDate) : null,
+    completed_at: task.completedAt ? iso(task.completedAt) : null,
+    created_at: iso(task.createdAt),
+    updated_at: iso(task.updatedAt),
   };
 }
 
@@ -36,7 +59,7 @@ interface SortPlan {
   rowKey: string;
   cursorKey: string;
   descending: boolean;
-  keyOf(task: Task): string | number | null;
+  keyOf(task: TaskDto): string | number | null;
 }
 
 function sortPlan(sort: TaskSort): SortPlan {
@@ -50,15 +73,15 @@ function sortPlan(sort: TaskSort): SortPlan {
         rowKey: `coalesce(t.due_date, ${none}::timestamptz)`,
         cursorKey: `coalesce(?::timestamptz, ${none}::timestamptz)`,
         descending,
-        keyOf: (task) => task.dueDate?.toISOString() ?? null,
+        keyOf: (task) => task.due_date,
       };
     }
     case 'priority':
-      return { rowKey: priorityRank, cursorKey: '?::int', descending, keyOf: (task) => ['low', 'medium', 'high', 'urgent'].indexOf(task.priority) };
+      return { rowKey: priorityRank, cursorKey: '?::int', descending, keyOf: (task) => taskPriorities.indexOf(task.priority) };
     case 'updated_at':
-      return { rowKey: 't.updated_at', cursorKey: '?::timestamptz', descending, keyOf: (task) => task.updatedAt.toISOString() };
+      return { rowKey: 't.updated_at', cursorKey: '?::timestamptz', descending, keyOf: (task) => task.updated_at };
     default:
-      return { rowKey: 't.created_at', cursorKey: '?::timestamptz', descending, keyOf: (task) => task.createdAt.toISOString() };
+      return { rowKey: 't.created_at', cursorKey: '?::timestamptz', descending, keyOf: (task) => task.created_at };
   }
 }
 
@@ -122,14 +145,14 @@ export class TasksService {
       params.push(cursor.key, cursor.number);
     }
     const direction = plan.descending ? 'desc' : 'asc';
-    const rows = await this.em.execute(
-      `select t.* from tasks t where ${where.join(' and ')} order by ${plan.rowKey} ${direction}, t.number ${direction} limit ?`,
+    const rows = await this.em.execute<TaskFields[]>(
+      `select ${taskColumns} from tasks t where ${where.join(' and ')} order by ${plan.rowKey} ${direction}, t.number ${direction} limit ?`,
       [...params, query.limit + 1],
     );
-    const tasks = rows.slice(0, query.limit).map((row) => this.em.map(Task, row));
+    const tasks = rows.slice(0, query.limit).map(toTaskDto);
     const last = tasks.at(-1);
     const next_cursor = rows.length > query.limit && last ? encodeCursor({ sort: query.sort, key: plan.keyOf(last), number: last.number }) : null;
-    return { tasks: tasks.map(toTaskDto), next_cursor };
+    return { tasks, next_cursor };
   }
 
   /** The assistant's lookup: every task whose title or description holds all the words. */
@@ -144,22 +167,22 @@ export class TasksService {
       const pattern = `%${escapeLike(word)}%`;
       params.push(pattern, pattern);
     }
-    const rows = await this.em.execute(`select t.* from tasks t where ${where.join(' and ')} order by t.number limit ?`, [...params, search.limit ?? 200]);
-    return rows.map((row) => toTaskDto(this.em.map(Task, row)));
+    const rows = await this.em.execute<TaskFields[]>(`select ${taskColumns} from tasks t where ${where.join(' and ')} order by t.number limit ?`, [...params, search.limit ?? 200]);
+    return rows.map(toTaskDto);
   }
 
   async create(userId: string, input: TaskInput): Promise<TaskDto> {
     const status = input.status ?? 'pending';
     // One statement takes the user's next number under the user row's lock and inserts the task.
-    const [row] = await this.em.execute(
+    const [row] = await this.em.execute<TaskFields[]>(
       `with seq as (update users set task_seq = task_seq + 1 where id = ? returning task_seq)
-       insert into tasks (user_id, number, title, description, status, priority, due_date, completed_at)
+       insert into tasks as t (user_id, number, title, description, status, priority, due_date, completed_at)
        select ?, seq.task_seq, ?, ?, ?, ?, ?, ? from seq
-       returning *`,
+       returning ${taskColumns}`,
       [userId, userId, input.title, input.description ?? null, status, input.priority ?? 'medium', input.due_date ?? null, status === 'completed' ? new Date() : null],
     );
     if (!row) throw new AppError('UNAUTHORIZED', 'The user of this token no longer exists');
-    const task = toTaskDto(this.em.map(Task, row));
+    const task = toTaskDto(row);
     this.events.taskCreated(userId, task);
     return task;
   }

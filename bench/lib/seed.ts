@@ -1,0 +1,66 @@
+// Benchmark data straight into PostgreSQL, and access tokens signed with the servers' secret.
+import { createHmac } from 'node:crypto';
+import pg from 'pg';
+import { hashPassword } from '../../src/auth/passwords.ts';
+
+export const benchSecret = 'benchmark-secret-that-is-long-enough-0123456789';
+export const benchPassword = 'benchmark password 1';
+
+/** An HS256 access token exactly as @fastify/jwt signs them. */
+export function accessToken(userId: string, ttlSeconds = 3_600): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const body = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub: userId, iat: now, exp: now + ttlSeconds })}`;
+  return `${body}.${createHmac('sha256', benchSecret).update(body).digest('base64url')}`;
+}
+
+/** Creates `count` users sharing one password; returns their ids. */
+export async function seedUsers(databaseUrl: string, count: number, prefix: string): Promise<string[]> {
+  const client = new pg.Client(databaseUrl);
+  await client.connect();
+  try {
+    const hash = await hashPassword(benchPassword);
+    const { rows } = await client.query<{ id: string }>(
+      `insert into users (email, password_hash) select $1 || g || '@bench.test', $2 from generate_series(1, $3) g returning id`,
+      [prefix, hash, count],
+    );
+    return rows.map((row) => row.id);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function seedTasks(databaseUrl: string, userId: string, count: number): Promise<void> {
+  const client = new pg.Client(databaseUrl);
+  await client.connect();
+  try {
+    await client.query(
+      `insert into tasks (user_id, number, title, priority, due_date)
+       select $1, g, 'Benchmark task ' || g, (array['low','medium','high','urgent'])[1 + g % 4], now() + (g || ' hours')::interval from generate_series(1, $2) g`,
+      [userId, count],
+    );
+    await client.query('update users set task_seq = $2 where id = $1', [userId, count]);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A conversation of `count` alternating messages; returns its id. */
+export async function seedConversation(databaseUrl: string, userId: string, count: number): Promise<string> {
+  const client = new pg.Client(databaseUrl);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>(`insert into conversations (user_id, title) values ($1, 'history ' || $2) returning id`, [userId, count]);
+    const conversationId = rows[0]!.id;
+    await client.query(
+      `insert into messages (conversation_id, user_id, role, content, status, created_at)
+       select $1, $2, case when g % 2 = 1 then 'user' else 'assistant' end, 'Message number ' || g || ' of the history', 'complete',
+              now() - interval '1 day' + (g || ' milliseconds')::interval
+       from generate_series(1, $3) g`,
+      [conversationId, userId, count],
+    );
+    return conversationId;
+  } finally {
+    await client.end();
+  }
+}

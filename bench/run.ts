@@ -1,0 +1,271 @@
+// npm run bench: REST, streaming fan-out, turn latency, memory per socket and history joins,
+// each beside the bare framework measured the same way in the same run. Writes bench/results/latest.json.
+import { mkdirSync, mkdtempSync, chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { io, type Socket } from 'socket.io-client';
+import { startEmbeddedDatabase } from '../src/db/embedded.ts';
+import { openOrm } from '../src/db/orm.ts';
+import { cpuSeconds, rssKb, startChild, type Child } from './lib/processes.ts';
+import { accessToken, benchPassword, benchSecret, seedConversation, seedTasks, seedUsers } from './lib/seed.ts';
+import { percentile, round, sleep } from './lib/stats.ts';
+
+const settings = {
+  restSeconds: Number(process.env.BENCH_REST_SECONDS ?? 8),
+  streamSockets: Number(process.env.BENCH_STREAM_SOCKETS ?? 1000),
+  deltasPerSecond: Number(process.env.BENCH_DELTAS_PER_SECOND ?? 50),
+  streamWindowSeconds: Number(process.env.BENCH_STREAM_WINDOW ?? 3),
+  turnSeconds: Number(process.env.BENCH_TURN_SECONDS ?? 8),
+  idleSockets: Number(process.env.BENCH_IDLE_SOCKETS ?? 10_000),
+};
+
+const progress = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+// ---------- set-up: a database of our own ----------
+const dataDir = mkdtempSync(path.join(tmpdir(), 'taskstream-bench-'));
+chmodSync(dataDir, 0o755);
+progress('starting embedded PostgreSQL');
+const database = await startEmbeddedDatabase({ dataDir });
+const databaseUrl = await database.createDatabase('bench');
+await (await openOrm(databaseUrl, { poolMax: 2 })).close();
+const serverEnv = { DATABASE_URL: databaseUrl, JWT_SECRET: benchSecret, RATE_LIMITS: 'off', ASSISTANT: 'offline', NODE_ENV: 'production' };
+const children = new Set<Child>();
+const start = async (script: string, env: Record<string, string> = {}) => {
+  const child = await startChild(script, { ...serverEnv, ...env });
+  children.add(child);
+  return child;
+};
+const stop = async (child: Child) => {
+  children.delete(child);
+  await child.stop();
+};
+
+type ClientSocket = Socket;
+function connectMany(url: string, count: number, options: (index: number) => { auth?: object; query?: Record<string, string> }): Promise<ClientSocket[]> {
+  const sockets: ClientSocket[] = [];
+  return (async () => {
+    for (let offset = 0; offset < count; offset += 250) {
+      const batch = Array.from({ length: Math.min(250, count - offset) }, (_, i) =>
+        new Promise<ClientSocket>((resolve, reject) => {
+          const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 20_000, ...options(offset + i) });
+          socket.once('connect', () => resolve(socket));
+          socket.once('connect_error', reject);
+        }),
+      );
+      sockets.push(...(await Promise.all(batch)));
+    }
+    return sockets;
+  })();
+}
+const closeAll = (sockets: ClientSocket[]) => sockets.forEach((socket) => socket.close());
+
+async function cannon(options: autocannon.Options) {
+  const result = await autocannon({ connections: 100, duration: settings.restSeconds, ...options });
+  return { rps: round(result.requests.average, 0), p50_ms: result.latency.p50, p99_ms: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+try {
+  // ---------- 1. REST ----------
+  progress('REST: seeding a user with 200 tasks');
+  const [listUser, writeUser] = await seedUsers(databaseUrl, 2, 'rest');
+  await seedTasks(databaseUrl, listUser!, 200);
+  const listToken = accessToken(listUser!);
+  const app = await start('app.ts');
+  const auth = { authorization: `Bearer ${listToken}` };
+  await cannon({ url: `${app.url}/api/tasks?limit=50`, headers: auth, duration: 2 });
+  progress('REST: GET /api/tasks (page of 50, JWT)');
+  const list = await cannon({ url: `${app.url}/api/tasks?limit=50`, headers: auth });
+  progress('REST: POST /api/tasks');
+  const create = await cannon({ url: `${app.url}/api/tasks`, method: 'POST', headers: { authorization: `Bearer ${accessToken(writeUser!)}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Benchmark write' }) });
+  progress('REST: POST /api/auth/login (argon2id)');
+  const login = await cannon({ url: `${app.url}/api/auth/login`, method: 'POST', connections: 10, duration: 5, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'rest1@bench.test', password: benchPassword }) });
+  await stop(app);
+  const bare = await start('bare-rest.ts');
+  await cannon({ url: `${bare.url}/tasks`, headers: auth, duration: 2 });
+  progress('REST: bare Fastify + pg, the same SELECT');
+  const ceiling = await cannon({ url: `${bare.url}/tasks`, headers: auth });
+  await stop(bare);
+
+  // ---------- 2. streaming fan-out ----------
+  const intervalMs = Math.round(1000 / settings.deltasPerSecond);
+  const deltas = settings.deltasPerSecond * (settings.streamWindowSeconds + 6);
+  const streamUsers = await seedUsers(databaseUrl, settings.streamSockets, 'stream');
+  async function measureStream(child: Child, sockets: ClientSocket[], begin: (socket: ClientSocket, index: number) => void) {
+    const latencies: number[] = [];
+    let counting = false;
+    let received = 0;
+    const started = new Set<number>();
+    sockets.forEach((socket, index) =>
+      socket.on('assistant:delta', ({ text }: { text: string }) => {
+        started.add(index);
+        if (!counting) return;
+        const now = Date.now();
+        for (const stamp of text.trim().split(' ')) {
+          received += 1;
+          latencies.push(now - Number(stamp));
+        }
+      }),
+    );
+    sockets.forEach(begin);
+    const deadline = Date.now() + 30_000;
+    while (started.size < sockets.length && Date.now() < deadline) await sleep(50);
+    await sleep(500);
+    const cpuBefore = cpuSeconds(child.pid);
+    const windowStart = Date.now();
+    counting = true;
+    await sleep(settings.streamWindowSeconds * 1000);
+    counting = false;
+    const seconds = (Date.now() - windowStart) / 1000;
+    const cpu = (cpuSeconds(child.pid) - cpuBefore) / seconds;
+    return { deltas_per_s: round(received / seconds, 0), p50_ms: percentile(latencies, 50), p99_ms: percentile(latencies, 99), cpu_cores: round(cpu, 2), started: started.size };
+  }
+  progress(`streaming: taskstream, ${settings.streamSockets} sockets × ${settings.deltasPerSecond} deltas/s`);
+  const streamApp = await start('app.ts', { BENCH_DELTAS: String(deltas), BENCH_INTERVAL_MS: String(intervalMs) });
+  let sockets = await connectMany(streamApp.url, settings.streamSockets, (i) => ({ auth: { token: accessToken(streamUsers[i]!) } }));
+  const ours = await measureStream(streamApp, sockets, (socket, i) => socket.emit('message:send', { content: 'stream please', clientId: crypto.randomUUID() }, () => {}));
+  closeAll(sockets);
+  await stop(streamApp);
+  progress('streaming: bare Socket.IO, the same events to the same number of rooms');
+  const bareSocket = await start('bare-socket.ts');
+  sockets = await connectMany(bareSocket.url, settings.streamSockets, (i) => ({ query: { room: String(i) } }));
+  const bareStream = await measureStream(bareSocket, sockets, (socket) => socket.emit('go', { deltas, intervalMs }, () => {}));
+  closeAll(sockets);
+  await stop(bareSocket);
+
+  // ---------- 3. turn latency ----------
+  progress('turn latency: 100 users sending 100 messages/s in all');
+  const turnUsers = await seedUsers(databaseUrl, 100, 'turn');
+  const turnApp = await start('app.ts', { BENCH_DELTAS: '3', BENCH_INTERVAL_MS: '0' });
+  sockets = await connectMany(turnApp.url, 100, (i) => ({ auth: { token: accessToken(turnUsers[i]!) } }));
+  const conversations = await Promise.all(sockets.map(async (socket) => (await socket.emitWithAck('message:send', { content: 'hello', clientId: crypto.randomUUID() })).conversationId as string));
+  await sleep(500);
+  const ackLatencies: number[] = [];
+  const firstDeltaLatencies: number[] = [];
+  const sentAt = new Map<ClientSocket, number>();
+  sockets.forEach((socket) =>
+    socket.on('assistant:delta', ({ seq }: { seq: number }) => {
+      const at = sentAt.get(socket);
+      if (seq === 0 && at !== undefined) {
+        firstDeltaLatencies.push(Date.now() - at);
+        sentAt.delete(socket);
+      }
+    }),
+  );
+  const turnEnd = Date.now() + settings.turnSeconds * 1000;
+  for (let i = 0; Date.now() < turnEnd; i++) {
+    const index = i % sockets.length;
+    const socket = sockets[index]!;
+    const at = Date.now();
+    sentAt.set(socket, at);
+    void socket.emitWithAck('message:send', { conversationId: conversations[index], content: 'next one', clientId: crypto.randomUUID() }).then(() => ackLatencies.push(Date.now() - at));
+    await sleep(Math.max(0, at + 10 - Date.now()));
+  }
+  await sleep(1_000);
+  closeAll(sockets);
+  progress('turn latency: POST /api/chat at 100 requests/s');
+  const chatHttp = await cannon({
+    url: `${turnApp.url}/api/chat`,
+    method: 'POST',
+    connections: 20,
+    overallRate: 100,
+    duration: settings.turnSeconds,
+    headers: { authorization: `Bearer ${accessToken(turnUsers[0]!)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ message: 'hello there' }),
+  });
+  await stop(turnApp);
+
+  // ---------- 4. memory per idle socket ----------
+  async function measureIdle(child: Child, connect: () => Promise<ClientSocket[]>) {
+    await sleep(1_000);
+    const before = rssKb(child.pid);
+    const idle = await connect();
+    await sleep(3_000);
+    const after = rssKb(child.pid);
+    closeAll(idle);
+    return round((after - before) / settings.idleSockets, 1);
+  }
+  progress(`memory: ${settings.idleSockets} idle authenticated sockets on taskstream`);
+  const memoryApp = await start('app.ts');
+  const kbPerSocket = await measureIdle(memoryApp, () => connectMany(memoryApp.url, settings.idleSockets, (i) => ({ auth: { token: accessToken(streamUsers[i % streamUsers.length]!) } })));
+  await stop(memoryApp);
+  progress(`memory: ${settings.idleSockets} idle sockets on bare Socket.IO`);
+  const bareMemory = await start('bare-socket.ts');
+  const bareKbPerSocket = await measureIdle(bareMemory, () => connectMany(bareMemory.url, settings.idleSockets, (i) => ({ query: { room: String(i) } })));
+  await stop(bareMemory);
+
+  // ---------- 5. history ----------
+  progress('history: conversation:join with 100 and 10,000 messages');
+  const [historyUser] = await seedUsers(databaseUrl, 1, 'history');
+  const short = await seedConversation(databaseUrl, historyUser!, 100);
+  const long = await seedConversation(databaseUrl, historyUser!, 10_000);
+  const historyApp = await start('app.ts');
+  const [joiner] = await connectMany(historyApp.url, 1, () => ({ auth: { token: accessToken(historyUser!) } }));
+  const timeJoins = async (conversationId: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const at = performance.now();
+      await joiner!.emitWithAck('conversation:join', { conversationId });
+      if (i >= 10) times.push(performance.now() - at);
+    }
+    return round(percentile(times, 50), 2);
+  };
+  const join100 = await timeJoins(short);
+  const join10000 = await timeJoins(long);
+  joiner!.close();
+  await stop(historyApp);
+
+  // ---------- results ----------
+  const results = {
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: round(totalmem() / 2 ** 30, 0), node: process.version, date: new Date().toISOString() },
+    rest: {
+      list: { rps: list.rps, p50_ms: list.p50_ms, p99_ms: list.p99_ms, ceiling_rps: ceiling.rps, ceiling_p50_ms: ceiling.p50_ms, ceiling_p99_ms: ceiling.p99_ms, ratio: round(list.rps / ceiling.rps, 2), errors: list.errors },
+      create: create,
+      login: login,
+    },
+    streaming: {
+      sockets: settings.streamSockets,
+      offered_deltas_per_s: settings.streamSockets * settings.deltasPerSecond,
+      deltas_per_s: ours.deltas_per_s,
+      p50_added_ms: ours.p50_ms,
+      p99_added_ms: ours.p99_ms,
+      cpu_cores: ours.cpu_cores,
+      bare_deltas_per_s: bareStream.deltas_per_s,
+      bare_p50_ms: bareStream.p50_ms,
+      bare_p99_ms: bareStream.p99_ms,
+      bare_cpu_cores: bareStream.cpu_cores,
+      ratio: round(ours.deltas_per_s / bareStream.deltas_per_s, 2),
+    },
+    turn: {
+      messages: ackLatencies.length,
+      ack_p50_ms: percentile(ackLatencies, 50),
+      ack_p99_ms: percentile(ackLatencies, 99),
+      first_delta_p50_ms: percentile(firstDeltaLatencies, 50),
+      first_delta_p99_ms: percentile(firstDeltaLatencies, 99),
+      http_chat_p50_ms: chatHttp.p50_ms,
+      http_chat_p99_ms: chatHttp.p99_ms,
+    },
+    memory: { sockets: settings.idleSockets, kb_per_socket: kbPerSocket, bare_kb_per_socket: bareKbPerSocket },
+    history: { join_ms_100: join100, join_ms_10000: join10000 },
+  };
+  mkdirSync(path.resolve(import.meta.dirname, 'results'), { recursive: true });
+  writeFileSync(path.resolve(import.meta.dirname, 'results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const rows: [string, string, string][] = [
+    ['REST GET /api/tasks (50 of 200)', `${list.rps} req/s, p50 ${list.p50_ms} ms, p99 ${list.p99_ms} ms`, `bare Fastify+pg: ${ceiling.rps} req/s, p99 ${ceiling.p99_ms} ms (ratio ${results.rest.list.ratio})`],
+    ['REST POST /api/tasks', `${create.rps} req/s, p50 ${create.p50_ms} ms, p99 ${create.p99_ms} ms`, ''],
+    ['REST POST /api/auth/login', `${login.rps} req/s, p99 ${login.p99_ms} ms`, 'argon2id, 10 connections'],
+    [`Streaming ${settings.streamSockets} rooms × ${settings.deltasPerSecond}/s`, `${ours.deltas_per_s} deltas/s, added p50 ${ours.p50_ms} / p99 ${ours.p99_ms} ms, CPU ${ours.cpu_cores}`, `bare: ${bareStream.deltas_per_s} deltas/s, p99 ${bareStream.p99_ms} ms, CPU ${bareStream.cpu_cores} (ratio ${results.streaming.ratio})`],
+    ['Turn (socket, 100 msg/s)', `ack p50 ${results.turn.ack_p50_ms} / p99 ${results.turn.ack_p99_ms} ms; first delta p50 ${results.turn.first_delta_p50_ms} / p99 ${results.turn.first_delta_p99_ms} ms`, `${ackLatencies.length} messages`],
+    ['Turn (POST /api/chat, 100/s)', `p50 ${chatHttp.p50_ms} / p99 ${chatHttp.p99_ms} ms`, ''],
+    [`Memory, ${settings.idleSockets} idle sockets`, `${kbPerSocket} KB/socket`, `bare: ${bareKbPerSocket} KB/socket`],
+    ['conversation:join p50', `100 msgs: ${join100} ms; 10,000 msgs: ${join10000} ms`, ''],
+  ];
+  console.log('\n| measure | taskstream | beside it |\n| --- | --- | --- |');
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  console.log('\nwrote bench/results/latest.json');
+} finally {
+  for (const child of children) await child.stop();
+  await database.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(0);

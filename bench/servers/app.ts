@@ -1,0 +1,28 @@
+// taskstream itself for the benchmark, with a zero-latency provider that streams at a fixed rate.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildApp } from '../../src/app.ts';
+import type { AssistantProvider, ProviderEvent, ProviderRequest } from '../../src/assistant/provider.ts';
+import { loadConfig } from '../../src/config/config.ts';
+
+/** Streams `deltas` pieces, one every `intervalMs`; each carries its emit time in ms. */
+class RatedProvider implements AssistantProvider {
+  readonly name = 'rated';
+  constructor(
+    private readonly deltas: number,
+    private readonly intervalMs: number,
+  ) {}
+
+  async *stream({ signal }: ProviderRequest): AsyncIterable<ProviderEvent> {
+    for (let i = 0; i < this.deltas; i++) {
+      if (this.intervalMs > 0) await sleep(this.intervalMs, undefined, { signal });
+      yield { type: 'text', text: `${Date.now()} ` };
+    }
+  }
+}
+
+const config = loadConfig();
+const provider = new RatedProvider(Number(process.env.BENCH_DELTAS ?? 3), Number(process.env.BENCH_INTERVAL_MS ?? 0));
+const app = await buildApp(config, { provider, poolMax: 20 });
+await app.listen({ port: 0, host: '127.0.0.1' });
+console.log(`READY ${(app.server.address() as { port: number }).port}`);
+process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));

@@ -1,0 +1,20 @@
+// Bare Socket.IO for comparison: one room per socket, the same delta events at the same rate.
+import { createServer } from 'node:http';
+import { Server } from 'socket.io';
+
+const http = createServer();
+const io = new Server(http, { serveClient: false });
+io.on('connection', (socket) => {
+  const room = `conversation:${String(socket.handshake.query.room)}`;
+  void socket.join(room);
+  socket.on('go', ({ deltas, intervalMs }: { deltas: number; intervalMs: number }, ack: () => void) => {
+    ack();
+    let seq = 0;
+    const timer = setInterval(() => {
+      io.to(room).emit('assistant:delta', { conversationId: room, messageId: room, seq, text: `${Date.now()} ` });
+      if (++seq === deltas) clearInterval(timer);
+    }, intervalMs);
+  });
+});
+http.listen(0, '127.0.0.1', () => console.log(`READY ${(http.address() as { port: number }).port}`));
+process.on('SIGTERM', () => void io.close(() => process.exit(0)));
