@@ -1,5 +1,4 @@
 // taskstream itself for the benchmark, with a zero-latency provider that streams at a fixed rate.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from '../../src/app.ts';
 import type { AssistantProvider, ProviderEvent, ProviderRequest } from '../../src/assistant/provider.ts';
 import { loadConfig } from '../../src/config/config.ts';
@@ -13,9 +12,28 @@ class RatedProvider implements AssistantProvider {
   ) {}
 
   async *stream({ signal }: ProviderRequest): AsyncIterable<ProviderEvent> {
-    for (let i = 0; i < this.deltas; i++) {
-      if (this.intervalMs > 0) await sleep(this.intervalMs, undefined, { signal });
-      yield { type: 'text', text: `${Date.now()} ` };
+    if (this.intervalMs === 0) {
+      for (let i = 0; i < this.deltas; i++) yield { type: 'text', text: `${Date.now()} ` };
+      return;
+    }
+    // One interval per reply (as a model server's token clock), not a timer per delta.
+    let ticks = 0;
+    let wake: (() => void) | undefined;
+    const timer = setInterval(() => {
+      ticks += 1;
+      wake?.();
+    }, this.intervalMs);
+    try {
+      for (let i = 0; i < this.deltas; i++) {
+        while (ticks === 0) {
+          signal.throwIfAborted();
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+        ticks -= 1;
+        yield { type: 'text', text: `${Date.now()} ` };
+      }
+    } finally {
+      clearInterval(timer);
     }
   }
 }

@@ -332,14 +332,22 @@ export class ChatService {
   private async tick(): Promise<void> {
     const em = this.options.orm.em.fork();
     try {
-      for (const reply of this.active.values()) {
-        if (!reply.dirty) continue;
-        reply.dirty = false;
-        await em.nativeUpdate(Message, { id: reply.messageId, status: 'streaming' }, {
+      const dirty = [...this.active.values()].filter((reply) => reply.dirty);
+      if (dirty.length) {
+        for (const reply of dirty) reply.dirty = false;
+        // One statement for every reply that changed, however many stream at once.
+        const rows = dirty.map((reply) => ({
+          id: reply.messageId,
           content: reply.content,
-          toolCalls: reply.toolCalls.length ? reply.toolCalls : null,
-          toolResults: reply.toolResults.length ? reply.toolResults : null,
-        });
+          tool_calls: reply.toolCalls.length ? reply.toolCalls : null,
+          tool_results: reply.toolResults.length ? reply.toolResults : null,
+        }));
+        await em.execute(
+          `update messages m set content = c.content, tool_calls = c.tool_calls, tool_results = c.tool_results, updated_at = now()
+           from json_to_recordset(?::json) as c(id uuid, content text, tool_calls jsonb, tool_results jsonb)
+           where m.id = c.id and m.status = 'streaming'`,
+          [JSON.stringify(rows)],
+        );
       }
       const conversations = [...this.queues.keys()];
       if (conversations.length) {
