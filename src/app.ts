@@ -80,16 +80,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.decorate('io', gateway.io);
   const auth = new AuthService(orm.em, { signAccessToken: (userId) => app.jwt.sign({ sub: userId }), refreshTokenTtlMs: config.refreshTokenTtlMs });
   const tasks = new TasksService(orm.em, gateway.taskEvents);
-  let chat: ChatService | undefined;
+  // Deleting a conversation also ends its reply in progress (`chat` exists by the time anything is deleted).
   const conversationEvents: ConversationEventSink = {
-    conversationUpdated: gateway.conversationEvents.conversationUpdated,
+    ...gateway.conversationEvents,
     conversationDeleted: (userId, id) => {
-      chat?.abort(id);
+      chat.abort(id);
       gateway.conversationEvents.conversationDeleted(userId, id);
     },
   };
   const conversations = new ConversationsService(orm.em, conversationEvents);
-  chat = new ChatService({
+  const chat = new ChatService({
     orm,
     provider: overrides.provider ?? createProvider(config),
     tasks,
@@ -102,7 +102,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   chat.start();
   // Before the sockets go: end the replies in progress as `interrupted`, persisted.
-  app.addHook('preClose', () => chat!.close());
+  app.addHook('preClose', () => chat.close());
   gateway.serve({ orm, conversations, chat });
 
   app.get('/health', { schema: { tags: ['ops'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));

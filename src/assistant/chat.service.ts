@@ -39,8 +39,8 @@ export interface SentMessage {
   assistantMessageId: string;
   /** True when this was a retry of an already stored message (nothing new was created). */
   duplicate: boolean;
-  /** Settles with the final assistant message (or rejects with the reply's error). */
-  reply: Promise<MessageDto>;
+  /** Settles with the final assistant message (or rejects with the reply's error); absent for a retry. */
+  reply?: Promise<MessageDto>;
 }
 
 export interface SendInput {
@@ -141,6 +141,9 @@ export class ChatService {
   }
 
   /** Stores a user message and queues its reply. A repeated clientId returns the stored message. */
+  /** Without a clientId every call is a new message, so its reply is always there to await. */
+  send(userId: string, input: SendInput & { clientId?: undefined }): Promise<SentMessage & { reply: Promise<MessageDto> }>;
+  send(userId: string, input: SendInput): Promise<SentMessage>;
   async send(userId: string, input: SendInput): Promise<SentMessage> {
     // Messages to one conversation are stored and queued one at a time, so the order they are
     // stored in is the order they are answered in.
@@ -199,8 +202,7 @@ export class ChatService {
     const conversation = await em.findOne(Conversation, { id: (userMessage.conversation as { id: string }).id, user: userId, deletedAt: null });
     const assistant = await em.findOne(Message, { replyTo: userMessage.id });
     if (!conversation || !assistant) throw new AppError('NOT_FOUND', 'The conversation of this message was deleted');
-    const final = assistant.status === 'streaming' ? new Promise<MessageDto>(() => {}) : Promise.resolve(toMessageDto(assistant));
-    return { conversation: toConversationDto(conversation, userMessage), message: toMessageDto(userMessage), assistantMessageId: assistant.id, duplicate: true, reply: final };
+    return { conversation: toConversationDto(conversation, userMessage), message: toMessageDto(userMessage), assistantMessageId: assistant.id, duplicate: true };
   }
 
   /** Replies in one conversation run one at a time, in the order their messages were stored. */

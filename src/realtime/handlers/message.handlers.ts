@@ -20,7 +20,7 @@ export function registerMessageHandlers(socket: AppSocket, context: HandlerConte
           beforeReply: (id) => void socket.join(conversationRoom(id)),
         });
         // The reply's outcome, errors included, reaches the room as events.
-        sent.reply.catch(() => undefined);
+        sent.reply?.catch(() => undefined);
         if (sent.duplicate) await socket.join(conversationRoom(sent.conversation.id));
         return { conversationId: sent.conversation.id, message: sent.message, assistantMessageId: sent.assistantMessageId };
       },
