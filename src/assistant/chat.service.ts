@@ -351,14 +351,15 @@ export class ChatService {
           [JSON.stringify(rows)],
         );
       }
+      // Database time throughout, so instances with skewed clocks agree on what is stale.
       const conversations = [...this.queues.keys()];
       if (conversations.length) {
-        await em.nativeUpdate(Message, { conversation: { $in: conversations }, status: 'streaming' }, { updatedAt: new Date() });
+        await em.execute(`update messages set updated_at = now() where status = 'streaming' and conversation_id in (?)`, [conversations]);
       }
-      await em.nativeUpdate(
-        Message,
-        { status: 'streaming', updatedAt: { $lt: new Date(Date.now() - this.staleAfterMs) }, conversation: { $nin: conversations } },
-        { status: 'interrupted' },
+      await em.execute(
+        `update messages set status = 'interrupted'
+         where status = 'streaming' and updated_at < now() - make_interval(secs => ?)${conversations.length ? ' and conversation_id not in (?)' : ''}`,
+        conversations.length ? [this.staleAfterMs / 1000, conversations] : [this.staleAfterMs / 1000],
       );
     } catch (error) {
       this.options.log.warn({ err: error }, 'reply checkpoint failed');

@@ -132,6 +132,15 @@ describe('openai provider through the real SDK against a fake Chat Completions s
     expect(conversation.last_message).toMatchObject({ role: 'assistant', status: 'error', content: 'Partial answer' });
   });
 
+  it('gives up on a provider that never answers with PROVIDER_TIMEOUT, within its bound', async () => {
+    fake.script({ silent: true });
+    const started = Date.now();
+    const res = await chat('anyone there?');
+    expect(res.status).toBe(504);
+    expect(res.body.error.code).toBe('PROVIDER_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('reports a stream cut in the middle as PROVIDER_ERROR, and the next message works', async () => {
     fake.script({ ...textReply('Half', ' of it', ' and more'), cutAfter: 2 }, textReply('Fine now.'));
     const cut = await chat('cut me off');

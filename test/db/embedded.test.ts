@@ -1,26 +1,13 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedDatabase } from '../../src/db/embedded.ts';
+import { postgresServing } from '../helpers/postgres-processes.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-
-/** PIDs of postgres processes serving the given data directory. */
-function postgresFor(dataDir: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 describe('embedded PostgreSQL', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'taskstream-embedded-'));
@@ -44,7 +31,7 @@ describe('embedded PostgreSQL', () => {
     });
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
-    expect(postgresFor(path.join(dataDir, 'pg')).length).toBeGreaterThan(0);
+    expect(postgresServing(path.join(dataDir, 'pg')).length).toBeGreaterThan(0);
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(true);
 
     const db = await startEmbeddedDatabase({ dataDir, ephemeral: true });
@@ -56,6 +43,6 @@ describe('embedded PostgreSQL', () => {
     } finally {
       await db.stop();
     }
-    expect(postgresFor(path.join(dataDir, 'pg'))).toEqual([]);
+    expect(postgresServing(path.join(dataDir, 'pg'))).toEqual([]);
   }, 60_000);
 });

@@ -3,7 +3,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 
 export type ScriptedResponse =
   | { status: number; headers?: Record<string, string> }
-  | { chunks: object[]; stallAfter?: number; cutAfter?: number };
+  | { chunks: object[]; stallAfter?: number; cutAfter?: number }
+  /** Accepts the request and never answers, not even with headers. */
+  | { silent: true };
 
 export interface FakeOpenAi {
   url: string;
@@ -54,6 +56,11 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     }
     requests.push(await readBody(request));
     const next = queue.shift() ?? textReply('(no scripted response)');
+    if ('silent' in next) {
+      open.add(response);
+      response.on('close', () => open.delete(response));
+      return;
+    }
     if ('status' in next) {
       response.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
       response.end(JSON.stringify({ error: { message: `scripted ${next.status}`, type: 'server_error' } }));

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { startEmbeddedDatabase } from '../../src/db/embedded.ts';
 import { createTestApp } from '../helpers/app.ts';
 import { testDatabaseUrl } from '../helpers/db.ts';
+import { postgresServing } from '../helpers/postgres-processes.ts';
 import { startServerProcess, stopServerProcess } from '../helpers/server-process.ts';
 import { connect, listen, until, waitFor } from '../helpers/socket.ts';
 
@@ -98,6 +99,37 @@ describe('a database outage while serving', () => {
     } finally {
       await app.close();
       await database.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('npm start on a data directory, stopped with SIGTERM, started again', () => {
+  it('stops the server and its embedded PostgreSQL cleanly within 10 s, and the next start reuses the data', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'taskstream-restart-'));
+    chmodSync(dataDir, 0o755);
+    const env = { DATA_DIR: dataDir, DATABASE_URL: '' };
+    try {
+      let server = await startServerProcess(env);
+      expect(server.output()).toMatch(/database: embedded PostgreSQL on port \d+ \(data in .*taskstream-restart-/);
+      const signup = await json(`${server.url}/api/auth/signup`, { method: 'POST', body: JSON.stringify({ email: 'restart@example.com', password: 'long enough 1' }) });
+      expect(signup.status).toBe(201);
+      const stoppedAt = Date.now();
+      expect(await stopServerProcess(server, 'SIGTERM')).toBe(0);
+      expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+      expect(postgresServing(dataDir)).toEqual([]);
+
+      server = await startServerProcess(env);
+      try {
+        const login = await json(`${server.url}/api/auth/login`, { method: 'POST', body: JSON.stringify({ email: 'restart@example.com', password: 'long enough 1' }) });
+        expect(login.status).toBe(200);
+        // The development JWT secret is kept in DATA_DIR, so the first run's token still works.
+        expect((await json(`${server.url}/api/auth/me`, { token: signup.body.accessToken })).status).toBe(200);
+      } finally {
+        await stopServerProcess(server, 'SIGINT');
+      }
+      expect(postgresServing(dataDir)).toEqual([]);
+    } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
