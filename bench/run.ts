@@ -123,7 +123,7 @@ try {
   progress(`streaming: taskstream, ${settings.streamSockets} sockets × ${settings.deltasPerSecond} deltas/s`);
   const streamApp = await start('app.ts', { BENCH_DELTAS: String(deltas), BENCH_INTERVAL_MS: String(intervalMs) });
   let sockets = await connectMany(streamApp.url, settings.streamSockets, (i) => ({ auth: { token: accessToken(streamUsers[i]!) } }));
-  const ours = await measureStream(streamApp, sockets, (socket, i) => socket.emit('message:send', { content: 'stream please', clientId: crypto.randomUUID() }, () => {}));
+  const ours = await measureStream(streamApp, sockets, (socket) => socket.emit('message:send', { content: 'stream please', clientId: crypto.randomUUID() }, () => {}));
   closeAll(sockets);
   await stop(streamApp);
   progress('streaming: bare Socket.IO, the same events to the same number of rooms');

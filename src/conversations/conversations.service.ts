@@ -10,7 +10,7 @@ export interface ConversationEventSink {
   conversationDeleted(userId: string, id: string): void;
 }
 
-export const refId = (ref: string | { id: string }) => (typeof ref === 'string' ? ref : ref.id);
+const refId = (ref: string | { id: string }) => (typeof ref === 'string' ? ref : ref.id);
 
 export function toMessageDto(message: Message): MessageDto {
   return {
@@ -115,13 +115,6 @@ export class ConversationsService {
     const deleted = await this.em.nativeUpdate(Conversation, { id, user: userId, deletedAt: null }, { deletedAt: new Date() });
     if (deleted === 0) throw notFound('Conversation');
     this.events.conversationDeleted(userId, id);
-  }
-
-  /** Bumps updated_at (a new message) and tells the user's tabs. */
-  async touch(userId: string, conversation: Conversation, lastMessage: Message): Promise<void> {
-    conversation.updatedAt = new Date();
-    await this.em.flush();
-    this.events.conversationUpdated(userId, toConversationDto(conversation, lastMessage));
   }
 
   /** A page of messages, oldest first, ending just before `before` (or at the newest). */
