@@ -1,6 +1,5 @@
 // One chat turn from end to end: persist the user message, queue the reply per conversation,
 // stream it through the agent, checkpoint it while it streams, and finalize it.
-import { randomUUID } from 'node:crypto';
 import { RequestContext } from '@mikro-orm/core';
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyBaseLogger } from 'fastify';
@@ -129,7 +128,7 @@ export class ChatService {
     return this.active.get(conversationId)?.snapshot() ?? null;
   }
 
-  /** Ends the reply in progress of a conversation that was deleted. */
+  /** Ends the reply in progress of a conversation (stopped by its user, or deleted). */
   abort(conversationId: string): void {
     this.active.get(conversationId)?.controller.abort('stopped');
   }
@@ -137,11 +136,13 @@ export class ChatService {
   /** Stops the reply in progress in a conversation of this user (a no-op when none is running). */
   async stop(userId: string, conversationId: string): Promise<void> {
     await this.options.conversations.load(userId, conversationId);
-    this.active.get(conversationId)?.controller.abort('stopped');
+    this.abort(conversationId);
   }
 
-  /** Stores a user message and queues its reply. A repeated clientId returns the stored message. */
-  /** Without a clientId every call is a new message, so its reply is always there to await. */
+  /**
+   * Stores a user message and queues its reply. A repeated clientId returns the stored message;
+   * without a clientId every call is a new message, so its reply is always there to await.
+   */
   send(userId: string, input: SendInput & { clientId?: undefined }): Promise<SentMessage & { reply: Promise<MessageDto> }>;
   send(userId: string, input: SendInput): Promise<SentMessage>;
   async send(userId: string, input: SendInput): Promise<SentMessage> {
@@ -165,7 +166,6 @@ export class ChatService {
     const userMessage = em.create(Message, { conversation, user: userId, role: 'user', content: input.content, status: 'complete', clientId: input.clientId ?? null, createdAt: now, updatedAt: now });
     // The reply's row exists from the start (status streaming) and sorts right after the user message.
     const assistantMessage = em.create(Message, {
-      id: randomUUID(),
       conversation,
       user: userId,
       role: 'assistant',
