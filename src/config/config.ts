@@ -35,6 +35,7 @@ const envSchema = z
     RATE_LIMITS: onOff.default(true),
     ASSISTANT_STREAM_DELAY_MS: z.coerce.number().int().min(0).max(5_000).default(15),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: onOff.default(false),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -61,6 +62,8 @@ export interface Config {
   rateLimits: boolean;
   assistantStreamDelayMs: number;
   logLevel: string;
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -88,5 +91,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rateLimits: env.RATE_LIMITS,
     assistantStreamDelayMs: env.ASSISTANT_STREAM_DELAY_MS,
     logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY,
   });
 }

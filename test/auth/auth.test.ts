@@ -115,5 +115,8 @@ describe('auth with short-lived tokens and rate limits on', () => {
     expect(statuses.at(-1)).toBe(429);
     expect(last!.json().error.code).toBe('RATE_LIMITED');
     expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
+    // Without TRUST_PROXY a forged X-Forwarded-For does not buy a fresh budget.
+    const forged = await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.8.7', headers: { 'x-forwarded-for': '1.2.3.4' }, payload: { email: 'x@example.com', password: 'nope nope' } });
+    expect(forged.statusCode).toBe(429);
   });
 });

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       rateLimits: true,
       assistantStreamDelayMs: 15,
       corsOrigins: [],
+      trustProxy: false,
     });
     expect(config.openai.model).toBe('gpt-4o-mini');
     expect(Object.isFrozen(config)).toBe(true);
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ ASSISTANT: 'openai' }, 'OPENAI_API_KEY'],
     [{ RATE_LIMITS: 'maybe' }, 'RATE_LIMITS'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
   ])('rejects %o with one line naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
