@@ -134,8 +134,11 @@ export class ConversationsService {
     return { messages: page, has_more: rows.length > query.limit };
   }
 
-  /** Every message after the given one, oldest first: what a reconnecting client missed. */
-  async messagesAfter(userId: string, conversationId: string, afterMessageId: string): Promise<MessageDto[]> {
+  /**
+   * Every message after the given one, oldest first (up to 1,000): what a reconnecting client
+   * missed. Undefined when that message is not one of this conversation's.
+   */
+  async messagesAfter(userId: string, conversationId: string, afterMessageId: string): Promise<MessageDto[] | undefined> {
     await this.load(userId, conversationId);
     const rows = await this.em.execute(
       `select m.* from messages m where m.conversation_id = ?
@@ -143,6 +146,7 @@ export class ConversationsService {
        order by m.created_at, m.id limit 1000`,
       [conversationId, afterMessageId, conversationId],
     );
+    if (rows.length === 0 && !(await this.em.count(Message, { id: afterMessageId, conversation: conversationId }))) return undefined;
     return rows.map((row) => toMessageDto(this.em.map(Message, row)));
   }
 

@@ -12,9 +12,9 @@ export function registerConversationHandlers(socket: AppSocket, context: Handler
       const conversation = await services.conversations.get(userId, conversationId);
       // Join first: every delta emitted from now on reaches this socket; the snapshot below covers the rest.
       await socket.join(conversationRoom(conversationId));
-      const page = afterMessageId
-        ? { messages: await services.conversations.messagesAfter(userId, conversationId, afterMessageId), has_more: false }
-        : await services.conversations.messages(userId, conversationId, { limit: 50 });
+      const missed = afterMessageId ? await services.conversations.messagesAfter(userId, conversationId, afterMessageId) : undefined;
+      // An anchor the server does not know (not of this conversation) gets the latest page instead.
+      const page = missed ? { messages: missed, has_more: false } : await services.conversations.messages(userId, conversationId, { limit: 50 });
       return { conversation, ...page, streaming: await services.streaming(conversationId) };
     }),
   );
