@@ -85,6 +85,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     ...gateway.conversationEvents,
     conversationDeleted: (userId, id) => {
       chat.abort(id);
+      gateway.stopOnPeers(id);
       gateway.conversationEvents.conversationDeleted(userId, id);
     },
   };

@@ -20,6 +20,8 @@ export interface SocketData {
 /** Between instances: the one generating a conversation's reply answers with its exact state. */
 export interface InterServerEvents {
   'reply:snapshot': (conversationId: string, ack: (snapshot: StreamingState | null) => void) => void;
+  /** Ends a conversation's reply on whichever instance generates it (stop, or the conversation was deleted). */
+  'reply:stop': (conversationId: string) => void;
 }
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -42,6 +44,8 @@ export interface Gateway {
   replyEvents: ReplyEventSink;
   /** Starts answering socket commands with these services. */
   serve(services: { orm: Orm; conversations: ConversationsService; chat: ChatService }): void;
+  /** Asks the other instances to end a conversation's reply, should one of them be generating it. */
+  stopOnPeers(conversationId: string): void;
 }
 
 /** Largest socket payload accepted: a 4,000-character message with room to spare. */
@@ -77,11 +81,13 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
     await pool.end();
   });
 
+  const stopOnPeers = (conversationId: string) => io.serverSideEmit('reply:stop', conversationId);
   const toUser = (userId: string) => io.to(userRoom(userId));
   const toConversation = (conversationId: string) => io.to(conversationRoom(conversationId));
   return {
     io,
     listening: adapter.listening,
+    stopOnPeers,
     taskEvents: {
       taskCreated: (userId, task) => toUser(userId).emit('task:created', { task }),
       taskUpdated: (userId, task) => toUser(userId).emit('task:updated', { task }),
@@ -115,6 +121,7 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
     serve(services) {
       const context = { orm: services.orm, log: app.log };
       io.on('reply:snapshot', (conversationId, ack) => ack(services.chat.streaming(conversationId)));
+      io.on('reply:stop', (conversationId) => services.chat.abort(conversationId));
       const streaming: StreamingLookup = async (conversationId) => {
         const local = services.chat.streaming(conversationId);
         if (local) return local;
@@ -127,7 +134,7 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
       io.on('connection', (socket) => {
         void socket.join(userRoom(socket.data.userId));
         registerConversationHandlers(socket, context, { conversations: services.conversations, streaming });
-        registerMessageHandlers(socket, context, services.chat, options.rateLimits ? new TokenBucket(10, 1) : undefined);
+        registerMessageHandlers(socket, context, { chat: services.chat, stopOnPeers }, options.rateLimits ? new TokenBucket(10, 1) : undefined);
       });
     },
   };

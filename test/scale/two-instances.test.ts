@@ -65,4 +65,19 @@ describe('two instances on one PostgreSQL', () => {
     provider.release(5);
     await waitFor(tabB, 'assistant:done');
   });
+
+  it('stops from a tab on B a reply generating on A', async () => {
+    const user = await signup(a);
+    const tabA = await connect(urlA, user.accessToken);
+    const tabB = await connect(urlB, user.accessToken);
+    sockets.push(tabA, tabB);
+    const ack = await tabA.emitWithAck('message:send', { content: 'go on and on', clientId: randomUUID() });
+    if (!ack.ok) throw new Error('send failed');
+    provider.release(1);
+    await waitFor(tabA, 'assistant:delta');
+    await tabB.emitWithAck('conversation:join', { conversationId: ack.conversationId });
+    const done = waitFor(tabB, 'assistant:done');
+    expect(await tabB.emitWithAck('assistant:stop', { conversationId: ack.conversationId })).toEqual({ ok: true });
+    expect((await done).message).toMatchObject({ id: ack.assistantMessageId, status: 'stopped', content: 'One ' });
+  });
 });

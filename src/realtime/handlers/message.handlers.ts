@@ -5,7 +5,12 @@ import type { AppSocket } from '../gateway.ts';
 import type { TokenBucket } from '../rate-limit.ts';
 import { handle, type HandlerContext } from './handle.ts';
 
-export function registerMessageHandlers(socket: AppSocket, context: HandlerContext, chat: ChatService, bucket: TokenBucket | undefined) {
+export interface MessageServices {
+  chat: ChatService;
+  stopOnPeers: (conversationId: string) => void;
+}
+
+export function registerMessageHandlers(socket: AppSocket, context: HandlerContext, { chat, stopOnPeers }: MessageServices, bucket: TokenBucket | undefined) {
   const { userId } = socket.data;
   socket.on(
     'message:send',
@@ -31,6 +36,8 @@ export function registerMessageHandlers(socket: AppSocket, context: HandlerConte
     'assistant:stop',
     handle(context, stopPayload, async ({ conversationId }) => {
       await chat.stop(userId, conversationId);
+      // The reply may be generating on another instance (the tab's message went there).
+      stopOnPeers(conversationId);
       return {};
     }),
   );
