@@ -1,5 +1,7 @@
 // One chat turn from end to end: persist the user message, queue the reply per conversation,
 // stream it through the agent, checkpoint it while it streams, and finalize it.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RequestContext } from '@mikro-orm/core';
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyBaseLogger } from 'fastify';
@@ -65,6 +67,7 @@ export interface ChatServiceOptions {
 }
 
 const historyWindow = 30;
+const leaseRetryMs = 200;
 const shutdownReason = 'server shutting down';
 
 class ActiveReply {
@@ -98,6 +101,8 @@ export class ChatService {
   private readonly staleAfterMs: number;
   private timer: NodeJS.Timeout | undefined;
   private closing = false;
+  /** This process, as the owner of reply leases. */
+  private readonly instanceId = randomUUID();
 
   constructor(private readonly options: ChatServiceOptions) {
     this.checkpointMs = options.checkpointMs ?? 1_000;
@@ -231,8 +236,40 @@ export class ChatService {
     const placeholder = await em.findOne(Message, { id: messageId });
     const conversation = await em.findOne(Conversation, { id: conversationId, deletedAt: null });
     if (!placeholder || placeholder.status !== 'streaming' || !conversation) throw new AppError('NOT_FOUND', 'The conversation was deleted');
-    if (this.closing) return this.finish(em, conversation, placeholder, new ActiveReply(conversationId, messageId), 'interrupted', userId);
+    if (!(await this.claimLease(em, conversationId))) {
+      return this.finish(em, conversation, placeholder, new ActiveReply(conversationId, messageId), 'interrupted', userId);
+    }
+    try {
+      return await this.streamReply(em, userId, conversation, placeholder);
+    } finally {
+      await em
+        .execute(`update conversations set reply_owner = null, reply_lease_until = null where id = ? and reply_owner = ?`, [conversationId, this.instanceId])
+        .catch((error: unknown) => this.options.log.warn({ err: error, conversationId }, 'reply lease not released; it expires by itself'));
+    }
+  }
 
+  /**
+   * Waits until this instance holds the conversation's reply lease, so that no two instances
+   * generate replies in one conversation at once. False when the server closes or the
+   * conversation is deleted meanwhile.
+   */
+  private async claimLease(em: EntityManager, conversationId: string): Promise<boolean> {
+    for (;;) {
+      if (this.closing) return false;
+      const claimed = await em.execute(
+        `update conversations set reply_owner = ?, reply_lease_until = now() + make_interval(secs => ?)
+         where id = ? and deleted_at is null and (reply_owner is null or reply_owner = ? or reply_lease_until < now()) returning id`,
+        [this.instanceId, this.staleAfterMs / 1000, conversationId, this.instanceId],
+      );
+      if (claimed.length) return true;
+      if ((await em.count(Conversation, { id: conversationId, deletedAt: null })) === 0) return false;
+      await sleep(leaseRetryMs);
+    }
+  }
+
+  private async streamReply(em: EntityManager, userId: string, conversation: Conversation, placeholder: Message): Promise<MessageDto> {
+    const conversationId = conversation.id;
+    const messageId = placeholder.id;
     const reply = new ActiveReply(conversationId, messageId);
     this.active.set(conversationId, reply);
     const { replies } = this.options;
@@ -355,6 +392,13 @@ export class ChatService {
       const conversations = [...this.queues.keys()];
       if (conversations.length) {
         await em.execute(`update messages set updated_at = now() where status = 'streaming' and conversation_id in (?)`, [conversations]);
+      }
+      if (this.active.size) {
+        await em.execute(`update conversations set reply_lease_until = now() + make_interval(secs => ?) where reply_owner = ? and id in (?)`, [
+          this.staleAfterMs / 1000,
+          this.instanceId,
+          [...this.active.keys()],
+        ]);
       }
       await em.execute(
         `update messages set status = 'interrupted'

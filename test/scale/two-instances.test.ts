@@ -80,4 +80,30 @@ describe('two instances on one PostgreSQL', () => {
     expect(await tabB.emitWithAck('assistant:stop', { conversationId: ack.conversationId })).toEqual({ ok: true });
     expect((await done).message).toMatchObject({ id: ack.assistantMessageId, status: 'stopped', content: 'One ' });
   });
+
+  it('generates one reply at a time in a conversation, even when its messages reach different instances', async () => {
+    const user = await signup(a);
+    const tabA = await connect(urlA, user.accessToken);
+    const tabB = await connect(urlB, user.accessToken);
+    sockets.push(tabA, tabB);
+    const first = await tabA.emitWithAck('message:send', { content: 'first', clientId: randomUUID() });
+    if (!first.ok) throw new Error('send failed');
+    await tabB.emitWithAck('conversation:join', { conversationId: first.conversationId });
+    const events = record(tabB);
+    provider.release(1);
+    await waitFor(tabB, 'assistant:delta');
+    const second = await tabB.emitWithAck('message:send', { conversationId: first.conversationId, content: 'second', clientId: randomUUID() });
+    if (!second.ok) throw new Error('send failed');
+    // B waits for A's reply to finish before it starts its own.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(events.some(([name, payload]) => name === 'assistant:start' && payload.messageId === second.assistantMessageId)).toBe(false);
+    provider.release(4);
+    await waitFor(tabB, 'assistant:done', (payload) => payload.message.id === first.assistantMessageId);
+    provider.release(5);
+    await waitFor(tabB, 'assistant:done', (payload) => payload.message.id === second.assistantMessageId);
+    const order = events
+      .filter(([name]) => name === 'assistant:start' || name === 'assistant:done')
+      .map(([name, payload]) => `${name}:${payload.messageId ?? payload.message.id}`);
+    expect(order).toEqual([`assistant:done:${first.assistantMessageId}`, `assistant:start:${second.assistantMessageId}`, `assistant:done:${second.assistantMessageId}`]);
+  });
 });

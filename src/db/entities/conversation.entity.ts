@@ -13,6 +13,9 @@ export const Conversation = defineEntity({
     updatedAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
     // Soft delete: a deleted conversation and its messages disappear from every read.
     deletedAt: p.datetime(3).nullable(),
+    // Lease of the instance generating this conversation's reply: one reply at a time across instances.
+    replyOwner: p.string().length(64).nullable(),
+    replyLeaseUntil: p.datetime(3).nullable(),
   },
   indexes: [{ name: 'conversations_user_id_updated_at_index', properties: ['user', 'updatedAt'] }],
 });
