@@ -234,10 +234,13 @@ export class ChatService {
   private async runReply(userId: string, conversationId: string, messageId: string): Promise<MessageDto> {
     const em = this.em;
     const placeholder = await em.findOne(Message, { id: messageId });
-    const conversation = await em.findOne(Conversation, { id: conversationId, deletedAt: null });
-    if (!placeholder || placeholder.status !== 'streaming' || !conversation) throw new AppError('NOT_FOUND', 'The conversation was deleted');
-    if (!(await this.claimLease(em, conversationId))) {
-      return this.finish(em, conversation, placeholder, new ActiveReply(conversationId, messageId), 'interrupted', userId);
+    if (!placeholder || placeholder.status !== 'streaming') throw new AppError('NOT_FOUND', 'The conversation was deleted');
+    const conversation = await this.claimLease(em, conversationId);
+    if (!conversation) {
+      // The server is closing, or the conversation was deleted while this reply waited its turn.
+      placeholder.status = 'interrupted';
+      await em.flush();
+      return toMessageDto(placeholder);
     }
     try {
       return await this.streamReply(em, userId, conversation, placeholder);
@@ -250,19 +253,19 @@ export class ChatService {
 
   /**
    * Waits until this instance holds the conversation's reply lease, so that no two instances
-   * generate replies in one conversation at once. False when the server closes or the
-   * conversation is deleted meanwhile.
+   * generate replies in one conversation at once; returns the conversation, or undefined when the
+   * server closes or the conversation is deleted meanwhile.
    */
-  private async claimLease(em: EntityManager, conversationId: string): Promise<boolean> {
+  private async claimLease(em: EntityManager, conversationId: string): Promise<Conversation | undefined> {
     for (;;) {
-      if (this.closing) return false;
-      const claimed = await em.execute(
+      if (this.closing) return undefined;
+      const [claimed] = await em.execute(
         `update conversations set reply_owner = ?, reply_lease_until = now() + make_interval(secs => ?)
-         where id = ? and deleted_at is null and (reply_owner is null or reply_owner = ? or reply_lease_until < now()) returning id`,
+         where id = ? and deleted_at is null and (reply_owner is null or reply_owner = ? or reply_lease_until < now()) returning *`,
         [this.instanceId, this.staleAfterMs / 1000, conversationId, this.instanceId],
       );
-      if (claimed.length) return true;
-      if ((await em.count(Conversation, { id: conversationId, deletedAt: null })) === 0) return false;
+      if (claimed) return em.map(Conversation, claimed);
+      if ((await em.count(Conversation, { id: conversationId, deletedAt: null })) === 0) return undefined;
       await sleep(leaseRetryMs);
     }
   }
