@@ -70,17 +70,58 @@ const historyWindow = 30;
 const leaseRetryMs = 200;
 const shutdownReason = 'server shutting down';
 
+/** What a checkpoint writes for one reply: the text after the first `keep` characters, and tools when they changed. */
+interface Checkpoint {
+  id: string;
+  keep: number;
+  append: string;
+  tool_calls: StoredToolCall[] | null;
+  tool_results: StoredToolResult[] | null;
+}
+
+const countCharacters = (text: string) => {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+};
+
 class ActiveReply {
   readonly controller = new AbortController();
   seq = -1;
   content = '';
   toolCalls: StoredToolCall[] = [];
   toolResults: StoredToolResult[] = [];
-  dirty = false;
+  /** What the database holds: content up to this UTF-16 index (that many characters), this many tool entries. */
+  private saved = { units: 0, characters: 0, tools: 0 };
+
   constructor(
     readonly conversationId: string,
     readonly messageId: string,
   ) {}
+
+  /**
+   * The change since the last checkpoint (undefined when none), with the function that records it
+   * as saved. Only new text travels, so a checkpoint costs the same at the first word and the last.
+   */
+  checkpoint(): { checkpoint: Checkpoint; saved: () => void } | undefined {
+    const units = this.content.length;
+    const tools = this.toolCalls.length + this.toolResults.length;
+    if (units === this.saved.units && tools === this.saved.tools) return undefined;
+    const append = this.content.slice(this.saved.units);
+    const toolsChanged = tools !== this.saved.tools;
+    return {
+      checkpoint: {
+        id: this.messageId,
+        keep: this.saved.characters,
+        append,
+        tool_calls: toolsChanged && this.toolCalls.length ? this.toolCalls : null,
+        tool_results: toolsChanged && this.toolResults.length ? this.toolResults : null,
+      },
+      saved: () => {
+        this.saved = { units, characters: this.saved.characters + countCharacters(append), tools };
+      },
+    };
+  }
 
   snapshot(): StreamingState {
     return {
@@ -290,17 +331,14 @@ export class ChatService {
           text: (text) => {
             reply.seq += 1;
             reply.content += text;
-            reply.dirty = true;
             replies.replyDelta(conversationId, messageId, reply.seq, text);
           },
           toolCall: (call) => {
             reply.toolCalls.push(call);
-            reply.dirty = true;
             replies.toolCall(conversationId, messageId, call);
           },
           toolResult: (result) => {
             reply.toolResults.push(result);
-            reply.dirty = true;
             replies.toolResult(conversationId, messageId, result);
           },
         },
@@ -374,22 +412,18 @@ export class ChatService {
   private async tick(): Promise<void> {
     const em = this.options.orm.em.fork();
     try {
-      const dirty = [...this.active.values()].filter((reply) => reply.dirty);
-      if (dirty.length) {
-        for (const reply of dirty) reply.dirty = false;
-        // One statement for every reply that changed, however many stream at once.
-        const rows = dirty.map((reply) => ({
-          id: reply.messageId,
-          content: reply.content,
-          tool_calls: reply.toolCalls.length ? reply.toolCalls : null,
-          tool_results: reply.toolResults.length ? reply.toolResults : null,
-        }));
+      const changes = [...this.active.values()].flatMap((reply) => reply.checkpoint() ?? []);
+      if (changes.length) {
+        // One statement for every reply that changed, however many stream at once. `left(…, keep)`
+        // makes it idempotent: a checkpoint sent again after a lost answer appends nothing twice.
         await em.execute(
-          `update messages m set content = c.content, tool_calls = c.tool_calls, tool_results = c.tool_results, updated_at = now()
-           from json_to_recordset(?::json) as c(id uuid, content text, tool_calls jsonb, tool_results jsonb)
+          `update messages m set content = left(m.content, c.keep) || c.append,
+             tool_calls = coalesce(c.tool_calls, m.tool_calls), tool_results = coalesce(c.tool_results, m.tool_results), updated_at = now()
+           from json_to_recordset(?::json) as c(id uuid, keep int, append text, tool_calls jsonb, tool_results jsonb)
            where m.id = c.id and m.status = 'streaming'`,
-          [JSON.stringify(rows)],
+          [JSON.stringify(changes.map((change) => change.checkpoint))],
         );
+        for (const change of changes) change.saved();
       }
       // Database time throughout, so instances with skewed clocks agree on what is stale.
       const conversations = [...this.queues.keys()];

@@ -138,3 +138,31 @@ describe('shutdown during a reply', () => {
     }
   });
 });
+
+describe('checkpoints of text beyond ASCII', () => {
+  it('appends each checkpoint exactly, whatever the characters', async () => {
+    const emoji = ['👋 ', 'héllo ', '🎉🎉 ', 'naïve ', 'done'];
+    const provider = new PacedProvider(emoji);
+    const app = await createTestApp({}, { provider, checkpointMs: 50 });
+    try {
+      const url = await listen(app);
+      const user = await signup(app);
+      const tab = await connect(url, user.accessToken);
+      const ack = await tab.emitWithAck('message:send', { content: 'unicode please', clientId: randomUUID() });
+      if (!ack.ok) throw new Error('send failed');
+      const stored = async () => (await app.orm.em.fork().findOneOrFail(Message, { id: ack.assistantMessageId })).content;
+      for (let released = 1; released < emoji.length; released++) {
+        provider.release(1);
+        const expected = emoji.slice(0, released).join('');
+        await until(async () => (await stored()) === expected, 2_000);
+      }
+      const done = waitFor(tab, 'assistant:done');
+      provider.release(1);
+      expect((await done).message.content).toBe(emoji.join(''));
+      expect(await stored()).toBe(emoji.join(''));
+      tab.close();
+    } finally {
+      await app.close();
+    }
+  });
+});
