@@ -1,9 +1,11 @@
 // Socket.IO rooms across instances through PostgreSQL LISTEN/NOTIFY (@socket.io/postgres-adapter).
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type pg from 'pg';
+import { Adapter } from 'socket.io-adapter';
 
-type Adapter = ReturnType<ReturnType<typeof createAdapter>>;
-type BroadcastArgs = Parameters<Adapter['broadcast']>;
+type PostgresAdapter = ReturnType<ReturnType<typeof createAdapter>>;
+type BroadcastArgs = Parameters<PostgresAdapter['broadcast']>;
+const settled = Promise.resolve();
 
 /**
  * The stock adapter awaits a NOTIFY before every local emit, even when it is the only instance.
@@ -19,8 +21,12 @@ export function createRoomAdapter(pool: pg.Pool, onError: (error: Error) => void
     const adapter = createPostgresAdapter(nsp);
     const broadcastEverywhere = adapter.broadcast.bind(adapter);
     const peers = (adapter as unknown as { nodesMap: Map<string, unknown> }).nodesMap;
-    adapter.broadcast = (packet: BroadcastArgs[0], opts: BroadcastArgs[1]) =>
-      peers.size === 0 ? broadcastEverywhere(packet, { ...opts, flags: { ...opts.flags, local: true } }) : broadcastEverywhere(packet, opts);
+    // Alone: the in-memory adapter's broadcast itself (what the cluster adapter ends with locally).
+    adapter.broadcast = (packet: BroadcastArgs[0], opts: BroadcastArgs[1]) => {
+      if (peers.size > 0) return broadcastEverywhere(packet, opts);
+      Adapter.prototype.broadcast.call(adapter, packet, opts);
+      return settled;
+    };
     return adapter;
   };
   return { factory, listening };
