@@ -1,4 +1,5 @@
 // Bare Socket.IO for comparison: one room per socket, the same delta events at the same rate.
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 
@@ -9,9 +10,12 @@ io.on('connection', (socket) => {
   void socket.join(room);
   socket.on('go', ({ deltas, intervalMs }: { deltas: number; intervalMs: number }, ack: () => void) => {
     ack();
+    // The same payload as taskstream's: uuids for the conversation and the message.
+    const conversationId = randomUUID();
+    const messageId = randomUUID();
     let seq = 0;
     const timer = setInterval(() => {
-      io.to(room).emit('assistant:delta', { conversationId: room, messageId: room, seq, text: `${Date.now()} ` });
+      io.to(room).emit('assistant:delta', { conversationId, messageId, seq, text: `${Date.now()} ` });
       if (++seq === deltas) clearInterval(timer);
     }, intervalMs);
   });
