@@ -11,23 +11,36 @@ import { listen } from '../helpers/socket.ts';
 
 const artifacts = path.resolve(import.meta.dirname, '../../test-artifacts');
 
-describe('client demo in chromium', () => {
-  let app: FastifyInstance;
-  let url: string;
-  let browser: Browser;
+/** The app listening and a chromium, for the tests of one describe block. */
+function browserSuite(...args: Parameters<typeof createTestApp>) {
+  const suite = {} as { app: FastifyInstance; url: string; browser: Browser };
   beforeAll(async () => {
-    app = await createTestApp({ ASSISTANT_STREAM_DELAY_MS: '10' });
-    url = await listen(app);
-    browser = await launchChromium();
+    suite.app = await createTestApp(...args);
+    suite.url = await listen(suite.app);
+    suite.browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await app.close();
+    await suite.browser?.close();
+    await suite.app?.close();
   });
+  return suite;
+}
 
-  const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
+const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
+
+async function logIn(page: Page, url: string, email: string, password: string) {
+  await page.goto(url);
+  await byTestId(page, 'auth-email').fill(email);
+  await byTestId(page, 'auth-password').fill(password);
+  await byTestId(page, 'auth-submit').click();
+  await expect.poll(() => byTestId(page, 'conn-status').textContent()).toBe('connected');
+}
+
+describe('client demo in chromium', () => {
+  const suite = browserSuite({ ASSISTANT_STREAM_DELAY_MS: '10' });
 
   it('signs up, chats with the offline assistant, sees tasks live in two contexts, survives a reload', async () => {
+    const { browser, url } = suite;
     const email = `browser${Date.now()}@example.com`;
     const first = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
     await first.goto(url);
@@ -53,12 +66,8 @@ describe('client demo in chromium', () => {
 
     // A second browser context of the same user follows along live.
     const second = await (await browser.newContext()).newPage();
-    await second.goto(url);
-    await byTestId(second, 'auth-email').fill(email);
-    await byTestId(second, 'auth-password').fill('correct horse 9');
-    await byTestId(second, 'auth-submit').click();
+    await logIn(second, url, email, 'correct horse 9');
     await expect.poll(() => byTestId(second, 'task-item').count()).toBe(1);
-    await expect.poll(() => byTestId(second, 'conn-status').textContent()).toBe('connected');
 
     await byTestId(first, 'task-checkbox').first().check();
     await expect.poll(() => byTestId(second, 'task-checkbox').first().isChecked()).toBe(true);
@@ -86,41 +95,27 @@ describe('client demo in chromium', () => {
 
 describe('client demo across a network drop', () => {
   const provider = new PacedProvider(['The ', 'quick ', 'brown ', 'fox ', 'jumps.']);
-  let app: FastifyInstance;
-  let url: string;
-  let browser: Browser;
-  beforeAll(async () => {
-    app = await createTestApp({}, { provider });
-    url = await listen(app);
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app.close();
-  });
+  const suite = browserSuite({}, { provider });
 
   it('shows reconnecting, then catches up on the reply that went on streaming, without doubled text', async () => {
+    const { app, browser, url } = suite;
     const user = await signup(app);
     const page = await (await browser.newContext()).newPage();
-    const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
-    await page.goto(url);
-    await byTestId('auth-email').fill(user.email);
-    await byTestId('auth-password').fill(user.password);
-    await byTestId('auth-submit').click();
-    await expect.poll(() => byTestId('conn-status').textContent()).toBe('connected');
-    await byTestId('chat-input').fill('tell me something');
-    await byTestId('chat-input').press('Enter');
+    await logIn(page, url, user.email, user.password);
+    const byId = (id: string) => byTestId(page, id);
+    await byId('chat-input').fill('tell me something');
+    await byId('chat-input').press('Enter');
     provider.release(2);
-    await expect.poll(() => byTestId('message').last().textContent()).toContain('The quick');
-    expect(await byTestId('chat-stop').isEnabled()).toBe(true);
+    await expect.poll(() => byId('message').last().textContent()).toContain('The quick');
+    expect(await byId('chat-stop').isEnabled()).toBe(true);
 
     // Drop every connection (as a network failure would); the reply goes on meanwhile.
     for (const socket of app.io.of('/').sockets.values()) socket.conn.close();
-    await expect.poll(() => byTestId('conn-status').textContent(), { interval: 20 }).toBe('reconnecting…');
+    await expect.poll(() => byId('conn-status').textContent(), { interval: 20 }).toBe('reconnecting…');
     provider.release(3);
-    await expect.poll(() => byTestId('conn-status').textContent()).toBe('connected');
-    await expect.poll(() => byTestId('message').last().getAttribute('data-status')).toBe('complete');
-    expect(await byTestId('message').last().locator('.text').textContent()).toBe('The quick brown fox jumps.');
-    expect(await byTestId('message').count()).toBe(2);
+    await expect.poll(() => byId('conn-status').textContent()).toBe('connected');
+    await expect.poll(() => byId('message').last().getAttribute('data-status')).toBe('complete');
+    expect(await byId('message').last().locator('.text').textContent()).toBe('The quick brown fox jumps.');
+    expect(await byId('message').count()).toBe(2);
   }, 60_000);
 });
