@@ -49,7 +49,7 @@ export interface Gateway {
 }
 
 /** Largest socket payload accepted: a 4,000-character message with room to spare. */
-export const maxSocketPayloadBytes = 32 * 1024;
+const maxSocketPayloadBytes = 32 * 1024;
 
 export function createGateway(app: FastifyInstance, options: GatewayOptions): Gateway {
   const io: AppServer = new Server(app.server, {
