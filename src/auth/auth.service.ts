@@ -73,6 +73,8 @@ export class AuthService {
   }
 
   private async startSession(user: User): Promise<Session> {
+    // Expired tokens can never be used again: each login clears its user's.
+    await this.em.nativeDelete(RefreshToken, { user: user.id, expiresAt: { $lt: new Date() } });
     return {
       user: toUserDto(user),
       accessToken: this.options.signAccessToken(user.id),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RefreshToken } from '../../src/db/entities/index.ts';
 import { call, createTestApp, signup } from '../helpers/app.ts';
 
 describe('auth', () => {
@@ -91,17 +92,20 @@ describe('auth', () => {
 describe('auth with short-lived tokens and rate limits on', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await createTestApp({ RATE_LIMITS: 'on', ACCESS_TOKEN_TTL: '1s' });
+    app = await createTestApp({ RATE_LIMITS: 'on', ACCESS_TOKEN_TTL: '1s', REFRESH_TOKEN_TTL: '1s' });
   });
   afterAll(() => app.close());
 
-  it('refuses an expired access token', async () => {
+  it('refuses expired access and refresh tokens, and a new login clears the expired ones', async () => {
     const user = await signup(app);
     expect((await call(app, user, 'GET', '/api/auth/me')).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     const res = await call(app, user, 'GET', '/api/auth/me');
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('UNAUTHORIZED');
+    expect((await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: user.refreshToken })).status).toBe(401);
+    await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.1.1.1', payload: { email: user.email, password: user.password } });
+    expect(await app.orm.em.fork().count(RefreshToken, { user: user.id })).toBe(1);
   });
 
   it('answers repeated failed logins with 429 RATE_LIMITED and Retry-After', async () => {
