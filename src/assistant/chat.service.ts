@@ -382,10 +382,12 @@ export class ChatService {
 
   /** The conversation as the model sees it: the latest messages before this reply. */
   private async history(em: EntityManager, conversationId: string, before: Date): Promise<ChatMessage[]> {
-    const rows = await em.find(
-      Message,
-      { conversation: conversationId, createdAt: { $lt: before }, $not: { role: 'assistant', status: 'streaming' } },
-      { orderBy: { createdAt: 'desc', id: 'desc' }, limit: historyWindow },
+    // Read-only and on every turn: plain rows, no entity hydration.
+    const rows = await em.execute<Pick<Message, 'role' | 'content' | 'toolCalls' | 'toolResults'>[]>(
+      `select role, content, tool_calls as "toolCalls", tool_results as "toolResults" from messages
+       where conversation_id = ? and created_at < ? and not (role = 'assistant' and status = 'streaming')
+       order by created_at desc, id desc limit ?`,
+      [conversationId, before, historyWindow],
     );
     return rows.reverse().flatMap((message): ChatMessage[] => {
       if (message.role === 'user') return [{ role: 'user', content: message.content }];

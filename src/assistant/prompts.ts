@@ -1,9 +1,12 @@
 // The system prompt: how the assistant should behave, with today's date for relative dates.
 
+// Made once: building an Intl formatter costs far more than using one.
+const weekday = new Intl.DateTimeFormat('en-US', { weekday: 'long', timeZone: 'UTC' });
+
 export function systemPrompt(now: Date): string {
   return [
     'You are taskstream, a friendly assistant that manages the user\'s todo list through tools.',
-    `Today is ${now.toISOString().slice(0, 10)} (${now.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' })}); the time is ${now.toISOString().slice(11, 16)} UTC.`,
+    `Today is ${now.toISOString().slice(0, 10)} (${weekday.format(now)}); the time is ${now.toISOString().slice(11, 16)} UTC.`,
     'Rules:',
     '- Adding, remembering, "remind me", "I need to" → add_task. Show, list, "what is pending", "what did I finish", "how many left" → list_tasks with the right status.',
     '- Done, finished, tick off → complete_task. Delete, remove, cancel, get rid of → delete_task. Change, rename, reschedule, make it urgent → update_task.',

@@ -87,6 +87,14 @@ describe('conversations REST and POST /api/chat (offline assistant)', () => {
     expect(earlier.messages.map((message: any) => message.id)).toEqual(all.messages.slice(2, 5).map((message: any) => message.id));
   });
 
+  it('reads earlier tool results from the stored history ("make it urgent")', async () => {
+    const user = await signup(app);
+    const first = await call(app, user, 'POST', '/api/chat', { message: 'add renew the passport' });
+    const second = await call(app, user, 'POST', '/api/chat', { conversation_id: first.body.conversation_id, message: 'make it urgent' });
+    expect(second.body.tool_calls).toEqual([{ id: expect.any(String), name: 'update_task', arguments: { task_number: 1, priority: 'urgent' } }]);
+    expect((await call(app, user, 'GET', '/api/tasks/1')).body.task.priority).toBe('urgent');
+  });
+
   it("never lets a chat reach another user's tasks or conversations", async () => {
     const alice = await signup(app);
     const bob = await signup(app);

@@ -9,12 +9,15 @@ export interface ListedTask {
   due_date: string | null;
 }
 
+const dayFormat = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
+const timeFormat = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' });
+
 export function formatDue(due: string | null): string {
   if (!due) return '';
   const date = new Date(due);
   const hasTime = date.getUTCHours() !== 0 || date.getUTCMinutes() !== 0;
-  const day = date.toLocaleDateString('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
-  return hasTime ? `${day} at ${date.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' })}` : day;
+  const day = dayFormat.format(date);
+  return hasTime ? `${day} at ${timeFormat.format(date)}` : day;
 }
 
 const describeTask = (task: ListedTask) =>
