@@ -40,7 +40,7 @@ describe('client demo in chromium', () => {
   const suite = browserSuite({ ASSISTANT_STREAM_DELAY_MS: '10' });
 
   it('signs up, chats with the offline assistant, sees tasks live in two contexts, survives a reload', async () => {
-    const { browser, url } = suite;
+    const { app, browser, url } = suite;
     const email = `browser${Date.now()}@example.com`;
     const first = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
     await first.goto(url);
@@ -80,6 +80,14 @@ describe('client demo in chromium', () => {
     await byTestId(first, 'chat-input').press('Enter');
     await expect.poll(() => byTestId(first, 'message').last().textContent()).toContain('#2 Call the plumber');
 
+    // Renaming and deleting a conversation elsewhere (here: over REST) shows in the sidebar live.
+    const session = (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'correct horse 9' } })).json();
+    const auth = { authorization: `Bearer ${session.accessToken}` };
+    const [conversation] = (await app.inject({ method: 'GET', url: '/api/conversations', headers: auth })).json().conversations;
+    await app.inject({ method: 'PATCH', url: `/api/conversations/${conversation.id}`, headers: auth, payload: { title: 'Groceries and plumbing' } });
+    await expect.poll(() => byTestId(second, 'conversation-list').textContent()).toContain('Groceries and plumbing');
+    await expect.poll(() => first.locator('#chat-title').textContent()).toBe('Groceries and plumbing');
+
     mkdirSync(artifacts, { recursive: true });
     await first.screenshot({ path: path.join(artifacts, 'client-demo.png'), fullPage: true });
     await first.setViewportSize({ width: 390, height: 844 });
@@ -90,12 +98,34 @@ describe('client demo in chromium', () => {
     await first.reload();
     await expect.poll(() => byTestId(first, 'conn-status').textContent()).toBe('connected');
     await expect.poll(() => byTestId(first, 'task-item').count()).toBe(2);
+    await byTestId(first, 'conversation-list').getByRole('button', { name: 'Groceries and plumbing', exact: true }).click();
+    await expect.poll(() => byTestId(first, 'message').count()).toBe(6);
+
+    await app.inject({ method: 'DELETE', url: `/api/conversations/${conversation.id}`, headers: auth });
+    await expect.poll(() => byTestId(second, 'conversation-list').textContent()).not.toContain('Groceries and plumbing');
+    await expect.poll(() => byTestId(first, 'message').count()).toBe(0);
+    expect(await first.locator('#chat-title').textContent()).toBe('New conversation');
   }, 60_000);
 });
 
 describe('client demo across a network drop', () => {
   const provider = new PacedProvider(['The ', 'quick ', 'brown ', 'fox ', 'jumps.']);
   const suite = browserSuite({}, { provider });
+
+  it('stops a reply with the Stop button, keeping its partial text', async () => {
+    const { app, browser, url } = suite;
+    const user = await signup(app);
+    const page = await (await browser.newContext()).newPage();
+    await logIn(page, url, user.email, user.password);
+    await byTestId(page, 'chat-input').fill('a long story please');
+    await byTestId(page, 'chat-send').click();
+    provider.release(1);
+    await expect.poll(() => byTestId(page, 'message').last().textContent()).toContain('The');
+    await byTestId(page, 'chat-stop').click();
+    await expect.poll(() => byTestId(page, 'message').last().getAttribute('data-status')).toBe('stopped');
+    expect(await byTestId(page, 'message').last().locator('.text').textContent()).toBe('The ');
+    expect(await byTestId(page, 'chat-stop').isDisabled()).toBe(true);
+  }, 60_000);
 
   it('shows reconnecting, then catches up on the reply that went on streaming, without doubled text', async () => {
     const { app, browser, url } = suite;
