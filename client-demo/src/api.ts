@@ -99,7 +99,12 @@ export class TaskstreamClient {
     });
     onState('connecting');
     socket.on('connect', () => onState('connected'));
-    socket.on('disconnect', () => onState(socket.active ? 'reconnecting' : 'offline'));
+    socket.on('disconnect', (reason) => {
+      // The server ends a socket when its access token expires (or when it restarts): come back,
+      // refreshing the token on the way if the handshake says so.
+      if (reason === 'io server disconnect' && this.socket === socket) socket.connect();
+      onState(socket.active ? 'reconnecting' : 'offline');
+    });
     socket.io.on('reconnect_attempt', () => onState('reconnecting'));
     socket.on('connect_error', async (error) => {
       if (error.message === 'unauthorized' && (await this.refresh())) socket.connect();

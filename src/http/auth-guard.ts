@@ -27,13 +27,13 @@ export async function registerJwt(app: FastifyInstance, secret: string, accessTo
 
 export const unauthorized = () => new AppError('UNAUTHORIZED', 'A valid access token is required');
 
-/** Verifies an access token and returns its user id; throws UNAUTHORIZED for anything else. */
-export function verifyAccessToken(app: FastifyInstance, token: unknown): string {
+/** Verifies an access token; returns its user id and expiry (epoch ms), or throws UNAUTHORIZED. */
+export function verifyAccessToken(app: FastifyInstance, token: unknown): { userId: string; expiresAt: number } {
   if (typeof token !== 'string' || token.length === 0 || token.length > 4096) throw unauthorized();
   try {
-    const payload = app.jwt.verify<{ sub?: unknown }>(token);
-    if (typeof payload.sub !== 'string') throw unauthorized();
-    return payload.sub;
+    const payload = app.jwt.verify<{ sub?: unknown; exp?: unknown }>(token);
+    if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw unauthorized();
+    return { userId: payload.sub, expiresAt: payload.exp * 1000 };
   } catch {
     throw unauthorized();
   }
@@ -44,6 +44,6 @@ export function requireUser(app: FastifyInstance) {
   return async (request: FastifyRequest) => {
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    request.userId = verifyAccessToken(app, token);
+    request.userId = verifyAccessToken(app, token).userId;
   };
 }

@@ -16,6 +16,8 @@ import { TokenBucket } from './rate-limit.ts';
 
 export interface SocketData {
   userId: string;
+  /** When the handshake's access token expires (epoch ms). */
+  expiresAt: number;
 }
 /** Between instances: the one generating a conversation's reply answers with its exact state. */
 export interface InterServerEvents {
@@ -50,6 +52,8 @@ export interface Gateway {
 
 /** Largest socket payload accepted: a 4,000-character message with room to spare. */
 const maxSocketPayloadBytes = 32 * 1024;
+/** setTimeout's longest delay (about 24.8 days). */
+const maxTimerMs = 2 ** 31 - 1;
 
 export function createGateway(app: FastifyInstance, options: GatewayOptions): Gateway {
   const io: AppServer = new Server(app.server, {
@@ -66,7 +70,7 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
 
   io.use((socket, next) => {
     try {
-      socket.data.userId = verifyAccessToken(app, socket.handshake.auth?.token);
+      Object.assign(socket.data, verifyAccessToken(app, socket.handshake.auth?.token));
       next();
     } catch {
       next(new Error('unauthorized'));
@@ -132,6 +136,9 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
         return answers.find((answer: StreamingState | null) => answer !== null) ?? null;
       };
       io.on('connection', (socket) => {
+        // A socket lives as long as its token: at expiry the client reconnects with a fresh one.
+        const expiry = setTimeout(() => socket.disconnect(true), Math.min(Math.max(0, socket.data.expiresAt - Date.now()), maxTimerMs));
+        socket.once('disconnect', () => clearTimeout(expiry));
         void socket.join(userRoom(socket.data.userId));
         registerConversationHandlers(socket, context, { conversations: services.conversations, streaming });
         registerMessageHandlers(socket, context, { chat: services.chat, stopOnPeers }, options.rateLimits ? new TokenBucket(10, 1) : undefined);

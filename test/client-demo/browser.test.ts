@@ -149,3 +149,19 @@ describe('client demo across a network drop', () => {
     expect(await byId('message').count()).toBe(2);
   }, 60_000);
 });
+
+describe('client demo with short-lived access tokens', () => {
+  const suite = browserSuite({ ACCESS_TOKEN_TTL: '2s', ASSISTANT_STREAM_DELAY_MS: '0' });
+
+  it('refreshes its token and reconnects when the server ends the socket at expiry', async () => {
+    const { app, browser, url } = suite;
+    const user = await signup(app);
+    const page = await (await browser.newContext()).newPage();
+    await logIn(page, url, user.email, user.password);
+    await page.waitForTimeout(3_000);
+    await expect.poll(() => byTestId(page, 'conn-status').textContent()).toBe('connected');
+    await byTestId(page, 'chat-input').fill('add check the token refresh');
+    await byTestId(page, 'chat-input').press('Enter');
+    await expect.poll(() => byTestId(page, 'task-item').first().textContent()).toContain('Check the token refresh');
+  }, 60_000);
+});

@@ -196,3 +196,20 @@ describe('realtime gateway with rate limits on', () => {
     tab.close();
   });
 });
+
+describe('realtime gateway with short-lived access tokens', () => {
+  let app: FastifyInstance;
+  let url: string;
+  beforeAll(async () => {
+    app = await createTestApp({ ACCESS_TOKEN_TTL: '1s' });
+    url = await listen(app);
+  });
+  afterAll(() => app.close());
+
+  it('ends a socket when its access token expires', async () => {
+    const socket = await connect(url, (await signup(app)).accessToken);
+    const reason = await new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    expect(reason).toBe('io server disconnect');
+    socket.close();
+  });
+});
