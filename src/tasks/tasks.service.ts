@@ -52,7 +52,8 @@ export function toTaskDto(task: TaskFields): TaskDto {
   };
 }
 
-const priorityRank = "case t.priority when 'low' then 0 when 'medium' then 1 when 'high' then 2 else 3 end";
+/** A task's priority as its position in `taskPriorities` (1 = low … 4 = urgent). */
+const priorityRank = `array_position(array[${taskPriorities.map((priority) => `'${priority}'`).join(', ')}], t.priority::text)`;
 
 interface SortPlan {
   /** SQL of the sort key for a row, and of the same key for a cursor value bound as `?`. */
@@ -77,7 +78,7 @@ function sortPlan(sort: TaskSort): SortPlan {
       };
     }
     case 'priority':
-      return { rowKey: priorityRank, cursorKey: '?::int', descending, keyOf: (task) => taskPriorities.indexOf(task.priority) };
+      return { rowKey: priorityRank, cursorKey: '?::int', descending, keyOf: (task) => taskPriorities.indexOf(task.priority) + 1 };
     case 'updated_at':
       return { rowKey: 't.updated_at', cursorKey: '?::timestamptz', descending, keyOf: (task) => task.updated_at };
     default:
@@ -111,13 +112,31 @@ function statusFields(status: TaskStatus, previous?: { status: TaskStatus; compl
   return { status, completedAt: previous?.status === 'completed' && previous.completedAt ? previous.completedAt : new Date() };
 }
 
-export interface TaskSearch {
+export interface TaskFilter {
   /** `open` is every task not completed yet (pending or in progress). */
-  status?: 'all' | 'open' | 'completed';
+  status?: TaskStatus | 'all' | 'open';
   priority?: TaskPriority;
-  /** Case-insensitive words that must all appear in the title or description. */
+  /** Case-insensitive phrases that must all appear in the title or description. */
   words?: string[];
+}
+
+export interface TaskSearch extends TaskFilter {
   limit?: number;
+}
+
+/** The WHERE clause (and its parameters) of a user's tasks matching a filter. */
+function filterTasks(userId: string, filter: TaskFilter): { where: string[]; params: unknown[] } {
+  const where = ['t.user_id = ?'];
+  const params: unknown[] = [userId];
+  if (filter.status === 'open') where.push("t.status <> 'completed'");
+  else if (filter.status && filter.status !== 'all') where.push('t.status = ?'), params.push(filter.status);
+  if (filter.priority) where.push('t.priority = ?'), params.push(filter.priority);
+  for (const word of filter.words ?? []) {
+    where.push("(t.title ilike ? or coalesce(t.description, '') ilike ?)");
+    const pattern = `%${escapeLike(word)}%`;
+    params.push(pattern, pattern);
+  }
+  return { where, params };
 }
 
 export class TasksService {
@@ -128,15 +147,7 @@ export class TasksService {
 
   async list(userId: string, query: TaskListQuery): Promise<{ tasks: TaskDto[]; next_cursor: string | null }> {
     const plan = sortPlan(query.sort);
-    const where: string[] = ['t.user_id = ?'];
-    const params: unknown[] = [userId];
-    if (query.status !== 'all') where.push('t.status = ?'), params.push(query.status);
-    if (query.priority) where.push('t.priority = ?'), params.push(query.priority);
-    if (query.q) {
-      where.push("(t.title ilike ? or t.description ilike ?)");
-      const pattern = `%${escapeLike(query.q)}%`;
-      params.push(pattern, pattern);
-    }
+    const { where, params } = filterTasks(userId, { status: query.status, priority: query.priority, words: query.q ? [query.q] : [] });
     if (query.due_before) where.push('t.due_date < ?'), params.push(query.due_before);
     if (query.due_after) where.push('t.due_date > ?'), params.push(query.due_after);
     if (query.cursor) {
@@ -157,16 +168,7 @@ export class TasksService {
 
   /** The assistant's lookup: every task whose title or description holds all the words. */
   async search(userId: string, search: TaskSearch): Promise<TaskDto[]> {
-    const where: string[] = ['t.user_id = ?'];
-    const params: unknown[] = [userId];
-    if (search.status === 'completed') where.push("t.status = 'completed'");
-    if (search.status === 'open') where.push("t.status <> 'completed'");
-    if (search.priority) where.push('t.priority = ?'), params.push(search.priority);
-    for (const word of search.words ?? []) {
-      where.push("(t.title ilike ? or coalesce(t.description, '') ilike ?)");
-      const pattern = `%${escapeLike(word)}%`;
-      params.push(pattern, pattern);
-    }
+    const { where, params } = filterTasks(userId, search);
     const rows = await this.em.execute<TaskFields[]>(`select ${taskColumns} from tasks t where ${where.join(' and ')} order by t.number limit ?`, [...params, search.limit ?? 200]);
     return rows.map(toTaskDto);
   }
@@ -223,13 +225,13 @@ export class TasksService {
     return this.save(userId, task);
   }
 
-  async remove(userId: string, ref: TaskRef): Promise<{ id: string; number: number }> {
-    const [row] = await this.em.execute<{ id: string; number: number }[]>(
-      `delete from tasks where user_id = ? and ${typeof ref === 'number' ? 'number' : 'id'} = ? returning id, number`,
+  async remove(userId: string, ref: TaskRef): Promise<{ id: string; number: number; title: string }> {
+    const [row] = await this.em.execute<{ id: string; number: number; title: string }[]>(
+      `delete from tasks where user_id = ? and ${typeof ref === 'number' ? 'number' : 'id'} = ? returning id, number, title`,
       [userId, ref],
     );
     if (!row) throw notFound('Task');
-    this.events.taskDeleted(userId, row);
+    this.events.taskDeleted(userId, { id: row.id, number: row.number });
     return row;
   }
 

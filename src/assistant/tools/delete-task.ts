@@ -6,8 +6,7 @@ export const deleteTask = defineTool({
   description: 'Delete a task for good (delete, remove, cancel, get rid of).',
   input: z.object({ task_number: taskNumber }),
   async execute({ userId, tasks }, { task_number }) {
-    const task = await tasks.get(userId, task_number);
-    await tasks.remove(userId, task.id);
-    return { task_number: task.number, status: 'deleted', title: task.title };
+    const removed = await tasks.remove(userId, task_number);
+    return { task_number: removed.number, status: 'deleted', title: removed.title };
   },
 });
