@@ -233,7 +233,7 @@ export class ChatService {
       throw error;
     }
     const message = toMessageDto(userMessage);
-    const conversationDto = toConversationDto(conversation, userMessage);
+    const conversationDto = toConversationDto(conversation, message);
     input.beforeReply?.(conversation.id);
     this.options.replies.userMessage(conversation.id, message);
     this.options.conversationEvents.conversationUpdated(userId, conversationDto);
@@ -248,7 +248,8 @@ export class ChatService {
     const conversation = await em.findOne(Conversation, { id: (userMessage.conversation as { id: string }).id, user: userId, deletedAt: null });
     const assistant = await em.findOne(Message, { replyTo: userMessage.id });
     if (!conversation || !assistant) throw new AppError('NOT_FOUND', 'The conversation of this message was deleted');
-    return { conversation: toConversationDto(conversation, userMessage), message: toMessageDto(userMessage), assistantMessageId: assistant.id, duplicate: true };
+    const message = toMessageDto(userMessage);
+    return { conversation: toConversationDto(conversation, message), message, assistantMessageId: assistant.id, duplicate: true };
   }
 
   /** Replies in one conversation run one at a time, in the order their messages were stored. */
@@ -375,7 +376,7 @@ export class ChatService {
     } else {
       this.options.replies.replyDone(conversation.id, dto);
     }
-    this.options.conversationEvents.conversationUpdated(userId, toConversationDto(conversation, message));
+    this.options.conversationEvents.conversationUpdated(userId, toConversationDto(conversation, dto));
     if (failure) throw failure;
     return dto;
   }

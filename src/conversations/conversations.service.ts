@@ -1,7 +1,9 @@
 // Conversations and their messages, always scoped to one user; deleted conversations are invisible.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Conversation, Message } from '../db/entities/index.ts';
-import { AppError, notFound } from '../shared/errors.ts';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { notFound } from '../shared/errors.ts';
+import { toIso, type Timestamp } from '../shared/timestamps.ts';
 import type { ConversationDto, MessageDto } from './conversations.schemas.ts';
 
 /** Where conversation changes are announced (the realtime gateway turns them into socket events). */
@@ -10,28 +12,36 @@ export interface ConversationEventSink {
   conversationDeleted(userId: string, id: string): void;
 }
 
-const refId = (ref: string | { id: string }) => (typeof ref === 'string' ? ref : ref.id);
+/** A message as an entity, or as a row selected with `messageColumns` (reads skip entity hydration). */
+export type MessageFields = Pick<Message, 'id' | 'role' | 'content' | 'status' | 'toolCalls' | 'toolResults'> & {
+  conversation: string | { id: string };
+  createdAt: Timestamp;
+};
 
-export function toMessageDto(message: Message): MessageDto {
+/** The columns of `messages m`, named as the entity's properties. */
+const messageColumns = `m.id, m.conversation_id as conversation, m.role, m.content, m.status,
+  m.tool_calls as "toolCalls", m.tool_results as "toolResults", m.created_at as "createdAt"`;
+
+export function toMessageDto(message: MessageFields): MessageDto {
   return {
     id: message.id,
-    conversation_id: refId(message.conversation),
+    conversation_id: typeof message.conversation === 'string' ? message.conversation : message.conversation.id,
     role: message.role,
     content: message.content,
     status: message.status,
     tool_calls: message.toolCalls ?? null,
     tool_results: message.toolResults ?? null,
-    created_at: message.createdAt.toISOString(),
+    created_at: toIso(message.createdAt),
   };
 }
 
-export function toConversationDto(conversation: Conversation, lastMessage: Message | null | undefined): ConversationDto {
+export function toConversationDto(conversation: Conversation, lastMessage: MessageDto | null | undefined): ConversationDto {
   return {
     id: conversation.id,
     title: conversation.title,
     created_at: conversation.createdAt.toISOString(),
     updated_at: conversation.updatedAt.toISOString(),
-    last_message: lastMessage ? toMessageDto(lastMessage) : null,
+    last_message: lastMessage ?? null,
   };
 }
 
@@ -43,19 +53,13 @@ export function titleFrom(text: string): string {
   return `${cut.slice(0, cut.lastIndexOf(' ') > 30 ? cut.lastIndexOf(' ') : 60)}…`;
 }
 
-const invalidCursor = () => new AppError('VALIDATION_ERROR', 'Invalid cursor', [{ field: 'cursor', message: 'is not a cursor from this list' }]);
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string') && !Number.isNaN(Date.parse(value[0]))) {
-      return value as [string, string];
-    }
-  } catch {
-    // reported below
-  }
-  throw invalidCursor();
-}
+/** A conversation list cursor: the last row's updated_at and id. */
+const decodeConversationCursor = (cursor: string) =>
+  decodeCursor(
+    cursor,
+    (parts) => parts.length === 2 && parts.every((part) => typeof part === 'string') && !Number.isNaN(Date.parse(parts[0] as string)),
+    'is not a cursor from this list',
+  );
 
 export class ConversationsService {
   constructor(
@@ -68,7 +72,7 @@ export class ConversationsService {
     let after = '';
     if (query.cursor) {
       after = 'and (c.updated_at, c.id) < (?::timestamptz, ?::uuid)';
-      params.push(...decodeCursor(query.cursor));
+      params.push(...decodeConversationCursor(query.cursor));
     }
     const rows = await this.em.execute(
       `select c.* from conversations c where c.user_id = ? and c.deleted_at is null ${after} order by c.updated_at desc, c.id desc limit ?`,
@@ -79,7 +83,7 @@ export class ConversationsService {
     const tail = conversations.at(-1);
     return {
       conversations: conversations.map((conversation) => toConversationDto(conversation, last.get(conversation.id))),
-      next_cursor: rows.length > query.limit && tail ? Buffer.from(JSON.stringify([tail.updatedAt.toISOString(), tail.id])).toString('base64url') : null,
+      next_cursor: rows.length > query.limit && tail ? encodeCursor([tail.updatedAt.toISOString(), tail.id]) : null,
     };
   }
 
@@ -96,11 +100,6 @@ export class ConversationsService {
     const conversation = await this.em.findOne(Conversation, { id, user: userId, deletedAt: null });
     if (!conversation) throw notFound('Conversation');
     return conversation;
-  }
-
-  async get(userId: string, id: string): Promise<ConversationDto> {
-    const conversation = await this.load(userId, id);
-    return toConversationDto(conversation, (await this.lastMessages([id])).get(id));
   }
 
   async rename(userId: string, id: string, title: string): Promise<ConversationDto> {
@@ -120,44 +119,65 @@ export class ConversationsService {
   /** A page of messages, oldest first, ending just before `before` (or at the newest). */
   async messages(userId: string, conversationId: string, query: { before?: string; limit: number }): Promise<{ messages: MessageDto[]; has_more: boolean }> {
     await this.load(userId, conversationId);
+    return this.page(conversationId, query);
+  }
+
+  /**
+   * What a client joining a conversation gets: the conversation and its latest page, or, with
+   * `afterMessageId`, every message after that one (what a reconnecting client missed). An anchor
+   * that is not a message of this conversation gets the latest page. `beforeRead` runs once the
+   * user is known to own the conversation and before any message is read.
+   */
+  async open(
+    userId: string,
+    id: string,
+    options: { afterMessageId?: string; beforeRead?: () => Promise<void> | void } = {},
+  ): Promise<{ conversation: ConversationDto; messages: MessageDto[]; has_more: boolean }> {
+    const conversation = await this.load(userId, id);
+    await options.beforeRead?.();
+    const afterMessageId = options.afterMessageId;
+    const missed = afterMessageId ? await this.after(id, afterMessageId) : undefined;
+    if (missed?.length === 0) {
+      return { conversation: toConversationDto(conversation, (await this.lastMessages([id])).get(id)), messages: [], has_more: false };
+    }
+    const page = missed ? { messages: missed, has_more: false } : await this.page(id, { limit: 50 });
+    return { conversation: toConversationDto(conversation, page.messages.at(-1)), ...page };
+  }
+
+  private async page(conversationId: string, query: { before?: string; limit: number }): Promise<{ messages: MessageDto[]; has_more: boolean }> {
     const params: unknown[] = [conversationId];
     let before = '';
     if (query.before) {
       before = 'and (m.created_at, m.id) < (select b.created_at, b.id from messages b where b.id = ? and b.conversation_id = ?)';
       params.push(query.before, conversationId);
     }
-    const rows = await this.em.execute(
-      `select m.* from messages m where m.conversation_id = ? ${before} order by m.created_at desc, m.id desc limit ?`,
+    const rows = await this.em.execute<MessageFields[]>(
+      `select ${messageColumns} from messages m where m.conversation_id = ? ${before} order by m.created_at desc, m.id desc limit ?`,
       [...params, query.limit + 1],
     );
-    const page = rows.slice(0, query.limit).reverse().map((row) => toMessageDto(this.em.map(Message, row)));
-    return { messages: page, has_more: rows.length > query.limit };
+    return { messages: rows.slice(0, query.limit).reverse().map(toMessageDto), has_more: rows.length > query.limit };
   }
 
-  /**
-   * Every message after the given one, oldest first (up to 1,000): what a reconnecting client
-   * missed. Undefined when that message is not one of this conversation's.
-   */
-  async messagesAfter(userId: string, conversationId: string, afterMessageId: string): Promise<MessageDto[] | undefined> {
-    await this.load(userId, conversationId);
-    const rows = await this.em.execute(
-      `select m.* from messages m where m.conversation_id = ?
+  /** Up to 1,000 messages after the anchor, oldest first; undefined when the anchor is not of this conversation. */
+  private async after(conversationId: string, anchorId: string): Promise<MessageDto[] | undefined> {
+    const rows = await this.em.execute<MessageFields[]>(
+      `select ${messageColumns} from messages m where m.conversation_id = ?
          and (m.created_at, m.id) > (select a.created_at, a.id from messages a where a.id = ? and a.conversation_id = ?)
        order by m.created_at, m.id limit 1000`,
-      [conversationId, afterMessageId, conversationId],
+      [conversationId, anchorId, conversationId],
     );
-    if (rows.length === 0 && !(await this.em.count(Message, { id: afterMessageId, conversation: conversationId }))) return undefined;
-    return rows.map((row) => toMessageDto(this.em.map(Message, row)));
+    if (rows.length === 0 && (await this.em.count(Message, { id: anchorId, conversation: conversationId })) === 0) return undefined;
+    return rows.map(toMessageDto);
   }
 
-  private async lastMessages(conversationIds: string[]): Promise<Map<string, Message>> {
+  private async lastMessages(conversationIds: string[]): Promise<Map<string, MessageDto>> {
     if (conversationIds.length === 0) return new Map();
-    const rows = await this.em.execute(
-      `select distinct on (m.conversation_id) m.* from messages m where m.conversation_id in (?)
+    const rows = await this.em.execute<MessageFields[]>(
+      `select distinct on (m.conversation_id) ${messageColumns} from messages m where m.conversation_id in (?)
        order by m.conversation_id, m.created_at desc, m.id desc`,
       [conversationIds],
     );
-    return new Map(rows.map((row) => [row.conversation_id as string, this.em.map(Message, row)]));
+    return new Map(rows.map((row) => [row.conversation as string, toMessageDto(row)]));
   }
 
   private async announce(userId: string, conversation: Conversation): Promise<ConversationDto> {

@@ -2,7 +2,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Task, type TaskPriority, type TaskStatus } from '../db/entities/index.ts';
 import { taskPriorities } from '../db/entities/task.entity.ts';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import { toIso, type Timestamp } from '../shared/timestamps.ts';
 import type { TaskDto, TaskInput, TaskListQuery, TaskPatch, TaskSort } from './tasks.schemas.ts';
 
 /** Where task changes are announced (the realtime gateway turns them into socket events). */
@@ -13,8 +15,6 @@ export interface TaskEventSink {
 }
 
 export type TaskRef = string | number;
-
-type Timestamp = Date | string;
 
 /** A task as an entity, or as a row selected with `taskColumns` (read paths skip entity hydration). */
 export interface TaskFields {
@@ -34,8 +34,6 @@ export interface TaskFields {
 const taskColumns = `t.id, t.number, t.title, t.description, t.status, t.priority, t.due_date as "dueDate",
   t.completed_at as "completedAt", t.created_at as "createdAt", t.updated_at as "updatedAt"`;
 
-const iso = (value: Timestamp) => (value instanceof Date ? value : new Date(value)).toISOString();
-
 export function toTaskDto(task: TaskFields): TaskDto {
   return {
     id: task.id,
@@ -45,10 +43,10 @@ export function toTaskDto(task: TaskFields): TaskDto {
     status: task.status,
     completed: task.status === 'completed',
     priority: task.priority,
-    due_date: task.dueDate ? iso(task.dueDate) : null,
-    completed_at: task.completedAt ? iso(task.completedAt) : null,
-    created_at: iso(task.createdAt),
-    updated_at: iso(task.updatedAt),
+    due_date: task.dueDate ? toIso(task.dueDate) : null,
+    completed_at: task.completedAt ? toIso(task.completedAt) : null,
+    created_at: toIso(task.createdAt),
+    updated_at: toIso(task.updatedAt),
   };
 }
 
@@ -86,23 +84,14 @@ function sortPlan(sort: TaskSort): SortPlan {
   }
 }
 
-interface CursorData {
-  sort: TaskSort;
-  key: string | number | null;
-  number: number;
-}
-
-const encodeCursor = (data: CursorData) => Buffer.from(JSON.stringify([data.sort, data.key, data.number])).toString('base64url');
-
-function decodeCursor(cursor: string, sort: TaskSort): CursorData {
-  try {
-    const [cursorSort, key, number] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const keyOk = key === null || typeof key === 'string' || typeof key === 'number';
-    if (cursorSort === sort && keyOk && Number.isInteger(number)) return { sort, key: key as CursorData['key'], number: number as number };
-  } catch {
-    // falls through to the validation error below
-  }
-  throw new AppError('VALIDATION_ERROR', 'Invalid cursor', [{ field: 'cursor', message: 'is not a cursor from this list and sort' }]);
+/** A task list cursor: the sort it belongs to, the last row's sort key and number. */
+function decodeTaskCursor(cursor: string, sort: TaskSort): { key: string | number | null; number: number } {
+  const [, key, number] = decodeCursor(
+    cursor,
+    ([cursorSort, key, number]) => cursorSort === sort && (key === null || typeof key === 'string' || typeof key === 'number') && Number.isInteger(number),
+    'is not a cursor from this list and sort',
+  );
+  return { key: key as string | number | null, number: number as number };
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
@@ -151,7 +140,7 @@ export class TasksService {
     if (query.due_before) where.push('t.due_date < ?'), params.push(query.due_before);
     if (query.due_after) where.push('t.due_date > ?'), params.push(query.due_after);
     if (query.cursor) {
-      const cursor = decodeCursor(query.cursor, query.sort);
+      const cursor = decodeTaskCursor(query.cursor, query.sort);
       where.push(`(${plan.rowKey}, t.number) ${plan.descending ? '<' : '>'} (${plan.cursorKey}, ?)`);
       params.push(cursor.key, cursor.number);
     }
@@ -162,7 +151,7 @@ export class TasksService {
     );
     const tasks = rows.slice(0, query.limit).map(toTaskDto);
     const last = tasks.at(-1);
-    const next_cursor = rows.length > query.limit && last ? encodeCursor({ sort: query.sort, key: plan.keyOf(last), number: last.number }) : null;
+    const next_cursor = rows.length > query.limit && last ? encodeCursor([query.sort, plan.keyOf(last), last.number]) : null;
     return { tasks, next_cursor };
   }
 

@@ -9,13 +9,10 @@ export function registerConversationHandlers(socket: AppSocket, context: Handler
   socket.on(
     'conversation:join',
     handle(context, joinPayload, async ({ conversationId, afterMessageId }) => {
-      const conversation = await services.conversations.get(userId, conversationId);
-      // Join first: every delta emitted from now on reaches this socket; the snapshot below covers the rest.
-      await socket.join(conversationRoom(conversationId));
-      const missed = afterMessageId ? await services.conversations.messagesAfter(userId, conversationId, afterMessageId) : undefined;
-      // An anchor the server does not know (not of this conversation) gets the latest page instead.
-      const page = missed ? { messages: missed, has_more: false } : await services.conversations.messages(userId, conversationId, { limit: 50 });
-      return { conversation, ...page, streaming: await services.streaming(conversationId) };
+      // Join once ownership is known and before history is read, so every delta from then on
+      // reaches this socket; the snapshot taken last covers the rest.
+      const opened = await services.conversations.open(userId, conversationId, { afterMessageId, beforeRead: () => socket.join(conversationRoom(conversationId)) });
+      return { ...opened, streaming: await services.streaming(conversationId) };
     }),
   );
   socket.on(
