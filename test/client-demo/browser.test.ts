@@ -1,28 +1,22 @@
 // The client demo in a real browser: Debian's chromium driven by playwright-core.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signup } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
-import { listen } from '../helpers/socket.ts';
+import { listeningApp } from '../helpers/socket.ts';
 
 const artifacts = path.resolve(import.meta.dirname, '../../test-artifacts');
 
 /** The app listening and a chromium, for the tests of one describe block. */
 function browserSuite(...args: Parameters<typeof createTestApp>) {
-  const suite = {} as { app: FastifyInstance; url: string; browser: Browser };
+  const suite = listeningApp(...args) as ReturnType<typeof listeningApp> & { browser: Browser };
   beforeAll(async () => {
-    suite.app = await createTestApp(...args);
-    suite.url = await listen(suite.app);
     suite.browser = await launchChromium();
   }, 60_000);
-  afterAll(async () => {
-    await suite.browser?.close();
-    await suite.app?.close();
-  });
+  afterAll(() => suite.browser?.close());
   return suite;
 }
 

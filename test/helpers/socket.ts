@@ -1,6 +1,8 @@
 // Real socket.io-client connections to an app listening on a free port.
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestApp } from './app.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/realtime/events.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -9,6 +11,17 @@ export async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address() as { port: number };
   return `http://127.0.0.1:${address.port}`;
+}
+
+/** The app listening on a free port for the tests of one describe block, closed after them. */
+export function listeningApp(...args: Parameters<typeof createTestApp>) {
+  const suite = {} as { app: FastifyInstance; url: string };
+  beforeAll(async () => {
+    suite.app = await createTestApp(...args);
+    suite.url = await listen(suite.app);
+  });
+  afterAll(() => suite.app?.close());
+  return suite;
 }
 
 export function connect(url: string, token: string | undefined, options: { reconnection?: boolean } = {}): Promise<ClientSocket> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
-import { connect, listen, record, until, waitFor, type ClientSocket } from '../helpers/socket.ts';
+import { connect, listen, listeningApp, record, until, waitFor, type ClientSocket } from '../helpers/socket.ts';
 
 describe('realtime gateway with the offline assistant', () => {
   let app: FastifyInstance;
@@ -177,15 +177,10 @@ describe('realtime gateway with the offline assistant', () => {
 });
 
 describe('realtime gateway with rate limits on', () => {
-  let app: FastifyInstance;
-  let url: string;
-  beforeAll(async () => {
-    app = await createTestApp({ RATE_LIMITS: 'on' });
-    url = await listen(app);
-  });
-  afterAll(() => app.close());
+  const suite = listeningApp({ RATE_LIMITS: 'on' });
 
   it('answers RATE_LIMITED past the burst of messages, after validation', async () => {
+    const { app, url } = suite;
     const tab = await connect(url, (await signup(app)).accessToken);
     const invalid = await Promise.all(Array.from({ length: 15 }, () => tab.emitWithAck('message:send', { content: '' } as never)));
     expect(invalid.every((answer: any) => answer.error.code === 'VALIDATION_ERROR')).toBe(true);
@@ -198,15 +193,10 @@ describe('realtime gateway with rate limits on', () => {
 });
 
 describe('realtime gateway with short-lived access tokens', () => {
-  let app: FastifyInstance;
-  let url: string;
-  beforeAll(async () => {
-    app = await createTestApp({ ACCESS_TOKEN_TTL: '1s' });
-    url = await listen(app);
-  });
-  afterAll(() => app.close());
+  const suite = listeningApp({ ACCESS_TOKEN_TTL: '1s' });
 
   it('ends a socket when its access token expires', async () => {
+    const { app, url } = suite;
     const socket = await connect(url, (await signup(app)).accessToken);
     const reason = await new Promise<string>((resolve) => socket.once('disconnect', resolve));
     expect(reason).toBe('io server disconnect');
