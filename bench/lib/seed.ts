@@ -14,42 +14,42 @@ export function accessToken(userId: string, ttlSeconds = 3_600): string {
   return `${body}.${createHmac('sha256', benchSecret).update(body).digest('base64url')}`;
 }
 
-/** Creates `count` users sharing one password; returns their ids. */
-export async function seedUsers(databaseUrl: string, count: number, prefix: string): Promise<string[]> {
+async function withClient<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client(databaseUrl);
   await client.connect();
   try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates `count` users sharing one password; returns their ids. */
+export async function seedUsers(databaseUrl: string, count: number, prefix: string): Promise<string[]> {
+  return withClient(databaseUrl, async (client) => {
     const hash = await hashPassword(benchPassword);
     const { rows } = await client.query<{ id: string }>(
       `insert into users (email, password_hash) select $1 || g || '@bench.test', $2 from generate_series(1, $3) g returning id`,
       [prefix, hash, count],
     );
     return rows.map((row) => row.id);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export async function seedTasks(databaseUrl: string, userId: string, count: number): Promise<void> {
-  const client = new pg.Client(databaseUrl);
-  await client.connect();
-  try {
+  return withClient(databaseUrl, async (client) => {
     await client.query(
       `insert into tasks (user_id, number, title, priority, due_date)
        select $1, g, 'Benchmark task ' || g, (array['low','medium','high','urgent'])[1 + g % 4], now() + (g || ' hours')::interval from generate_series(1, $2) g`,
       [userId, count],
     );
     await client.query('update users set task_seq = $2 where id = $1', [userId, count]);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** A conversation of `count` alternating messages; returns its id. */
 export async function seedConversation(databaseUrl: string, userId: string, count: number): Promise<string> {
-  const client = new pg.Client(databaseUrl);
-  await client.connect();
-  try {
+  return withClient(databaseUrl, async (client) => {
     const { rows } = await client.query<{ id: string }>(`insert into conversations (user_id, title) values ($1, 'history ' || $2) returning id`, [userId, count]);
     const conversationId = rows[0]!.id;
     await client.query(
@@ -60,7 +60,5 @@ export async function seedConversation(databaseUrl: string, userId: string, coun
       [conversationId, userId, count],
     );
     return conversationId;
-  } finally {
-    await client.end();
-  }
+  });
 }
