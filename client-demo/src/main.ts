@@ -255,24 +255,19 @@ function applyRoomEvent({ name, payload }: RoomEvent) {
       state.streaming = { messageId: payload.messageId, seq: -1 };
       break;
     case 'assistant:delta': {
-      const streaming = state.streaming?.messageId === payload.messageId ? state.streaming : undefined;
-      if (!streaming) {
-        state.streaming = { messageId: payload.messageId, seq: payload.seq };
-        ensureMessage(payload.messageId).content += payload.text;
-      } else if (payload.seq === streaming.seq + 1) {
-        streaming.seq = payload.seq;
-        const message = ensureMessage(payload.messageId);
-        message.content += payload.text;
-        updateStreamingText(message);
-        return;
-      } else if (payload.seq > streaming.seq + 1) {
+      const current = state.streaming;
+      const streaming: Streaming = current && current.messageId === payload.messageId ? current : (state.streaming = { messageId: payload.messageId, seq: -1 });
+      if (payload.seq <= streaming.seq) return; // already part of the snapshot
+      if (payload.seq > streaming.seq + 1) {
         // A gap: fetch the exact state again rather than show a hole.
         void resync();
         return;
-      } else {
-        return; // already part of the snapshot
       }
-      break;
+      streaming.seq = payload.seq;
+      const message = ensureMessage(payload.messageId);
+      message.content += payload.text;
+      updateStreamingText(message);
+      return;
     }
     case 'assistant:tool_call': {
       const message = ensureMessage(payload.messageId);
