@@ -17,23 +17,20 @@ function developmentJwtSecret(dataDir: string): string {
 }
 
 function describeDatabase(config: Config, embedded: EmbeddedDatabase | undefined): string {
-  if (embedded) return `embedded PostgreSQL on port ${embedded.port} (data in ${path.resolve(config.dataDir)})`;
+  if (embedded) return `embedded PostgreSQL on port ${embedded.port} (data in ${embedded.clusterDir})`;
   const url = new URL(config.databaseUrl!);
   return `PostgreSQL at ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
 }
 
-async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+/** Any failure before the server listens ends as one line on stderr, never a stack trace. */
+function exitWithOneLine(error: unknown): never {
+  const text = error instanceof ConfigError ? error.message : `taskstream could not start: ${error instanceof Error ? error.message : String(error)}`;
+  console.error(text.replace(/\s*\n\s*/g, ' '));
+  process.exit(1);
+}
 
+async function main(): Promise<void> {
+  const config = loadConfig();
   const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase({ dataDir: config.dataDir });
   if (embedded) process.once('exit', () => embedded.stopNow());
   const runtime: Config = { ...config, databaseUrl: config.databaseUrl ?? embedded!.url, jwtSecret: config.jwtSecret ?? developmentJwtSecret(config.dataDir) };
@@ -43,9 +40,8 @@ async function main(): Promise<void> {
     app = await buildApp(runtime);
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
-    console.error(`taskstream could not start: ${error instanceof Error ? error.message : String(error)}`);
     await embedded?.stop();
-    process.exit(1);
+    exitWithOneLine(error);
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -73,4 +69,4 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-await main();
+await main().catch(exitWithOneLine);

@@ -20,7 +20,7 @@ const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
-    DATA_DIR: z.string().min(1).default('.data'),
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
     JWT_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
     ACCESS_TOKEN_TTL: duration.default(15 * 60_000),
     REFRESH_TOKEN_TTL: duration.default(30 * 86_400_000),

