@@ -10,7 +10,9 @@ import type { AssistantProvider } from './assistant/provider.ts';
 import { OfflineProvider } from './assistant/providers/offline/offline.provider.ts';
 import { OpenAiProvider } from './assistant/providers/openai.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { AccessTokens } from './auth/access-tokens.ts';
 import { AuthService } from './auth/auth.service.ts';
+import { EndedSessions } from './auth/sessions.ts';
 import type { Config } from './config/config.ts';
 import { openOrm, type Orm } from './db/orm.ts';
 import { registerJwt, requireUser } from './http/auth-guard.ts';
@@ -71,14 +73,18 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.addHook('onRequest', (_request, _reply, done) => RequestContext.create(orm.em, done));
 
   await registerJwt(app, config.jwtSecret, config.accessTokenTtlMs);
+  const sessions = new EndedSessions(orm.em, config.accessTokenTtlMs);
+  await sessions.start();
+  app.addHook('onClose', async () => sessions.stop());
+  const tokens = new AccessTokens(app.jwt, sessions);
   await registerRateLimits(app, config.rateLimits);
   if (config.corsOrigins.length) await app.register(cors, { origin: config.corsOrigins, credentials: true });
   await registerDocs(app);
 
-  const gateway = createGateway(app, { databaseUrl: config.databaseUrl, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits });
+  const gateway = createGateway(app, { tokens, sessions, databaseUrl: config.databaseUrl, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits });
   await gateway.listening;
   app.decorate('io', gateway.io);
-  const auth = new AuthService(orm.em, { signAccessToken: (userId) => app.jwt.sign({ sub: userId }), refreshTokenTtlMs: config.refreshTokenTtlMs });
+  const auth = new AuthService(orm.em, { tokens, secret: config.jwtSecret, refreshTokenTtlMs: config.refreshTokenTtlMs, onSessionEnded: gateway.endSession });
   const tasks = new TasksService(orm.em, gateway.taskEvents);
   // Deleting a conversation also ends its reply in progress (`chat` exists by the time anything is deleted).
   const conversationEvents: ConversationEventSink = {
@@ -116,16 +122,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     return { status: 'ready' as const };
   });
 
-  await app.register(authRoutes, { prefix: '/api/auth', auth });
+  await app.register(authRoutes, { prefix: '/api/auth', auth, tokens });
   await app.register(async (api) => {
-    api.addHook('onRequest', requireUser(app));
+    api.addHook('onRequest', requireUser(tokens));
     await api.register(tasksRoutes, { tasks });
     await api.register(conversationsRoutes, { conversations });
     await api.register(chatRoutes, { chat });
   }, { prefix: '/api' });
   // The Phase II/III clients put the user id in the path; it must be the token's own.
   await app.register(async (alias) => {
-    alias.addHook('onRequest', requireUser(app));
+    alias.addHook('onRequest', requireUser(tokens));
     alias.addHook('onRequest', async (request) => {
       if ((request.params as { user_id?: string }).user_id !== request.userId) {
         throw new AppError('FORBIDDEN', 'This path names another user');

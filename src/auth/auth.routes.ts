@@ -4,9 +4,10 @@ import { requireUser } from '../http/auth-guard.ts';
 import { authRateLimit } from '../http/rate-limits.ts';
 import { errorResponse } from '../shared/schemas.ts';
 import { loginBody, refreshBody, session, signupBody, tokenPair, userDto } from './auth.schemas.ts';
+import type { AccessTokens } from './access-tokens.ts';
 import type { AuthService } from './auth.service.ts';
 
-export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (app, { auth }) => {
+export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; tokens: AccessTokens }> = async (app, { auth, tokens }) => {
   const tags = ['auth'];
   const limited = { rateLimit: authRateLimit };
 
@@ -34,7 +35,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
   });
 
   app.get('/me', {
-    onRequest: requireUser(app),
+    onRequest: requireUser(tokens),
     schema: { tags, summary: 'The current user', security: [{ bearer: [] }], response: { 200: z.object({ user: userDto }), 401: errorResponse } },
   }, async (request) => ({ user: await auth.me(request.userId) }));
 };

@@ -5,12 +5,20 @@ import { RefreshToken, User } from '../db/entities/index.ts';
 import { AppError } from '../shared/errors.ts';
 import type { LoginBody, Session, SignupBody, UserDto } from './auth.schemas.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
-import { hashRefreshToken, newRefreshToken } from './refresh-tokens.ts';
+import type { AccessTokens } from './access-tokens.ts';
+import { hashRefreshToken, newRefreshToken, successorOf } from './refresh-tokens.ts';
 
 export interface AuthServiceOptions {
-  signAccessToken(userId: string): string;
+  tokens: AccessTokens;
+  /** Derives each rotated refresh token (see `successorOf`). */
+  secret: string;
   refreshTokenTtlMs: number;
+  /** A session ended (logout, or a stolen refresh token replayed): refuse its access tokens everywhere. */
+  onSessionEnded(sessionId: string): void;
 }
+
+/** Two refreshes of one token this close together are two tabs waking up, not a replay. */
+export const refreshGraceMs = 10_000;
 
 export const toUserDto = (user: User): UserDto => ({
   id: user.id,
@@ -52,48 +60,59 @@ export class AuthService {
     return toUserDto(user);
   }
 
-  /** Rotates a refresh token. Presenting a spent one revokes its whole family: it was stolen or replayed. */
+  /**
+   * Rotates a refresh token. Presenting a spent one again within the grace period answers the same
+   * new pair; later, it revokes the whole session: the token was stolen or replayed.
+   */
   async refresh(token: string): Promise<{ accessToken: string; refreshToken: string }> {
     const stored = await this.em.findOne(RefreshToken, { tokenHash: hashRefreshToken(token) });
     if (!stored || stored.revokedAt || stored.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken();
-    // Claim the token atomically, so two concurrent refreshes cannot both rotate it.
-    const claimed = await this.em.nativeUpdate(RefreshToken, { id: stored.id, usedAt: null, revokedAt: null }, { usedAt: new Date() });
-    if (claimed === 0) {
-      await this.revokeFamily(stored.familyId);
-      throw invalidRefreshToken();
-    }
     const userId = typeof stored.user === 'string' ? stored.user : stored.user.id;
-    return { accessToken: this.options.signAccessToken(userId), refreshToken: await this.issueRefreshToken(userId, stored.familyId) };
+    const successor = successorOf(token, this.options.secret);
+    const pair = (usedAt: Date) => ({
+      accessToken: this.options.tokens.sign(userId, stored.familyId, Math.floor(usedAt.getTime() / 1000)),
+      refreshToken: successor,
+    });
+    const usedAt = new Date();
+    // Claim the token and store its successor atomically: of two concurrent refreshes, one rotates.
+    const claimed = await this.em.transactional(async (em) => {
+      const count = await em.nativeUpdate(RefreshToken, { id: stored.id, usedAt: null, revokedAt: null }, { usedAt });
+      if (count === 1) await this.insertRefreshToken(em, userId, stored.familyId, successor);
+      return count === 1;
+    });
+    if (claimed) return pair(usedAt);
+    const spent = await this.em.fork().findOne(RefreshToken, { id: stored.id });
+    if (spent?.usedAt && !spent.revokedAt && Date.now() - spent.usedAt.getTime() <= refreshGraceMs) return pair(spent.usedAt);
+    await this.endSession(stored.familyId);
+    throw invalidRefreshToken();
   }
 
-  /** Revokes the presented token's family; unknown tokens are ignored (logging out twice is fine). */
+  /** Ends the presented token's session; unknown tokens are ignored (logging out twice is fine). */
   async logout(token: string): Promise<void> {
     const stored = await this.em.findOne(RefreshToken, { tokenHash: hashRefreshToken(token) });
-    if (stored) await this.revokeFamily(stored.familyId);
+    if (stored) await this.endSession(stored.familyId);
   }
 
   private async startSession(user: User): Promise<Session> {
     // Expired tokens can never be used again: each login clears its user's.
     await this.em.nativeDelete(RefreshToken, { user: user.id, expiresAt: { $lt: new Date() } });
-    return {
-      user: toUserDto(user),
-      accessToken: this.options.signAccessToken(user.id),
-      refreshToken: await this.issueRefreshToken(user.id, randomUUID()),
-    };
+    const sessionId = randomUUID();
+    const refreshToken = newRefreshToken();
+    await this.insertRefreshToken(this.em, user.id, sessionId, refreshToken);
+    return { user: toUserDto(user), accessToken: this.options.tokens.sign(user.id, sessionId), refreshToken };
   }
 
-  private async issueRefreshToken(userId: string, familyId: string): Promise<string> {
-    const token = newRefreshToken();
-    await this.em.insert(RefreshToken, {
+  private async insertRefreshToken(em: EntityManager, userId: string, sessionId: string, token: string): Promise<void> {
+    await em.insert(RefreshToken, {
       user: userId,
-      familyId,
+      familyId: sessionId,
       tokenHash: hashRefreshToken(token),
       expiresAt: new Date(Date.now() + this.options.refreshTokenTtlMs),
     });
-    return token;
   }
 
-  private async revokeFamily(familyId: string): Promise<void> {
-    await this.em.nativeUpdate(RefreshToken, { familyId, revokedAt: null }, { revokedAt: new Date() });
+  private async endSession(sessionId: string): Promise<void> {
+    await this.em.nativeUpdate(RefreshToken, { familyId: sessionId, revokedAt: null }, { revokedAt: new Date() });
+    this.options.onSessionEnded(sessionId);
   }
 }

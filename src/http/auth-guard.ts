@@ -1,12 +1,12 @@
-// Access tokens: HS256 JWTs from @fastify/jwt, checked on every protected route.
+// The JWT plugin, and the guard every protected route runs first.
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from '../shared/errors.ts';
+import { AccessTokens } from '../auth/access-tokens.ts';
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: { sub: string };
-    user: { sub: string };
+    payload: { sub: string; sid: string; iat?: number };
+    user: { sub: string; sid: string };
   }
 }
 
@@ -25,25 +25,9 @@ export async function registerJwt(app: FastifyInstance, secret: string, accessTo
   app.decorateRequest('userId', '');
 }
 
-export const unauthorized = () => new AppError('UNAUTHORIZED', 'A valid access token is required');
-
-/** Verifies an access token; returns its user id and expiry (epoch ms), or throws UNAUTHORIZED. */
-export function verifyAccessToken(app: FastifyInstance, token: unknown): { userId: string; expiresAt: number } {
-  if (typeof token !== 'string' || token.length === 0 || token.length > 4096) throw unauthorized();
-  try {
-    const payload = app.jwt.verify<{ sub?: unknown; exp?: unknown }>(token);
-    if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw unauthorized();
-    return { userId: payload.sub, expiresAt: payload.exp * 1000 };
-  } catch {
-    throw unauthorized();
-  }
-}
-
 /** onRequest hook for a scope whose routes all need a user. */
-export function requireUser(app: FastifyInstance) {
+export function requireUser(tokens: AccessTokens) {
   return async (request: FastifyRequest) => {
-    const header = request.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    request.userId = verifyAccessToken(app, token).userId;
+    request.userId = tokens.verify(AccessTokens.fromHeader(request.headers.authorization)).userId;
   };
 }

@@ -64,3 +64,5 @@ export interface ServerToClientEvents {
 
 export const userRoom = (userId: string) => `user:${userId}`;
 export const conversationRoom = (conversationId: string) => `conversation:${conversationId}`;
+/** Every socket of one login session: disconnected together when the session ends. */
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;

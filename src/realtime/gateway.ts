@@ -3,19 +3,21 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
+import type { AccessTokens } from '../auth/access-tokens.ts';
+import type { EndedSessions } from '../auth/sessions.ts';
 import type { ChatService, ReplyEventSink, StreamingState } from '../assistant/chat.service.ts';
 import type { ConversationEventSink, ConversationsService } from '../conversations/conversations.service.ts';
 import type { Orm } from '../db/orm.ts';
-import { verifyAccessToken } from '../http/auth-guard.ts';
 import type { TaskEventSink } from '../tasks/tasks.service.ts';
 import { createRoomAdapter } from './adapter.ts';
-import { conversationRoom, userRoom, type ClientToServerEvents, type ServerToClientEvents } from './events.ts';
+import { conversationRoom, sessionRoom, userRoom, type ClientToServerEvents, type ServerToClientEvents } from './events.ts';
 import { registerConversationHandlers } from './handlers/conversation.handlers.ts';
 import { registerMessageHandlers } from './handlers/message.handlers.ts';
 import { TokenBucket } from './rate-limit.ts';
 
 export interface SocketData {
   userId: string;
+  sessionId: string;
   /** When the handshake's access token expires (epoch ms). */
   expiresAt: number;
 }
@@ -24,6 +26,8 @@ export interface InterServerEvents {
   'reply:snapshot': (conversationId: string, ack: (snapshot: StreamingState | null) => void) => void;
   /** Ends a conversation's reply on whichever instance generates it (stop, or the conversation was deleted). */
   'reply:stop': (conversationId: string) => void;
+  /** A login session ended (logout, or its refresh token replayed): refuse its access tokens here too. */
+  'session:ended': (sessionId: string) => void;
 }
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -32,6 +36,8 @@ export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
 export type StreamingLookup = (conversationId: string) => Promise<StreamingState | null>;
 
 export interface GatewayOptions {
+  tokens: AccessTokens;
+  sessions: EndedSessions;
   databaseUrl: string;
   corsOrigins: string[];
   rateLimits: boolean;
@@ -48,6 +54,8 @@ export interface Gateway {
   serve(services: { orm: Orm; conversations: ConversationsService; chat: ChatService }): void;
   /** Asks the other instances to end a conversation's reply, should one of them be generating it. */
   stopOnPeers(conversationId: string): void;
+  /** Refuses a session's tokens on every instance and disconnects its sockets wherever they are. */
+  endSession(sessionId: string): void;
 }
 
 /** Largest socket payload accepted: a 4,000-character message with room to spare. */
@@ -70,7 +78,7 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
 
   io.use((socket, next) => {
     try {
-      Object.assign(socket.data, verifyAccessToken(app, socket.handshake.auth?.token));
+      Object.assign(socket.data, options.tokens.verify(socket.handshake.auth?.token));
       next();
     } catch {
       next(new Error('unauthorized'));
@@ -86,12 +94,19 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
   });
 
   const stopOnPeers = (conversationId: string) => io.serverSideEmit('reply:stop', conversationId);
+  io.on('session:ended', (sessionId) => options.sessions.add(sessionId));
+  const endSession = (sessionId: string) => {
+    options.sessions.add(sessionId);
+    io.serverSideEmit('session:ended', sessionId);
+    io.in(sessionRoom(sessionId)).disconnectSockets(true);
+  };
   const toUser = (userId: string) => io.to(userRoom(userId));
   const toConversation = (conversationId: string) => io.to(conversationRoom(conversationId));
   return {
     io,
     listening: adapter.listening,
     stopOnPeers,
+    endSession,
     taskEvents: {
       taskCreated: (userId, task) => toUser(userId).emit('task:created', { task }),
       taskUpdated: (userId, task) => toUser(userId).emit('task:updated', { task }),
@@ -139,7 +154,7 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
         // A socket lives as long as its token: at expiry the client reconnects with a fresh one.
         const expiry = setTimeout(() => socket.disconnect(true), Math.min(Math.max(0, socket.data.expiresAt - Date.now()), maxTimerMs));
         socket.once('disconnect', () => clearTimeout(expiry));
-        void socket.join(userRoom(socket.data.userId));
+        void socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
         registerConversationHandlers(socket, context, { conversations: services.conversations, streaming });
         registerMessageHandlers(socket, context, { chat: services.chat, stopOnPeers }, options.rateLimits ? new TokenBucket(10, 1) : undefined);
       });

@@ -1,7 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { refreshGraceMs } from '../../src/auth/auth.service.ts';
 import { RefreshToken } from '../../src/db/entities/index.ts';
-import { call, createTestApp, signup } from '../helpers/app.ts';
+import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
+import { connect, listen, waitFor } from '../helpers/socket.ts';
+
+const bearer = (accessToken: string) => ({ authorization: `Bearer ${accessToken}` });
+const me = (app: FastifyInstance, accessToken: string) => app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(accessToken) }).then((res) => res.statusCode);
 
 describe('auth', () => {
   let app: FastifyInstance;
@@ -55,37 +60,101 @@ describe('auth', () => {
       expect(res.statusCode).toBe(401);
       expect(res.json().error.code).toBe('UNAUTHORIZED');
     }
-    const forged = app.jwt.sign({ sub: user.id }, { algorithm: 'HS384' } as never);
+    const forged = app.jwt.sign({ sub: user.id, sid: 'x' }, { algorithm: 'HS384' } as never);
     expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${forged}` } })).statusCode).toBe(401);
   });
 
-  it('rotates refresh tokens and revokes the family when a spent one is reused', async () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Moves the service's clock past the grace period of concurrent refreshes. */
+  const afterGrace = () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + refreshGraceMs + 1_000);
+  };
+
+  it('rotates refresh tokens; a spent one presented after the grace period ends the session', async () => {
     const user = await signup(app);
     const first = await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: user.refreshToken });
     expect(first.status).toBe(200);
     expect(first.body.refreshToken).not.toBe(user.refreshToken);
-    expect((await call(app, { ...user, auth: { authorization: `Bearer ${first.body.accessToken}` } }, 'GET', '/api/auth/me')).status).toBe(200);
+    expect(await me(app, first.body.accessToken)).toBe(200);
     const second = await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: first.body.refreshToken });
     expect(second.status).toBe(200);
-    // The first token is spent: presenting it again revokes every token of the family.
+    afterGrace();
+    // The first token is spent: presenting it again revokes every token of the session, access tokens included.
     expect((await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: user.refreshToken })).status).toBe(401);
     expect((await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: second.body.refreshToken })).status).toBe(401);
+    for (const token of [user.accessToken, first.body.accessToken, second.body.accessToken]) expect(await me(app, token)).toBe(401);
   });
 
-  it('lets only one of two concurrent refreshes of the same token win', async () => {
+  it('answers two refreshes of one token within the grace period (two tabs waking up) with the same new pair', async () => {
     const user = await signup(app);
     const results = await Promise.all([1, 2].map(() => call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: user.refreshToken })));
-    expect(results.map((res) => res.status).sort()).toEqual([200, 401]);
+    expect(results.map((res) => res.status)).toEqual([200, 200]);
+    expect(results[1]!.body).toEqual(results[0]!.body);
+    const late = await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: user.refreshToken });
+    expect(late.body).toEqual(results[0]!.body);
+    expect(await me(app, results[0]!.body.accessToken)).toBe(200);
+    const next = await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: results[0]!.body.refreshToken });
+    expect(next.status).toBe(200);
+    expect(await me(app, next.body.accessToken)).toBe(200);
   });
 
-  it('logs out: the refresh token is refused afterwards, another login still works', async () => {
+  it('logs out: the refresh token and every access token of that session are refused at once, another login still works', async () => {
     const user = await signup(app);
     const other = await call(app, undefined, 'POST', '/api/auth/login', { email: user.email, password: user.password });
-    expect((await call(app, undefined, 'POST', '/api/auth/logout', { refreshToken: user.refreshToken })).status).toBe(204);
-    expect((await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: user.refreshToken })).status).toBe(401);
+    const refreshed = await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: user.refreshToken });
+    expect((await call(app, undefined, 'POST', '/api/auth/logout', { refreshToken: refreshed.body.refreshToken })).status).toBe(204);
+    expect(await me(app, user.accessToken)).toBe(401);
+    expect(await me(app, refreshed.body.accessToken)).toBe(401);
+    expect((await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status).toBe(401);
+    expect(await me(app, other.body.accessToken)).toBe(200);
     expect((await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: other.body.refreshToken })).status).toBe(200);
     expect((await call(app, undefined, 'POST', '/api/auth/refresh', { refreshToken: 'garbage' })).status).toBe(401);
     expect((await call(app, undefined, 'POST', '/api/auth/logout', {})).status).toBe(400);
+  });
+});
+
+describe('ending a session on every instance', () => {
+  let a: FastifyInstance;
+  let b: FastifyInstance;
+  let urlB: string;
+  beforeAll(async () => {
+    [a, b] = await Promise.all([createTestApp(), createTestApp()]);
+    await listen(a);
+    urlB = await listen(b);
+  });
+  afterAll(() => Promise.all([a.close(), b.close()]));
+
+  it('disconnects the session\'s sockets and refuses its tokens on the other instance, keeping other sessions', async () => {
+    const user: TestUser = await signup(a);
+    const other = await call(a, undefined, 'POST', '/api/auth/login', { email: user.email, password: user.password });
+    const tab = await connect(urlB, user.accessToken);
+    const otherTab = await connect(urlB, other.body.accessToken);
+    const dropped = new Promise<string>((resolve) => tab.once('disconnect', resolve));
+    expect((await call(a, undefined, 'POST', '/api/auth/logout', { refreshToken: user.refreshToken })).status).toBe(204);
+    expect(await dropped).toBe('io server disconnect');
+    expect(await me(b, user.accessToken)).toBe(401);
+    await expect(connect(urlB, user.accessToken)).rejects.toThrow('unauthorized');
+    // The other login of the same user is untouched.
+    expect(otherTab.connected).toBe(true);
+    const created = waitFor(otherTab, 'task:created');
+    await call(b, { ...user, auth: bearer(other.body.accessToken) }, 'POST', '/api/tasks', { title: 'still here' });
+    expect((await created).task.title).toBe('still here');
+    otherTab.close();
+  });
+
+  it('learns of sessions ended while it was not running', async () => {
+    const user = await signup(a);
+    expect((await call(a, undefined, 'POST', '/api/auth/logout', { refreshToken: user.refreshToken })).status).toBe(204);
+    const late = await createTestApp();
+    try {
+      expect(await me(late, user.accessToken)).toBe(401);
+    } finally {
+      await late.close();
+    }
   });
 });
 

@@ -1,0 +1,44 @@
+// Access tokens: HS256 JWTs naming their user and session, refused once the session has ended.
+import type { JWT } from '@fastify/jwt';
+import { AppError } from '../shared/errors.ts';
+import type { EndedSessions } from './sessions.ts';
+
+export interface AccessClaims {
+  userId: string;
+  sessionId: string;
+  /** When the token expires (epoch ms). */
+  expiresAt: number;
+}
+
+export const unauthorized = () => new AppError('UNAUTHORIZED', 'A valid access token is required');
+
+export class AccessTokens {
+  constructor(
+    private readonly jwt: JWT,
+    private readonly sessions: EndedSessions,
+  ) {}
+
+  /** `issuedAt` (epoch s) pins the token, so that a refresh answered twice answers the same token. */
+  sign(userId: string, sessionId: string, issuedAt?: number): string {
+    return this.jwt.sign(issuedAt === undefined ? { sub: userId, sid: sessionId } : { sub: userId, sid: sessionId, iat: issuedAt });
+  }
+
+  /** The claims of a valid token of a live session, or UNAUTHORIZED. */
+  verify(token: unknown): AccessClaims {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 4096) throw unauthorized();
+    let payload: { sub?: unknown; sid?: unknown; exp?: unknown };
+    try {
+      payload = this.jwt.verify(token);
+    } catch {
+      throw unauthorized();
+    }
+    const { sub, sid, exp } = payload;
+    if (typeof sub !== 'string' || typeof sid !== 'string' || typeof exp !== 'number' || this.sessions.has(sid)) throw unauthorized();
+    return { userId: sub, sessionId: sid, expiresAt: exp * 1000 };
+  }
+
+  /** The token of an `Authorization: Bearer …` header, if it has one. */
+  static fromHeader(header: string | undefined): string | undefined {
+    return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+  }
+}
