@@ -19,8 +19,9 @@ import { registerJwt, requireUser } from './http/auth-guard.ts';
 import { registerClientDemo } from './http/client-demo.ts';
 import { registerDocs } from './http/docs.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
-import { registerRateLimits } from './http/rate-limits.ts';
+import { authLimits, registerRestLimit, SharedWindows } from './http/rate-limits.ts';
 import { AppError } from './shared/errors.ts';
+import { KeyedBuckets } from './shared/token-bucket.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
 import { ConversationsService, type ConversationEventSink } from './conversations/conversations.service.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
@@ -39,7 +40,7 @@ export interface AppOverrides {
 
 function createProvider(config: Config): AssistantProvider {
   if (config.assistant === 'openai') {
-    return new OpenAiProvider({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl, model: config.openai.model });
+    return new OpenAiProvider({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl, model: config.openai.model, maxTokens: config.reply.maxTokens });
   }
   return new OfflineProvider({ wordDelayMs: config.assistantStreamDelayMs });
 }
@@ -77,11 +78,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await sessions.start();
   app.addHook('onClose', async () => sessions.stop());
   const tokens = new AccessTokens(app.jwt, sessions);
-  await registerRateLimits(app, config.rateLimits);
+  await registerRestLimit(app, config.limits);
+  const windows = new SharedWindows(orm.em);
+  windows.start();
+  app.addHook('onClose', async () => windows.stop());
   if (config.corsOrigins.length) await app.register(cors, { origin: config.corsOrigins, credentials: true });
   await registerDocs(app);
 
-  const gateway = createGateway(app, { tokens, sessions, databaseUrl: config.databaseUrl, corsOrigins: config.corsOrigins, rateLimits: config.rateLimits });
+  // One budget per user, shared by all of the user's sockets, POST /api/chat and MCP (per instance).
+  const budgets = config.limits && {
+    messages: new KeyedBuckets(config.limits.messages),
+    joins: new KeyedBuckets(config.limits.joins),
+    socketsPerUser: config.limits.socketsPerUser,
+  };
+  const gateway = createGateway(app, { tokens, sessions, databaseUrl: config.databaseUrl, corsOrigins: config.corsOrigins, limits: budgets ?? undefined });
   await gateway.listening;
   app.decorate('io', gateway.io);
   const auth = new AuthService(orm.em, { tokens, secret: config.jwtSecret, refreshTokenTtlMs: config.refreshTokenTtlMs, onSessionEnded: gateway.endSession });
@@ -104,6 +114,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     conversationEvents,
     replies: gateway.replyEvents,
     log: app.log,
+    repliesPerUser: config.limits?.repliesPerUser,
+    replyTimeoutMs: config.reply.timeoutMs,
     checkpointMs: overrides.checkpointMs,
     staleAfterMs: overrides.staleAfterMs,
   });
@@ -122,12 +134,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     return { status: 'ready' as const };
   });
 
-  await app.register(authRoutes, { prefix: '/api/auth', auth, tokens });
+  await app.register(authRoutes, { prefix: '/api/auth', auth, tokens, limits: authLimits(windows, config.limits) });
   await app.register(async (api) => {
     api.addHook('onRequest', requireUser(tokens));
     await api.register(tasksRoutes, { tasks });
     await api.register(conversationsRoutes, { conversations });
-    await api.register(chatRoutes, { chat });
+    await api.register(chatRoutes, { chat, messages: budgets?.messages });
   }, { prefix: '/api' });
   // The Phase II/III clients put the user id in the path; it must be the token's own.
   await app.register(async (alias) => {
@@ -138,7 +150,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       }
     });
     await alias.register(tasksRoutes, { tasks, alias: true });
-    await alias.register(chatRoutes, { chat, alias: true });
+    await alias.register(chatRoutes, { chat, messages: budgets?.messages, alias: true });
   }, { prefix: '/api/:user_id' });
 
   await registerClientDemo(app);

@@ -85,6 +85,10 @@ export class TaskstreamClient {
   deleteConversation(id: string) {
     return this.request<null>('DELETE', `/api/conversations/${id}`);
   }
+  /** The messages after `afterMessageId`, a page at a time (a catch-up longer than the join's page). */
+  messagesAfter(id: string, afterMessageId: string) {
+    return this.request<{ messages: MessageDto[]; has_more: boolean }>('GET', `/api/conversations/${id}/messages?after=${afterMessageId}&limit=100`);
+  }
 
   // ---- socket ----
   connect(onState: (state: ConnectionState) => void): ClientSocket {

@@ -201,9 +201,15 @@ async function openConversation(id: string, afterMessageId?: string) {
   try {
     const ack = await client.join(id, afterMessageId);
     if (!ack.ok) throw new Error(ack.error.message);
-    const fresh = new Set(ack.messages.map((message) => message.id));
+    const missed = [...ack.messages];
+    for (let more = ack.has_more && afterMessageId !== undefined; more && missed.length > 0; ) {
+      const page = await client.messagesAfter(id, missed.at(-1)!.id);
+      missed.push(...page.messages);
+      more = page.has_more;
+    }
+    const fresh = new Set(missed.map((message) => message.id));
     const kept = afterMessageId ? state.messages.filter((message) => !fresh.has(message.id) && message.status !== 'streaming') : [];
-    state.messages = [...kept, ...ack.messages];
+    state.messages = [...kept, ...missed];
     state.conversations.set(id, ack.conversation);
     state.streaming = undefined;
     if (ack.streaming) {

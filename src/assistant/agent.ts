@@ -57,6 +57,8 @@ export async function runAgent({ provider, messages, context, signal, sink }: Ag
     let roundText = '';
     let calls: ProviderToolCall[] = [];
     const tools = round < maxToolRounds ? toolSpecs : [];
+    // A stop that came before this round (even before the first) ends the reply here.
+    signal.throwIfAborted();
     for await (const event of provider.stream({ messages: transcript, tools, signal })) {
       if (event.type === 'text') {
         if (!event.text) continue;

@@ -11,9 +11,13 @@ import type { ConversationDto, MessageDto } from '../conversations/conversations
 import { titleFrom, toConversationDto, toMessageDto, type ConversationEventSink, type ConversationsService } from '../conversations/conversations.service.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
 import { AppError, toErrorBody } from '../shared/errors.ts';
+import { ActiveReply, type StreamingState } from './active-reply.ts';
 import { runAgent } from './agent.ts';
 import type { AssistantProvider, ChatMessage } from './provider.ts';
 import { systemPrompt } from './prompts.ts';
+import { UserSlots } from './user-slots.ts';
+
+export type { StreamingState } from './active-reply.ts';
 
 /** Where a reply's progress is announced (the gateway emits it to the conversation's room). */
 export interface ReplyEventSink {
@@ -24,14 +28,6 @@ export interface ReplyEventSink {
   toolResult(conversationId: string, messageId: string, result: StoredToolResult): void;
   replyDone(conversationId: string, message: MessageDto): void;
   replyError(conversationId: string, messageId: string, error: { code: string; message: string }): void;
-}
-
-export interface StreamingState {
-  messageId: string;
-  seq: number;
-  content: string;
-  tool_calls: StoredToolCall[] | null;
-  tool_results: StoredToolResult[] | null;
 }
 
 export interface SentMessage {
@@ -64,78 +60,21 @@ export interface ChatServiceOptions {
   checkpointMs?: number;
   /** A streaming row not written for this long belongs to a dead process and becomes `interrupted`. */
   staleAfterMs?: number;
+  /** Replies generating at once per user on this instance (unlimited when absent); more wait their turn. */
+  repliesPerUser?: number;
+  /** A reply still generating after this long ends with PROVIDER_TIMEOUT (default 120 s). */
+  replyTimeoutMs?: number;
 }
 
 const historyWindow = 30;
 const leaseRetryMs = 200;
 const shutdownReason = 'server shutting down';
-
-/** What a checkpoint writes for one reply: the text after the first `keep` characters, and tools when they changed. */
-interface Checkpoint {
-  id: string;
-  keep: number;
-  append: string;
-  tool_calls: StoredToolCall[] | null;
-  tool_results: StoredToolResult[] | null;
-}
-
-const countCharacters = (text: string) => {
-  let count = 0;
-  for (const _ of text) count += 1;
-  return count;
-};
-
-class ActiveReply {
-  readonly controller = new AbortController();
-  seq = -1;
-  content = '';
-  toolCalls: StoredToolCall[] = [];
-  toolResults: StoredToolResult[] = [];
-  /** What the database holds: content up to this UTF-16 index (that many characters), this many tool entries. */
-  private saved = { units: 0, characters: 0, tools: 0 };
-
-  constructor(
-    readonly conversationId: string,
-    readonly messageId: string,
-  ) {}
-
-  /**
-   * The change since the last checkpoint (undefined when none), with the function that records it
-   * as saved. Only new text travels, so a checkpoint costs the same at the first word and the last.
-   */
-  checkpoint(): { checkpoint: Checkpoint; saved: () => void } | undefined {
-    const units = this.content.length;
-    const tools = this.toolCalls.length + this.toolResults.length;
-    if (units === this.saved.units && tools === this.saved.tools) return undefined;
-    const append = this.content.slice(this.saved.units);
-    const toolsChanged = tools !== this.saved.tools;
-    return {
-      checkpoint: {
-        id: this.messageId,
-        keep: this.saved.characters,
-        append,
-        tool_calls: toolsChanged && this.toolCalls.length ? this.toolCalls : null,
-        tool_results: toolsChanged && this.toolResults.length ? this.toolResults : null,
-      },
-      saved: () => {
-        this.saved = { units, characters: this.saved.characters + countCharacters(append), tools };
-      },
-    };
-  }
-
-  snapshot(): StreamingState {
-    return {
-      messageId: this.messageId,
-      seq: this.seq,
-      content: this.content,
-      tool_calls: this.toolCalls.length ? [...this.toolCalls] : null,
-      tool_results: this.toolResults.length ? [...this.toolResults] : null,
-    };
-  }
-}
+const timeoutReason = 'reply took too long';
 
 export class ChatService {
-  private readonly active = new Map<string, ActiveReply>();
+  /** Per conversation, its replies from the moment their message is stored: the first one streams, the rest wait. */
+  private readonly active = new Map<string, ActiveReply[]>();
+  private readonly slots: UserSlots | undefined;
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly intake = new Map<string, Promise<unknown>>();
   private readonly checkpointMs: number;
@@ -148,6 +87,7 @@ export class ChatService {
   constructor(private readonly options: ChatServiceOptions) {
     this.checkpointMs = options.checkpointMs ?? 1_000;
     this.staleAfterMs = options.staleAfterMs ?? 10_000;
+    this.slots = options.repliesPerUser ? new UserSlots(options.repliesPerUser) : undefined;
   }
 
   private get em(): EntityManager {
@@ -165,18 +105,19 @@ export class ChatService {
   async close(timeoutMs = 5_000): Promise<void> {
     this.closing = true;
     clearInterval(this.timer);
-    for (const reply of this.active.values()) reply.controller.abort(shutdownReason);
+    for (const replies of this.active.values()) for (const reply of replies) reply.controller.abort(shutdownReason);
     const pending = [...this.queues.values()];
     await Promise.race([Promise.allSettled(pending), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
   }
 
+  /** The reply streaming in a conversation, or the next one to (seq −1 until its first delta). */
   streaming(conversationId: string): StreamingState | null {
-    return this.active.get(conversationId)?.snapshot() ?? null;
+    return this.active.get(conversationId)?.[0]?.snapshot() ?? null;
   }
 
-  /** Ends the reply in progress of a conversation (stopped by its user, or deleted). */
+  /** Ends the replies of a conversation, streaming or queued (stopped by its user, or deleted). */
   abort(conversationId: string): void {
-    this.active.get(conversationId)?.controller.abort('stopped');
+    for (const reply of this.active.get(conversationId) ?? []) reply.controller.abort('stopped');
   }
 
   /** Stops the reply in progress in a conversation of this user (a no-op when none is running). */
@@ -237,7 +178,10 @@ export class ChatService {
     input.beforeReply?.(conversation.id);
     this.options.replies.userMessage(conversation.id, message);
     this.options.conversationEvents.conversationUpdated(userId, conversationDto);
-    const reply = this.enqueue(conversation.id, () => this.generate(userId, conversation.id, assistantMessage.id));
+    // Registered before anyone hears of the message: from the ack on, stop reaches it and join reports it.
+    const active = new ActiveReply(conversation.id, assistantMessage.id);
+    this.active.set(conversation.id, [...(this.active.get(conversation.id) ?? []), active]);
+    const reply = this.enqueue(conversation.id, () => this.generate(userId, active));
     return { conversation: conversationDto, message, assistantMessageId: assistantMessage.id, duplicate: false, reply };
   }
 
@@ -269,28 +213,49 @@ export class ChatService {
     return next;
   }
 
-  private async generate(userId: string, conversationId: string, messageId: string): Promise<MessageDto> {
-    return RequestContext.create(this.options.orm.em, () => this.runReply(userId, conversationId, messageId));
+  private async generate(userId: string, reply: ActiveReply): Promise<MessageDto> {
+    try {
+      return await RequestContext.create(this.options.orm.em, () => this.runReply(userId, reply));
+    } finally {
+      const rest = (this.active.get(reply.conversationId) ?? []).filter((other) => other !== reply);
+      if (rest.length) this.active.set(reply.conversationId, rest);
+      else this.active.delete(reply.conversationId);
+    }
   }
 
-  private async runReply(userId: string, conversationId: string, messageId: string): Promise<MessageDto> {
+  private async runReply(userId: string, reply: ActiveReply): Promise<MessageDto> {
     const em = this.em;
-    const placeholder = await em.findOne(Message, { id: messageId });
+    const placeholder = await em.findOne(Message, { id: reply.messageId });
     if (!placeholder || placeholder.status !== 'streaming') throw new AppError('NOT_FOUND', 'The conversation was deleted');
-    const conversation = await this.claimLease(em, conversationId);
-    if (!conversation) {
-      // The server is closing, or the conversation was deleted while this reply waited its turn.
-      placeholder.status = 'interrupted';
-      await em.flush();
-      return toMessageDto(placeholder);
+    let release: (() => void) | undefined;
+    try {
+      release = await this.slots?.acquire(userId, reply.controller.signal);
+    } catch {
+      return this.endUnstarted(em, placeholder, reply);
     }
     try {
-      return await this.streamReply(em, userId, conversation, placeholder);
+      const conversation = await this.claimLease(em, reply);
+      // Stopped while queued, the server is closing, or the conversation was deleted meanwhile.
+      if (!conversation) return await this.endUnstarted(em, placeholder, reply);
+      try {
+        return await this.streamReply(em, userId, conversation, placeholder, reply);
+      } finally {
+        await em
+          .execute(`update conversations set reply_owner = null, reply_lease_until = null where id = ? and reply_owner = ?`, [reply.conversationId, this.instanceId])
+          .catch((error: unknown) => this.options.log.warn({ err: error, conversationId: reply.conversationId }, 'reply lease not released; it expires by itself'));
+      }
     } finally {
-      await em
-        .execute(`update conversations set reply_owner = null, reply_lease_until = null where id = ? and reply_owner = ?`, [conversationId, this.instanceId])
-        .catch((error: unknown) => this.options.log.warn({ err: error, conversationId }, 'reply lease not released; it expires by itself'));
+      release?.();
     }
+  }
+
+  /** A reply that never started: `stopped` when its user stopped it, `interrupted` otherwise. */
+  private async endUnstarted(em: EntityManager, placeholder: Message, reply: ActiveReply): Promise<MessageDto> {
+    placeholder.status = reply.controller.signal.reason === 'stopped' ? 'stopped' : 'interrupted';
+    await em.flush();
+    const dto = toMessageDto(placeholder);
+    this.options.replies.replyDone(reply.conversationId, dto);
+    return dto;
   }
 
   /**
@@ -298,9 +263,10 @@ export class ChatService {
    * generate replies in one conversation at once; returns the conversation, or undefined when the
    * server closes or the conversation is deleted meanwhile.
    */
-  private async claimLease(em: EntityManager, conversationId: string): Promise<Conversation | undefined> {
+  private async claimLease(em: EntityManager, reply: ActiveReply): Promise<Conversation | undefined> {
+    const { conversationId } = reply;
     for (;;) {
-      if (this.closing) return undefined;
+      if (this.closing || reply.controller.signal.aborted) return undefined;
       const [claimed] = await em.execute(
         `update conversations set reply_owner = ?, reply_lease_until = now() + make_interval(secs => ?)
          where id = ? and deleted_at is null and (reply_owner is null or reply_owner = ? or reply_lease_until < now()) returning *`,
@@ -312,15 +278,14 @@ export class ChatService {
     }
   }
 
-  private async streamReply(em: EntityManager, userId: string, conversation: Conversation, placeholder: Message): Promise<MessageDto> {
+  private async streamReply(em: EntityManager, userId: string, conversation: Conversation, placeholder: Message, reply: ActiveReply): Promise<MessageDto> {
     const conversationId = conversation.id;
     const messageId = placeholder.id;
-    const reply = new ActiveReply(conversationId, messageId);
-    this.active.set(conversationId, reply);
     const { replies } = this.options;
     replies.replyStarted(conversationId, messageId);
     let status: MessageStatus = 'complete';
     let failure: AppError | undefined;
+    const deadline = setTimeout(() => reply.controller.abort(timeoutReason), this.options.replyTimeoutMs ?? 120_000);
     try {
       const history = await this.history(em, conversationId, placeholder.createdAt);
       await runAgent({
@@ -345,19 +310,21 @@ export class ChatService {
         },
       });
     } catch (error) {
-      if (reply.controller.signal.aborted) {
-        status = reply.controller.signal.reason === shutdownReason ? 'interrupted' : 'stopped';
+      const reason: unknown = reply.controller.signal.aborted ? reply.controller.signal.reason : undefined;
+      if (reason === 'stopped' || reason === shutdownReason) {
+        status = reason === shutdownReason ? 'interrupted' : 'stopped';
       } else {
         status = 'error';
-        failure = error instanceof AppError ? error : new AppError('INTERNAL_ERROR', 'The assistant failed');
-        if (!(error instanceof AppError)) this.options.log.error({ err: error, conversationId, messageId }, 'assistant reply failed');
+        failure = reason === timeoutReason
+          ? new AppError('PROVIDER_TIMEOUT', 'The reply took too long and was cut short')
+          : error instanceof AppError ? error : new AppError('INTERNAL_ERROR', 'The assistant failed');
+        // What the provider said stays in the log; the user gets the code and a plain sentence.
+        if (!(error instanceof AppError) || error.cause) this.options.log.error({ err: error, conversationId, messageId }, 'assistant reply failed');
       }
-    }
-    try {
-      return await this.finish(em, conversation, placeholder, reply, status, userId, failure);
     } finally {
-      if (this.active.get(conversationId) === reply) this.active.delete(conversationId);
+      clearTimeout(deadline);
     }
+    return this.finish(em, conversation, placeholder, reply, status, userId, failure);
   }
 
   private async finish(em: EntityManager, conversation: Conversation, message: Message, reply: ActiveReply, status: MessageStatus, userId: string, failure?: AppError): Promise<MessageDto> {
@@ -415,7 +382,7 @@ export class ChatService {
   private async tick(): Promise<void> {
     const em = this.options.orm.em.fork();
     try {
-      const changes = [...this.active.values()].flatMap((reply) => reply.checkpoint() ?? []);
+      const changes = [...this.active.values()].flatMap((replies) => replies.flatMap((reply) => reply.checkpoint() ?? []));
       if (changes.length) {
         // One statement for every reply that changed, however many stream at once. `left(…, keep)`
         // makes it idempotent: a checkpoint sent again after a lost answer appends nothing twice.

@@ -1,29 +1,28 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireUser } from '../http/auth-guard.ts';
-import { authRateLimit } from '../http/rate-limits.ts';
+import type { AuthLimits } from '../http/rate-limits.ts';
 import { errorResponse } from '../shared/schemas.ts';
 import { loginBody, refreshBody, session, signupBody, tokenPair, userDto } from './auth.schemas.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import type { AuthService } from './auth.service.ts';
 
-export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; tokens: AccessTokens }> = async (app, { auth, tokens }) => {
+export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; tokens: AccessTokens; limits: AuthLimits }> = async (app, { auth, tokens, limits }) => {
   const tags = ['auth'];
-  const limited = { rateLimit: authRateLimit };
 
   app.post('/signup', {
-    config: limited,
+    preHandler: (request) => limits.signup(request.ip),
     schema: { tags, summary: 'Create an account', body: signupBody, response: { 201: session, 400: errorResponse, 409: errorResponse, 429: errorResponse } },
   }, async (request, reply) => reply.status(201).send(await auth.signup(request.body)));
 
   app.post('/login', {
-    config: limited,
+    preHandler: (request) => limits.login(request.ip, request.body.email),
     schema: { tags, summary: 'Log in', body: loginBody, response: { 200: session, 400: errorResponse, 401: errorResponse, 429: errorResponse } },
   }, (request) => auth.login(request.body));
 
   app.post('/refresh', {
-    config: limited,
-    schema: { tags, summary: 'Rotate a refresh token', body: refreshBody, response: { 200: tokenPair, 400: errorResponse, 401: errorResponse } },
+    preHandler: (request) => limits.refresh(request.ip),
+    schema: { tags, summary: 'Rotate a refresh token', body: refreshBody, response: { 200: tokenPair, 400: errorResponse, 401: errorResponse, 429: errorResponse } },
   }, (request) => auth.refresh(request.body.refreshToken));
 
   // The refresh token itself is the credential here, so a client whose access token expired can still log out.

@@ -10,6 +10,26 @@ const duration = z
     return Number(amount) * factor;
   });
 
+/** `max/duration`: at most `max` in each window of that length, e.g. `10/15m`. */
+const window = z
+  .string()
+  .regex(/^\d+\/\d+(ms|s|m|h|d)$/, 'a limit such as 10/15m (at most 10 in each 15 minutes)')
+  .transform((value) => {
+    const [max, per] = value.split('/') as [string, string];
+    return { max: Number(max), windowMs: duration.parse(per) };
+  })
+  .refine((limit) => limit.max > 0 && limit.windowMs > 0, 'must allow at least 1 in a window longer than 0');
+
+/** `burst:perSecond`: a token bucket, e.g. `10:1` (10 at once, then 1 a second). */
+const bucket = z
+  .string()
+  .regex(/^\d+:\d+(\.\d+)?$/, 'a budget such as 10:1 (10 at once, then 1 a second)')
+  .transform((value) => {
+    const [burst, perSecond] = value.split(':').map(Number) as [number, number];
+    return { burst, perSecond };
+  })
+  .refine((budget) => budget.burst >= 1 && budget.perSecond > 0, 'needs a burst of at least 1 and a positive rate');
+
 const onOff = z.enum(['on', 'off']).transform((value) => value === 'on');
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -36,6 +56,17 @@ const envSchema = z
     ASSISTANT_STREAM_DELAY_MS: z.coerce.number().int().min(0).max(5_000).default(15),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: onOff.default(false),
+    LIMIT_LOGIN_IP: window.prefault('20/1m'),
+    LIMIT_LOGIN_EMAIL: window.prefault('10/15m'),
+    LIMIT_SIGNUP_IP: window.prefault('20/1h'),
+    LIMIT_REFRESH_IP: window.prefault('60/1m'),
+    LIMIT_REST_USER: window.prefault('600/1m'),
+    LIMIT_MESSAGES: bucket.prefault('10:1'),
+    LIMIT_JOINS: bucket.prefault('30:5'),
+    LIMIT_SOCKETS_USER: z.coerce.number().int().min(1).max(10_000).default(20),
+    LIMIT_REPLIES_USER: z.coerce.number().int().min(1).max(1_000).default(3),
+    REPLY_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
+    REPLY_TIMEOUT: duration.default(120_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -59,11 +90,37 @@ export interface Config {
   openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
   assistant: 'openai' | 'offline';
   corsOrigins: string[];
-  rateLimits: boolean;
+  /** Every rate limit and per-user cap; null when RATE_LIMITS=off. */
+  limits: Limits | null;
+  /** Caps of every reply, whatever RATE_LIMITS says: model tokens (openai) and total time. */
+  reply: { maxTokens: number; timeoutMs: number };
   assistantStreamDelayMs: number;
   logLevel: string;
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy: boolean;
+}
+
+export interface WindowLimit {
+  max: number;
+  windowMs: number;
+}
+
+export interface BucketLimit {
+  burst: number;
+  perSecond: number;
+}
+
+export interface Limits {
+  loginPerIp: WindowLimit;
+  loginPerEmail: WindowLimit;
+  signupPerIp: WindowLimit;
+  refreshPerIp: WindowLimit;
+  restPerUser: WindowLimit;
+  /** message:send, POST /api/chat and MCP tool calls of one user. */
+  messages: BucketLimit;
+  joins: BucketLimit;
+  socketsPerUser: number;
+  repliesPerUser: number;
 }
 
 export class ConfigError extends Error {}
@@ -88,7 +145,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     openai: Object.freeze({ apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL }),
     assistant: env.ASSISTANT ?? (env.OPENAI_API_KEY ? 'openai' : 'offline'),
     corsOrigins: env.CORS_ORIGINS,
-    rateLimits: env.RATE_LIMITS,
+    limits: env.RATE_LIMITS
+      ? Object.freeze({
+          loginPerIp: env.LIMIT_LOGIN_IP,
+          loginPerEmail: env.LIMIT_LOGIN_EMAIL,
+          signupPerIp: env.LIMIT_SIGNUP_IP,
+          refreshPerIp: env.LIMIT_REFRESH_IP,
+          restPerUser: env.LIMIT_REST_USER,
+          messages: env.LIMIT_MESSAGES,
+          joins: env.LIMIT_JOINS,
+          socketsPerUser: env.LIMIT_SOCKETS_USER,
+          repliesPerUser: env.LIMIT_REPLIES_USER,
+        })
+      : null,
+    reply: Object.freeze({ maxTokens: env.REPLY_MAX_TOKENS, timeoutMs: env.REPLY_TIMEOUT }),
     assistantStreamDelayMs: env.ASSISTANT_STREAM_DELAY_MS,
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,

@@ -39,7 +39,9 @@ export const conversationIdParams = z.object({ id: uuid });
 export const createConversationBody = z.object({ title: conversationTitle.optional() }).nullish();
 export const renameConversationBody = z.object({ title: conversationTitle });
 export const conversationListQuery = z.object({ limit: queryInt(1, 100, 20), cursor: z.string().max(500).optional() });
-export const messagesQuery = z.object({ before: uuid.optional(), limit: queryInt(1, 100, 50) });
+export const messagesQuery = z
+  .object({ before: uuid.optional(), after: uuid.optional(), limit: queryInt(1, 100, 50) })
+  .refine((query) => !(query.before && query.after), { path: ['after'], error: 'cannot be combined with before' });
 
 export const chatBody = z.object({ conversation_id: uuid.optional(), message: messageContent });
 export const chatResponse = z.object({ conversation_id: z.uuid(), response: z.string(), tool_calls: z.array(toolCallDto) });

@@ -53,6 +53,9 @@ export function titleFrom(text: string): string {
   return `${cut.slice(0, cut.lastIndexOf(' ') > 30 ? cut.lastIndexOf(' ') : 60)}…`;
 }
 
+/** How many missed messages a `conversation:join` with `afterMessageId` returns at most. */
+export const catchUpPage = 100;
+
 /** A conversation list cursor: the last row's updated_at and id. */
 const decodeConversationCursor = (cursor: string) =>
   decodeCursor(
@@ -116,15 +119,20 @@ export class ConversationsService {
     this.events.conversationDeleted(userId, id);
   }
 
-  /** A page of messages, oldest first, ending just before `before` (or at the newest). */
-  async messages(userId: string, conversationId: string, query: { before?: string; limit: number }): Promise<{ messages: MessageDto[]; has_more: boolean }> {
+  /**
+   * A page of messages, oldest first: ending just before `before` (or at the newest), or, with
+   * `after`, starting just after it (a client catching up page by page; `has_more` says there is more after).
+   */
+  async messages(userId: string, conversationId: string, query: { before?: string; after?: string; limit: number }): Promise<{ messages: MessageDto[]; has_more: boolean }> {
     await this.load(userId, conversationId);
+    if (query.after) return (await this.after(conversationId, query.after, query.limit)) ?? { messages: [], has_more: false };
     return this.page(conversationId, query);
   }
 
   /**
    * What a client joining a conversation gets: the conversation and its latest page, or, with
-   * `afterMessageId`, every message after that one (what a reconnecting client missed). An anchor
+   * `afterMessageId`, the first 100 messages after that one (what a reconnecting client missed;
+   * `has_more` tells it to page on with `messages({ after })`). An anchor
    * that is not a message of this conversation gets the latest page. `beforeRead` runs once the
    * user is known to own the conversation and before any message is read.
    */
@@ -136,11 +144,11 @@ export class ConversationsService {
     const conversation = await this.load(userId, id);
     await options.beforeRead?.();
     const afterMessageId = options.afterMessageId;
-    const missed = afterMessageId ? await this.after(id, afterMessageId) : undefined;
-    if (missed?.length === 0) {
-      return { conversation: toConversationDto(conversation, (await this.lastMessages([id])).get(id)), messages: [], has_more: false };
+    const missed = afterMessageId ? await this.after(id, afterMessageId, catchUpPage) : undefined;
+    if (missed && (missed.messages.length === 0 || missed.has_more)) {
+      return { conversation: toConversationDto(conversation, (await this.lastMessages([id])).get(id)), ...missed };
     }
-    const page = missed ? { messages: missed, has_more: false } : await this.page(id, { limit: 50 });
+    const page = missed ?? (await this.page(id, { limit: 50 }));
     return { conversation: toConversationDto(conversation, page.messages.at(-1)), ...page };
   }
 
@@ -158,16 +166,16 @@ export class ConversationsService {
     return { messages: rows.slice(0, query.limit).reverse().map(toMessageDto), has_more: rows.length > query.limit };
   }
 
-  /** Up to 1,000 messages after the anchor, oldest first; undefined when the anchor is not of this conversation. */
-  private async after(conversationId: string, anchorId: string): Promise<MessageDto[] | undefined> {
+  /** Up to `limit` messages after the anchor, oldest first; undefined when the anchor is not of this conversation. */
+  private async after(conversationId: string, anchorId: string, limit: number): Promise<{ messages: MessageDto[]; has_more: boolean } | undefined> {
     const rows = await this.em.execute<MessageFields[]>(
       `select ${messageColumns} from messages m where m.conversation_id = ?
          and (m.created_at, m.id) > (select a.created_at, a.id from messages a where a.id = ? and a.conversation_id = ?)
-       order by m.created_at, m.id limit 1000`,
-      [conversationId, anchorId, conversationId],
+       order by m.created_at, m.id limit ?`,
+      [conversationId, anchorId, conversationId, limit + 1],
     );
     if (rows.length === 0 && (await this.em.count(Message, { id: anchorId, conversation: conversationId })) === 0) return undefined;
-    return rows.map(toMessageDto);
+    return { messages: rows.slice(0, limit).map(toMessageDto), has_more: rows.length > limit };
   }
 
   private async lastMessages(conversationIds: string[]): Promise<Map<string, MessageDto>> {

@@ -35,7 +35,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const known = toAppError(error);
     if (!known || known.status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
     const status = known?.status ?? 500;
-    if (status === 503) reply.header('retry-after', '5');
+    if (known?.retryAfterSeconds !== undefined) reply.header('retry-after', String(known.retryAfterSeconds));
+    else if (status === 503) reply.header('retry-after', '5');
     return reply.status(status).send({ error: toErrorBody(known ?? error) });
   });
   app.setNotFoundHandler((request, reply) =>

@@ -1,23 +1,71 @@
-// Rate limits through @fastify/rate-limit; RATE_LIMITS=off registers none of them.
+// Rate limits (RATE_LIMITS=off registers none). Login, signup and refresh count in PostgreSQL, so
+// they hold across instances; the per-user REST budget is kept by each instance in memory.
 import rateLimit from '@fastify/rate-limit';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../shared/errors.ts';
+import type { Limits, WindowLimit } from '../config/config.ts';
+import { rateLimited } from '../shared/errors.ts';
 
-export const authRateLimit = { max: 10, timeWindow: '1 minute' } as const;
+/** Fixed windows counted in PostgreSQL: one upsert per attempt, whichever instance sees it. */
+export class SharedWindows {
+  private timer: NodeJS.Timeout | undefined;
 
-export async function registerRateLimits(app: FastifyInstance, enabled: boolean): Promise<void> {
-  if (!enabled) return;
+  constructor(private readonly em: EntityManager) {}
+
+  /** Counts one hit on `key`; RATE_LIMITED (with when to retry) once the window's budget is spent. */
+  async take(key: string, limit: WindowLimit): Promise<void> {
+    const [row] = await this.em.fork().execute<{ hits: number; retry_ms: number }[]>(
+      `insert into rate_limit_windows as w (key, hits, reset_at) values (?, 1, now() + make_interval(secs => ?))
+       on conflict (key) do update set
+         hits = case when w.reset_at <= now() then 1 else w.hits + 1 end,
+         reset_at = case when w.reset_at <= now() then excluded.reset_at else w.reset_at end
+       returning hits, ceil(extract(epoch from w.reset_at - now()) * 1000)::int as retry_ms`,
+      [key, limit.windowMs / 1000],
+    );
+    if (row!.hits > limit.max) throw rateLimited(row!.retry_ms);
+  }
+
+  /** Forgets windows that ended, once a minute. */
+  start(): void {
+    this.timer = setInterval(() => void this.em.fork().execute(`delete from rate_limit_windows where reset_at < now()`).catch(() => undefined), 60_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/** The attempts of the auth routes, keyed on what a client cannot forge: its address and the normalized email. */
+export interface AuthLimits {
+  signup(ip: string): Promise<void>;
+  login(ip: string, email: string): Promise<void>;
+  refresh(ip: string): Promise<void>;
+}
+
+const unlimited: AuthLimits = { signup: async () => {}, login: async () => {}, refresh: async () => {} };
+
+export function authLimits(windows: SharedWindows, limits: Limits | null): AuthLimits {
+  if (!limits) return unlimited;
+  return {
+    signup: (ip) => windows.take(`signup:ip:${ip}`, limits.signupPerIp),
+    login: async (ip, email) => {
+      await windows.take(`login:ip:${ip}`, limits.loginPerIp);
+      await windows.take(`login:email:${email}`, limits.loginPerEmail);
+    },
+    refresh: (ip) => windows.take(`refresh:ip:${ip}`, limits.refreshPerIp),
+  };
+}
+
+/** The REST budget: per verified user on protected routes (the guard has run by preHandler), per address elsewhere. */
+export async function registerRestLimit(app: FastifyInstance, limits: Limits | null): Promise<void> {
+  if (!limits) return;
   await app.register(rateLimit, {
     global: true,
-    max: 600,
-    timeWindow: '1 minute',
-    // Authenticated routes are limited per user (decoded without verifying: the guard verifies), the rest per IP.
-    keyGenerator: (request) => {
-      const header = request.headers.authorization;
-      const sub = header?.startsWith('Bearer ') ? (app.jwt.decode<{ sub?: string }>(header.slice(7)) ?? {}).sub : undefined;
-      return typeof sub === 'string' ? `user:${sub}` : `ip:${request.ip}`;
-    },
-    errorResponseBuilder: (_request, context) =>
-      Object.assign(new AppError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`), { statusCode: 429 }),
+    hook: 'preHandler',
+    max: limits.restPerUser.max,
+    timeWindow: limits.restPerUser.windowMs,
+    keyGenerator: (request) => (request.userId ? `user:${request.userId}` : `ip:${request.ip}`),
+    errorResponseBuilder: (_request, context) => Object.assign(rateLimited(context.ttl), { statusCode: 429 }),
   });
 }

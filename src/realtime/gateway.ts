@@ -8,12 +8,12 @@ import type { EndedSessions } from '../auth/sessions.ts';
 import type { ChatService, ReplyEventSink, StreamingState } from '../assistant/chat.service.ts';
 import type { ConversationEventSink, ConversationsService } from '../conversations/conversations.service.ts';
 import type { Orm } from '../db/orm.ts';
+import type { KeyedBuckets } from '../shared/token-bucket.ts';
 import type { TaskEventSink } from '../tasks/tasks.service.ts';
 import { createRoomAdapter } from './adapter.ts';
 import { conversationRoom, sessionRoom, userRoom, type ClientToServerEvents, type ServerToClientEvents } from './events.ts';
 import { registerConversationHandlers } from './handlers/conversation.handlers.ts';
 import { registerMessageHandlers } from './handlers/message.handlers.ts';
-import { TokenBucket } from './rate-limit.ts';
 
 export interface SocketData {
   userId: string;
@@ -40,7 +40,8 @@ export interface GatewayOptions {
   sessions: EndedSessions;
   databaseUrl: string;
   corsOrigins: string[];
-  rateLimits: boolean;
+  /** Per-user budgets and caps; absent when RATE_LIMITS=off. */
+  limits?: { messages: KeyedBuckets; joins: KeyedBuckets; socketsPerUser: number };
 }
 
 export interface Gateway {
@@ -76,13 +77,24 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
   const adapter = createRoomAdapter(pool, logAdapterError);
   io.adapter(adapter.factory);
 
+  // Open sockets per user on this instance, for the cap.
+  const openSockets = new Map<string, number>();
   io.use((socket, next) => {
     try {
       Object.assign(socket.data, options.tokens.verify(socket.handshake.auth?.token));
-      next();
     } catch {
-      next(new Error('unauthorized'));
+      return next(new Error('unauthorized'));
     }
+    const { userId } = socket.data;
+    const open = openSockets.get(userId) ?? 0;
+    if (options.limits && open >= options.limits.socketsPerUser) return next(new Error('too many connections'));
+    openSockets.set(userId, open + 1);
+    socket.once('disconnect', () => {
+      const left = (openSockets.get(userId) ?? 1) - 1;
+      if (left > 0) openSockets.set(userId, left);
+      else openSockets.delete(userId);
+    });
+    next();
   });
 
   app.addHook('preClose', async () => {
@@ -155,8 +167,8 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
         const expiry = setTimeout(() => socket.disconnect(true), Math.min(Math.max(0, socket.data.expiresAt - Date.now()), maxTimerMs));
         socket.once('disconnect', () => clearTimeout(expiry));
         void socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
-        registerConversationHandlers(socket, context, { conversations: services.conversations, streaming });
-        registerMessageHandlers(socket, context, { chat: services.chat, stopOnPeers }, options.rateLimits ? new TokenBucket(10, 1) : undefined);
+        registerConversationHandlers(socket, context, { conversations: services.conversations, streaming }, options.limits?.joins);
+        registerMessageHandlers(socket, context, { chat: services.chat, stopOnPeers }, options.limits?.messages);
       });
     },
   };

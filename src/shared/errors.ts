@@ -25,15 +25,24 @@ export interface ErrorDetail {
   message: string;
 }
 
+export interface AppErrorOptions {
+  /** What went wrong underneath: logged, never shown. */
+  cause?: unknown;
+  /** For RATE_LIMITED and UNAVAILABLE: when to try again (the Retry-After header). */
+  retryAfterSeconds?: number;
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetail[] | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: ErrorDetail[]) {
-    super(message);
+  constructor(code: ErrorCode, message: string, details?: ErrorDetail[], options: AppErrorOptions = {}) {
+    super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.details = details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get status(): number {
@@ -47,6 +56,11 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+
+export const rateLimited = (retryAfterMs: number) => {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new AppError('RATE_LIMITED', `Too many requests; retry in ${seconds} s`, undefined, { retryAfterSeconds: seconds });
+};
 
 /** The envelope sent to a client for any error: never an unknown error's own message. */
 export function toErrorBody(error: unknown): { code: ErrorCode; message: string; details?: ErrorDetail[] } {

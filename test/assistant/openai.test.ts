@@ -31,6 +31,7 @@ describe('openai provider through the real SDK against a fake Chat Completions s
     const [request] = fake.requests;
     expect(request.model).toBe('gpt-4o-mini');
     expect(request.stream).toBe(true);
+    expect(request.max_tokens).toBe(2_000);
     expect(request.tools.map((tool: any) => tool.function.name).sort()).toEqual(['add_task', 'complete_task', 'delete_task', 'list_tasks', 'update_task']);
     const addTask = request.tools.find((tool: any) => tool.function.name === 'add_task').function;
     expect(addTask.parameters.required).toEqual(['title']);
@@ -120,6 +121,15 @@ describe('openai provider through the real SDK against a fake Chat Completions s
       ['user', 'complete'],
       ['assistant', 'error'],
     ]);
+  });
+
+  it('never shows users what the provider said (it can name the operator\'s key): the code and a plain sentence', async () => {
+    const leak = 'Incorrect API key provided: sk-proj-abc1****************************wxyz';
+    fake.script({ status: 401, message: leak });
+    const res = await chat('will this leak');
+    expect(res.status).toBe(502);
+    expect(res.body.error).toEqual({ code: 'PROVIDER_ERROR', message: 'The language model could not answer; try again in a moment' });
+    expect(JSON.stringify(res.body)).not.toMatch(/sk-|API key/);
   });
 
   it('aborts a stream that stalls with 504 PROVIDER_TIMEOUT and keeps the partial text', async () => {

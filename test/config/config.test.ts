@@ -12,7 +12,7 @@ describe('loadConfig', () => {
       accessTokenTtlMs: 15 * 60_000,
       refreshTokenTtlMs: 30 * 86_400_000,
       assistant: 'offline',
-      rateLimits: true,
+      reply: { maxTokens: 2_000, timeoutMs: 120_000 },
       assistantStreamDelayMs: 15,
       corsOrigins: [],
       trustProxy: false,
@@ -31,7 +31,7 @@ describe('loadConfig', () => {
     expect(config.accessTokenTtlMs).toBe(90_000);
     expect(config.refreshTokenTtlMs).toBe(7_200_000);
     expect(config.corsOrigins).toEqual(['http://a.test', 'http://b.test']);
-    expect(config.rateLimits).toBe(false);
+    expect(config.limits).toBeNull();
   });
 
   it.each([

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 
 export type ScriptedResponse =
-  | { status: number; headers?: Record<string, string> }
+  | { status: number; headers?: Record<string, string>; message?: string }
   | { chunks: object[]; stallAfter?: number; cutAfter?: number }
   /** Accepts the request and never answers, not even with headers. */
   | { silent: true };
@@ -63,7 +63,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     }
     if ('status' in next) {
       response.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
-      response.end(JSON.stringify({ error: { message: `scripted ${next.status}`, type: 'server_error' } }));
+      response.end(JSON.stringify({ error: { message: next.message ?? `scripted ${next.status}`, type: 'server_error' } }));
       return;
     }
     open.add(response);

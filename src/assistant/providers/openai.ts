@@ -8,6 +8,8 @@ export interface OpenAiProviderOptions {
   apiKey: string;
   baseUrl?: string;
   model: string;
+  /** The most tokens one model round may write (`max_tokens`). */
+  maxTokens?: number;
   /** Longest silence allowed while waiting for the next chunk before PROVIDER_TIMEOUT. */
   idleTimeoutMs?: number;
   /** Retries of 408/409/429/5xx and connection errors, with the SDK's exponential backoff. */
@@ -55,6 +57,7 @@ export class OpenAiProvider implements AssistantProvider {
           model: this.options.model,
           messages: messages.map(toOpenAiMessage),
           stream: true,
+          max_tokens: this.options.maxTokens ?? 2_000,
           ...(tools.length ? { tools: tools.map((tool): ChatCompletionTool => ({ type: 'function', function: tool })) } : {}),
         },
         { signal: controller.signal },
@@ -77,13 +80,11 @@ export class OpenAiProvider implements AssistantProvider {
       if (controller.signal.aborted) throw controller.signal.reason;
     } catch (error) {
       if (signal.aborted) throw signal.reason ?? error;
+      // The provider's own words (which can name the operator's key or account) go to the log only.
       if (timedOut || error instanceof OpenAI.APIConnectionTimeoutError) {
-        throw new AppError('PROVIDER_TIMEOUT', 'The language model stopped answering');
+        throw new AppError('PROVIDER_TIMEOUT', 'The language model stopped answering; try again in a moment', undefined, { cause: error });
       }
-      if (error instanceof OpenAI.APIError) {
-        throw new AppError('PROVIDER_ERROR', `The language model failed${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`.slice(0, 300));
-      }
-      throw new AppError('PROVIDER_ERROR', `The language model stream broke: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300));
+      throw new AppError('PROVIDER_ERROR', 'The language model could not answer; try again in a moment', undefined, { cause: error });
     } finally {
       clearTimeout(idleTimer);
       signal.removeEventListener('abort', abortFromCaller);

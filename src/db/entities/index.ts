@@ -1,10 +1,11 @@
 import { Conversation } from './conversation.entity.ts';
 import { Message } from './message.entity.ts';
+import { RateLimitWindow } from './rate-limit-window.entity.ts';
 import { RefreshToken } from './refresh-token.entity.ts';
 import { Task } from './task.entity.ts';
 export type { TaskPriority, TaskStatus } from './task.entity.ts';
 export type { MessageRole, MessageStatus, StoredToolCall, StoredToolResult } from './message.entity.ts';
 import { User } from './user.entity.ts';
 
-export const entities = [User, RefreshToken, Task, Conversation, Message];
-export { Conversation, Message, RefreshToken, Task, User };
+export const entities = [User, RefreshToken, Task, Conversation, Message, RateLimitWindow];
+export { Conversation, Message, RateLimitWindow, RefreshToken, Task, User };

@@ -2,9 +2,15 @@
 import type { ConversationsService } from '../../conversations/conversations.service.ts';
 import { conversationRoom, joinPayload, leavePayload } from '../events.ts';
 import type { AppSocket, StreamingLookup } from '../gateway.ts';
+import type { KeyedBuckets } from '../../shared/token-bucket.ts';
 import { handle, type HandlerContext } from './handle.ts';
 
-export function registerConversationHandlers(socket: AppSocket, context: HandlerContext, services: { conversations: ConversationsService; streaming: StreamingLookup }) {
+export function registerConversationHandlers(
+  socket: AppSocket,
+  context: HandlerContext,
+  services: { conversations: ConversationsService; streaming: StreamingLookup },
+  joins: KeyedBuckets | undefined,
+) {
   const { userId } = socket.data;
   socket.on(
     'conversation:join',
@@ -13,7 +19,7 @@ export function registerConversationHandlers(socket: AppSocket, context: Handler
       // reaches this socket; the snapshot taken last covers the rest.
       const opened = await services.conversations.open(userId, conversationId, { afterMessageId, beforeRead: () => socket.join(conversationRoom(conversationId)) });
       return { ...opened, streaming: await services.streaming(conversationId) };
-    }),
+    }, joins && (() => joins.take(userId))),
   );
   socket.on(
     'conversation:leave',

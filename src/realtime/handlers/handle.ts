@@ -6,7 +6,6 @@ import type { Orm } from '../../db/orm.ts';
 import { ackError, ackOk } from '../../shared/ack.ts';
 import { AppError } from '../../shared/errors.ts';
 import { issueDetails } from '../../shared/schemas.ts';
-import type { TokenBucket } from '../rate-limit.ts';
 
 export interface HandlerContext {
   orm: Orm;
@@ -17,7 +16,8 @@ export function handle<Schema extends z.ZodType, Result extends object>(
   context: HandlerContext,
   schema: Schema,
   run: (payload: z.output<Schema>) => Promise<Result>,
-  bucket?: TokenBucket,
+  /** The user's budget for this command (absent when RATE_LIMITS=off); false when it is spent. */
+  allow?: () => boolean,
 ) {
   return (...args: unknown[]) => {
     const ack = args.at(-1);
@@ -36,8 +36,8 @@ export function handle<Schema extends z.ZodType, Result extends object>(
       respond(ackError(new AppError('VALIDATION_ERROR', `Invalid payload: ${[...new Set(details.map((detail) => detail.field))].join(', ')}`, details)));
       return;
     }
-    if (bucket && !bucket.take()) {
-      respond(ackError(new AppError('RATE_LIMITED', 'Too many messages; slow down a little')));
+    if (allow && !allow()) {
+      respond(ackError(new AppError('RATE_LIMITED', 'Too many requests; slow down a little')));
       return;
     }
     RequestContext.create(context.orm.em, () => run(parsed.data)).then(

@@ -2,7 +2,7 @@
 import type { ChatService } from '../../assistant/chat.service.ts';
 import { conversationRoom, sendPayload, stopPayload } from '../events.ts';
 import type { AppSocket } from '../gateway.ts';
-import type { TokenBucket } from '../rate-limit.ts';
+import type { KeyedBuckets } from '../../shared/token-bucket.ts';
 import { handle, type HandlerContext } from './handle.ts';
 
 export interface MessageServices {
@@ -10,8 +10,9 @@ export interface MessageServices {
   stopOnPeers: (conversationId: string) => void;
 }
 
-export function registerMessageHandlers(socket: AppSocket, context: HandlerContext, { chat, stopOnPeers }: MessageServices, bucket: TokenBucket | undefined) {
+export function registerMessageHandlers(socket: AppSocket, context: HandlerContext, { chat, stopOnPeers }: MessageServices, messages: KeyedBuckets | undefined) {
   const { userId } = socket.data;
+  const allow = messages && (() => messages.take(userId));
   socket.on(
     'message:send',
     handle(
@@ -29,7 +30,7 @@ export function registerMessageHandlers(socket: AppSocket, context: HandlerConte
         if (sent.duplicate) await socket.join(conversationRoom(sent.conversation.id));
         return { conversationId: sent.conversation.id, message: sent.message, assistantMessageId: sent.assistantMessageId };
       },
-      bucket,
+      allow,
     ),
   );
   socket.on(

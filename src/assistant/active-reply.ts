@@ -1,0 +1,77 @@
+// A reply from the moment its message is stored until it is final: what it has streamed, what the
+// database holds of it, and the controller that stops it (queued or streaming).
+import type { StoredToolCall, StoredToolResult } from '../db/entities/index.ts';
+
+/** The exact state of a reply, as `conversation:join` reports it (seq −1 and no content before its first delta). */
+export interface StreamingState {
+  messageId: string;
+  seq: number;
+  content: string;
+  tool_calls: StoredToolCall[] | null;
+  tool_results: StoredToolResult[] | null;
+}
+
+/** What a checkpoint writes for one reply: the text after the first `keep` characters, and tools when they changed. */
+export interface Checkpoint {
+  id: string;
+  keep: number;
+  append: string;
+  tool_calls: StoredToolCall[] | null;
+  tool_results: StoredToolResult[] | null;
+}
+
+const countCharacters = (text: string) => {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+};
+
+export class ActiveReply {
+  readonly controller = new AbortController();
+  seq = -1;
+  content = '';
+  toolCalls: StoredToolCall[] = [];
+  toolResults: StoredToolResult[] = [];
+  /** What the database holds: content up to this UTF-16 index (that many characters), this many tool entries. */
+  private saved = { units: 0, characters: 0, tools: 0 };
+
+  constructor(
+    readonly conversationId: string,
+    readonly messageId: string,
+  ) {}
+
+  /**
+   * The change since the last checkpoint (undefined when none), with the function that records it
+   * as saved. Only new text travels, so a checkpoint costs the same at the first word and the last.
+   */
+  checkpoint(): { checkpoint: Checkpoint; saved: () => void } | undefined {
+    const units = this.content.length;
+    const tools = this.toolCalls.length + this.toolResults.length;
+    if (units === this.saved.units && tools === this.saved.tools) return undefined;
+    const append = this.content.slice(this.saved.units);
+    const toolsChanged = tools !== this.saved.tools;
+    return {
+      checkpoint: {
+        id: this.messageId,
+        keep: this.saved.characters,
+        append,
+        tool_calls: toolsChanged && this.toolCalls.length ? this.toolCalls : null,
+        tool_results: toolsChanged && this.toolResults.length ? this.toolResults : null,
+      },
+      saved: () => {
+        this.saved = { units, characters: this.saved.characters + countCharacters(append), tools };
+      },
+    };
+  }
+
+  snapshot(): StreamingState {
+    return {
+      messageId: this.messageId,
+      seq: this.seq,
+      content: this.content,
+      tool_calls: this.toolCalls.length ? [...this.toolCalls] : null,
+      tool_results: this.toolResults.length ? [...this.toolResults] : null,
+    };
+  }
+}
+

@@ -1,0 +1,56 @@
+// Token buckets: `burst` at once, refilled at `perSecond`; one per key (a user) in a KeyedBuckets.
+
+export class TokenBucket {
+  private tokens: number;
+  private updatedAt = Date.now();
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  private refill(now: number): void {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) / 1000) * this.perSecond);
+    this.updatedAt = now;
+  }
+
+  /** Takes one token; returns false when the bucket is empty. */
+  take(): boolean {
+    this.refill(Date.now());
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Full again: as if never used, so it can be forgotten. */
+  isFull(now: number): boolean {
+    this.refill(now);
+    return this.tokens >= this.burst;
+  }
+}
+
+/** One bucket per key, shared by everything that key does on this instance; idle keys are forgotten. */
+export class KeyedBuckets {
+  private readonly buckets = new Map<string, TokenBucket>();
+  private sinceSweep = 0;
+
+  constructor(private readonly limit: { burst: number; perSecond: number }) {}
+
+  take(key: string): boolean {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = new TokenBucket(this.limit.burst, this.limit.perSecond);
+      this.buckets.set(key, bucket);
+      if (++this.sinceSweep >= 1_000) this.sweep();
+    }
+    return bucket.take();
+  }
+
+  private sweep(): void {
+    this.sinceSweep = 0;
+    const now = Date.now();
+    for (const [key, bucket] of this.buckets) if (bucket.isFull(now)) this.buckets.delete(key);
+  }
+}
