@@ -19,7 +19,9 @@ import { registerJwt, requireUser } from './http/auth-guard.ts';
 import { registerClientDemo } from './http/client-demo.ts';
 import { registerDocs } from './http/docs.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
+import { registerInputHygiene } from './http/input-hygiene.ts';
 import { authLimits, registerRestLimit, SharedWindows } from './http/rate-limits.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
 import { AppError } from './shared/errors.ts';
 import { KeyedBuckets } from './shared/token-bucket.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
@@ -66,6 +68,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // re-validated on the way out (zod-parsing every page of 50 tasks cost half the throughput).
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerErrorHandling(app);
+  registerInputHygiene(app);
 
   const orm = await openOrm(config.databaseUrl, { poolMax: overrides.poolMax });
   app.decorate('orm', orm);
@@ -82,6 +85,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const windows = new SharedWindows(orm.em);
   windows.start();
   app.addHook('onClose', async () => windows.stop());
+  await registerSecurityHeaders(app);
   if (config.corsOrigins.length) await app.register(cors, { origin: config.corsOrigins, credentials: true });
   await registerDocs(app);
 

@@ -70,7 +70,8 @@ export class AuthService {
     const userId = typeof stored.user === 'string' ? stored.user : stored.user.id;
     const successor = successorOf(token, this.options.secret);
     const pair = (usedAt: Date) => ({
-      accessToken: this.options.tokens.sign(userId, stored.familyId, Math.floor(usedAt.getTime() / 1000)),
+      // Rounded up, so the pinned token lives its full lifetime (plus under a second), never less.
+      accessToken: this.options.tokens.sign(userId, stored.familyId, Math.ceil(usedAt.getTime() / 1000)),
       refreshToken: successor,
     });
     const usedAt = new Date();

@@ -1,7 +1,7 @@
 // Conversations and their messages, always scoped to one user; deleted conversations are invisible.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Conversation, Message } from '../db/entities/index.ts';
-import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { cursorPart, decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { notFound } from '../shared/errors.ts';
 import { toIso, type Timestamp } from '../shared/timestamps.ts';
 import type { ConversationDto, MessageDto } from './conversations.schemas.ts';
@@ -60,7 +60,7 @@ export const catchUpPage = 100;
 const decodeConversationCursor = (cursor: string) =>
   decodeCursor(
     cursor,
-    (parts) => parts.length === 2 && parts.every((part) => typeof part === 'string') && !Number.isNaN(Date.parse(parts[0] as string)),
+    (parts) => parts.length === 2 && cursorPart.timestamp(parts[0]) && cursorPart.uuid(parts[1]),
     'is not a cursor from this list',
   );
 

@@ -71,7 +71,10 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
     maxHttpBufferSize: maxSocketPayloadBytes,
     cors: options.corsOrigins.length ? { origin: options.corsOrigins, credentials: true } : undefined,
   });
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2, connectionTimeoutMillis: 5_000 });
+  // One connection LISTENs, one sends every NOTIFY: a single sender keeps broadcasts in the order they
+  // were emitted (deltas!), which NOTIFYs racing on several connections would not. A busy instance
+  // queues thousands of them, so a queued one waits its turn for long rather than being dropped.
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2, connectionTimeoutMillis: 60_000 });
   const logAdapterError = (error: Error) => app.log.warn({ err: error }, 'socket.io adapter: database connection failed');
   pool.on('error', logAdapterError);
   const adapter = createRoomAdapter(pool, logAdapterError);

@@ -3,13 +3,24 @@ import { z } from 'zod';
 
 export const uuid = z.uuid({ error: 'must be a UUID' });
 
+const isoDatePattern = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/** A real calendar date (and time of day) in years 1–9999: no February 30th, no hour 24, no year 0. */
+function isRealDate(value: string): boolean {
+  const match = isoDatePattern.exec(value);
+  if (!match) return false;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map((part) => Number(part ?? 0)) as number[];
+  const daysInMonth = new Date(Date.UTC(2000, month!, 0)).getUTCDate() - (month === 2 && !isLeapYear(year!) ? 1 : 0);
+  return year! >= 1 && month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth && hour! < 24 && minute! < 60 && second! < 60;
+}
+
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
 /** An ISO 8601 date or date-time; a date-time without a zone is read as UTC. */
 export const isoDate = z
   .string()
   .trim()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/i.test(value) && !Number.isNaN(Date.parse(value)), {
-    error: 'must be an ISO 8601 date such as 2030-01-31 or 2030-01-31T17:00:00Z',
-  })
+  .refine(isRealDate, { error: 'must be a real ISO 8601 date in years 1–9999, such as 2030-01-31 or 2030-01-31T17:00:00Z' })
   .transform((value) => new Date(/[T ]\d/.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? `${value}Z` : value));
 
 /** A query-string number within bounds. */
@@ -28,3 +39,20 @@ export const errorResponse = z.object({
 export function issueDetails(issues: readonly { path: readonly PropertyKey[]; message: string }[], root = 'payload') {
   return issues.map((issue) => ({ field: issue.path.map(String).join('.') || root, message: issue.message }));
 }
+
+/**
+ * The first field (a dotted path) holding text no column may store: a NUL character, which
+ * PostgreSQL's text refuses, or a lone surrogate, which is not Unicode. Checked on every request
+ * and socket payload before its schema, so each is a VALIDATION_ERROR naming the field.
+ */
+export function unstorableTextField(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\0') || !value.isWellFormed() ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const bad = unstorableTextField(inner, path ? `${path}.${key}` : key) ?? (unstorableTextField(key) !== undefined ? path || key : undefined);
+    if (bad !== undefined) return bad;
+  }
+  return undefined;
+}
+
+export const unstorableTextMessage = 'must not contain NUL characters or lone surrogates';

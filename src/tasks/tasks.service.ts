@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Task, type TaskPriority, type TaskStatus } from '../db/entities/index.ts';
 import { taskPriorities } from '../db/entities/task.entity.ts';
-import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { cursorPart, decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { toIso, type Timestamp } from '../shared/timestamps.ts';
 import type { TaskDto, TaskInput, TaskListQuery, TaskPatch, TaskSort } from './tasks.schemas.ts';
@@ -88,7 +88,10 @@ function sortPlan(sort: TaskSort): SortPlan {
 function decodeTaskCursor(cursor: string, sort: TaskSort): { key: string | number | null; number: number } {
   const [, key, number] = decodeCursor(
     cursor,
-    ([cursorSort, key, number]) => cursorSort === sort && (key === null || typeof key === 'string' || typeof key === 'number') && Number.isInteger(number),
+    ([cursorSort, key, number]) =>
+      cursorSort === sort &&
+      cursorPart.int(number, 1, 2_147_483_647) &&
+      (sort.endsWith('priority') ? cursorPart.int(key, 1, taskPriorities.length) : cursorPart.timestamp(key) || (key === null && sort.endsWith('due_date'))),
     'is not a cursor from this list and sort',
   );
   return { key: key as string | number | null, number: number as number };

@@ -37,6 +37,11 @@ describe('client demo in chromium', () => {
     const { app, browser, url } = suite;
     const email = `browser${Date.now()}@example.com`;
     const first = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
+    // The page lives within its Content-Security-Policy: the browser reports no violation.
+    const violations: string[] = [];
+    first.on('console', (message) => {
+      if (/Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(message.text());
+    });
     await first.goto(url);
     await expect.poll(() => byTestId(first, 'auth-name').isVisible()).toBe(false);
     await byTestId(first, 'auth-toggle').click();
@@ -57,6 +62,7 @@ describe('client demo in chromium', () => {
     await expect.poll(() => byTestId(first, 'message').last().textContent()).toContain('Added task #1 "Buy oat milk"');
     expect(await byTestId(first, 'message').count()).toBe(2);
     expect(await byTestId(first, 'conversation-list').textContent()).toContain('Add a task to buy oat milk tomorrow');
+    expect(violations).toEqual([]);
 
     // A second browser context of the same user follows along live.
     const second = await (await browser.newContext()).newPage();

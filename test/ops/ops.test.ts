@@ -32,4 +32,20 @@ describe('operations endpoints', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
   });
+
+  it('sends security headers: nosniff everywhere, a CSP without inline script that forbids framing on pages', async () => {
+    const page = await app.inject('/');
+    expect(page.statusCode).toBe(200);
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    for (const url of ['/health', '/api/tasks', '/app.js', '/openapi.json']) expect((await app.inject(url)).headers['x-content-type-options']).toBe('nosniff');
+    const docs = await app.inject('/docs/');
+    expect(docs.statusCode).toBe(200);
+    expect(String(docs.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
+    expect(String(docs.headers['content-security-policy'])).not.toContain('upgrade-insecure-requests');
+  });
 });

@@ -35,6 +35,20 @@ describe('two instances on one PostgreSQL', () => {
     expect((await created).task.title).toBe('made on A');
   });
 
+  it('delivers every broadcast to a tab on B, in order, while A is under load', async () => {
+    const user = await signup(a);
+    const tabB = await connect(urlB, user.accessToken);
+    sockets.push(tabB);
+    const seen: number[] = [];
+    tabB.on('task:deleted', ({ number }) => seen.push(number));
+    // As many events at once as a busy instance emits (every streamed delta crosses to the peer).
+    const count = 20_000;
+    for (let number = 1; number <= count; number++) a.io.to(`user:${user.id}`).emit('task:deleted', { id: randomUUID(), number });
+    await until(() => seen.length === count, 30_000);
+    // None dropped, and in the order they were emitted.
+    expect(seen).toEqual(Array.from({ length: count }, (_, index) => index + 1));
+  }, 40_000);
+
   it('gives a tab on B the exact reply generating on A, then every later delta once', async () => {
     const user = await signup(a);
     const tabA = await connect(urlA, user.accessToken);

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { Orm } from '../../db/orm.ts';
 import { ackError, ackOk } from '../../shared/ack.ts';
 import { AppError } from '../../shared/errors.ts';
-import { issueDetails } from '../../shared/schemas.ts';
+import { issueDetails, unstorableTextField, unstorableTextMessage } from '../../shared/schemas.ts';
 
 export interface HandlerContext {
   orm: Orm;
@@ -30,9 +30,11 @@ export function handle<Schema extends z.ZodType, Result extends object>(
         // the client went away
       }
     };
-    const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
-    if (!parsed.success) {
-      const details = issueDetails(parsed.error.issues);
+    const payload = args.length > 1 ? args[0] : undefined;
+    const unstorable = unstorableTextField(payload);
+    const parsed = schema.safeParse(payload);
+    if (unstorable !== undefined || !parsed.success) {
+      const details = unstorable !== undefined ? [{ field: unstorable || 'payload', message: unstorableTextMessage }] : issueDetails(parsed.error!.issues);
       respond(ackError(new AppError('VALIDATION_ERROR', `Invalid payload: ${[...new Set(details.map((detail) => detail.field))].join(', ')}`, details)));
       return;
     }
