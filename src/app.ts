@@ -18,7 +18,7 @@ import { openOrm, type Orm } from './db/orm.ts';
 import { registerJwt, requireUser } from './http/auth-guard.ts';
 import { registerClientDemo } from './http/client-demo.ts';
 import { registerDocs } from './http/docs.ts';
-import { registerErrorHandling } from './http/error-handler.ts';
+import { frameworkErrors, registerErrorHandling } from './http/error-handler.ts';
 import { registerInputHygiene } from './http/input-hygiene.ts';
 import { authLimits, registerRestLimit, SharedWindows } from './http/rate-limits.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
@@ -62,6 +62,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     bodyLimit: 64 * 1024,
     trustProxy: config.trustProxy,
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API; responses are built from typed DTOs, so they are not

@@ -8,7 +8,13 @@ export const userDto = z.object({
 });
 export type UserDto = z.infer<typeof userDto>;
 
-const email = z.string({ error: 'is required' }).trim().toLowerCase().pipe(z.email({ error: 'must be a valid email address' }).max(255));
+const email = z
+  .string({ error: 'is required' })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: 'must be a valid email address' }).max(255))
+  // The document shows what is enforced once the email is trimmed and lower-cased.
+  .meta({ format: 'email', maxLength: 255 });
 const password = z.string({ error: 'is required' }).min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');
 
 export const signupBody = z.object({

@@ -1,5 +1,5 @@
 // Maps every failure to SPEC.md's `{ error: { code, message, details? } }` with the right status.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, isDatabaseUnavailable, toErrorBody, type ErrorCode } from '../shared/errors.ts';
 
@@ -42,4 +42,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` } }),
   );
+}
+
+/** Errors the router answers before any route (an over-long path parameter, a malformed URL), in our shape. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const known =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new AppError('VALIDATION_ERROR', 'A path parameter is too long', [{ field: 'params', message: 'is too long' }])
+      : new AppError('BAD_REQUEST', 'The URL is malformed');
+  void reply.status(known.status).send({ error: toErrorBody(known) });
 }

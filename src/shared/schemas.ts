@@ -21,6 +21,7 @@ export const isoDate = z
   .string()
   .trim()
   .refine(isRealDate, { error: 'must be a real ISO 8601 date in years 1–9999, such as 2030-01-31 or 2030-01-31T17:00:00Z' })
+  .meta({ pattern: isoDatePattern.source, description: 'ISO 8601 date (2030-01-31) or date-time (2030-01-31T17:00:00Z, 2030-01-31T09:00:00-08:00)' })
   .transform((value) => new Date(/[T ]\d/.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? `${value}Z` : value));
 
 /** A query-string number within bounds. */
