@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openOrm, type Orm } from '../../src/db/orm.ts';
 import { testDatabaseUrl } from '../helpers/db.ts';
 
@@ -37,5 +38,23 @@ describe('schema', () => {
       `select (select count(*) from tasks where user_id = '${user.id}')::int as tasks, (select count(*) from messages where user_id = '${user.id}')::int as messages`,
     );
     expect(counts).toEqual({ tasks: 0, messages: 0 });
+  });
+
+  it('migrates an empty database once when several instances start at the same moment', async () => {
+    const admin = new pg.Client(inject('postgresUrl'));
+    await admin.connect();
+    await admin.query('drop database if exists concurrent_start with (force)');
+    await admin.query('create database concurrent_start');
+    await admin.end();
+    const url = new URL(inject('postgresUrl'));
+    url.pathname = '/concurrent_start';
+    const orms = await Promise.all([1, 2, 3].map(() => openOrm(url.toString(), { poolMax: 2 })));
+    try {
+      expect(await orms[0]!.migrator.getPending()).toEqual([]);
+      const [row] = await orms[0]!.em.fork().execute(`select count(*)::int as count from mikro_orm_migrations`);
+      expect(row.count).toBe((await orms[0]!.migrator.getExecuted()).length);
+    } finally {
+      await Promise.all(orms.map((orm) => orm.close()));
+    }
   });
 });
