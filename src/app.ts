@@ -13,6 +13,8 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { AccessTokens } from './auth/access-tokens.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { EndedSessions } from './auth/sessions.ts';
+import { personalTokensRoutes } from './auth/personal-tokens.routes.ts';
+import { PersonalTokensService } from './auth/personal-tokens.service.ts';
 import type { Config } from './config/config.ts';
 import { openOrm, type Orm } from './db/orm.ts';
 import { registerJwt, requireUser } from './http/auth-guard.ts';
@@ -26,6 +28,7 @@ import { AppError } from './shared/errors.ts';
 import { KeyedBuckets } from './shared/token-bucket.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
 import { ConversationsService, type ConversationEventSink } from './conversations/conversations.service.ts';
+import { mcpRoutes } from './mcp/mcp.routes.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { TasksService } from './tasks/tasks.service.ts';
 import { createGateway, type AppServer } from './realtime/gateway.ts';
@@ -81,7 +84,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const sessions = new EndedSessions(orm.em, config.accessTokenTtlMs);
   await sessions.start();
   app.addHook('onClose', async () => sessions.stop());
-  const tokens = new AccessTokens(app.jwt, sessions);
+  const personalTokens = new PersonalTokensService(orm.em, sessions);
+  const tokens = new AccessTokens(app.jwt, sessions, personalTokens);
   await registerRestLimit(app, config.limits);
   const windows = new SharedWindows(orm.em);
   windows.start();
@@ -99,7 +103,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const gateway = createGateway(app, { tokens, sessions, databaseUrl: config.databaseUrl, corsOrigins: config.corsOrigins, limits: budgets ?? undefined });
   await gateway.listening;
   app.decorate('io', gateway.io);
-  const auth = new AuthService(orm.em, { tokens, secret: config.jwtSecret, refreshTokenTtlMs: config.refreshTokenTtlMs, onSessionEnded: gateway.endSession });
+  const auth = new AuthService(orm.em, { tokens, secret: config.jwtSecret, refreshTokenTtlMs: config.refreshTokenTtlMs, sessions });
   const tasks = new TasksService(orm.em, gateway.taskEvents);
   // Deleting a conversation also ends its reply in progress (`chat` exists by the time anything is deleted).
   const conversationEvents: ConversationEventSink = {
@@ -140,6 +144,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
 
   await app.register(authRoutes, { prefix: '/api/auth', auth, tokens, limits: authLimits(windows, config.limits) });
+  await app.register(personalTokensRoutes, { prefix: '/api', personalTokens, tokens });
   await app.register(async (api) => {
     api.addHook('onRequest', requireUser(tokens));
     await api.register(tasksRoutes, { tasks });
@@ -157,6 +162,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     await alias.register(tasksRoutes, { tasks, alias: true });
     await alias.register(chatRoutes, { chat, messages: budgets?.messages, alias: true });
   }, { prefix: '/api/:user_id' });
+
+  const wildcard = ['0.0.0.0', '::', '[::]'].includes(config.host);
+  await app.register(mcpRoutes, {
+    tokens,
+    tasks,
+    messages: budgets?.messages,
+    hostnames: [...new Set(['localhost', '127.0.0.1', '[::1]', ...(wildcard ? [] : [config.host.toLowerCase()]), ...config.allowedHosts])],
+    origins: config.corsOrigins,
+  });
 
   await registerClientDemo(app);
   return app;

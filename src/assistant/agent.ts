@@ -1,7 +1,7 @@
 // The agent loop: stream a model round, run the tools it asks for, feed results back; at most 6 rounds.
 import { z } from 'zod';
 import type { StoredToolCall, StoredToolResult } from '../db/entities/index.ts';
-import { AppError } from '../shared/errors.ts';
+import { AppError, type ErrorCode } from '../shared/errors.ts';
 import type { AssistantProvider, ChatMessage, ProviderToolCall } from './provider.ts';
 import { toolsByName, toolSpecs, type ToolContext } from './tools/index.ts';
 
@@ -30,23 +30,36 @@ function parseArguments(raw: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Runs one tool call; every failure becomes a tool error the model can read, never an exception. */
-async function runTool(call: ProviderToolCall, args: Record<string, unknown> | undefined, context: ToolContext): Promise<StoredToolResult> {
-  const base = { tool_call_id: call.id, name: call.name };
-  const tool = toolsByName.get(call.name);
-  if (!tool) return { ...base, ok: false, error: `Unknown tool "${call.name}"` };
-  if (!args) return { ...base, ok: false, error: 'The arguments are not a JSON object' };
+/** What running a tool gives: its result, or a coded error its caller can read. */
+export type ToolOutcome = { ok: true; result: unknown } | { ok: false; code: ErrorCode; error: string };
+
+/**
+ * Runs one tool by name for the user of `context`, with raw arguments: the one path of the assistant
+ * and of MCP. Unknown tools, bad arguments and the service's refusals become a coded error, never an
+ * exception; only failures of the server itself (database down) throw.
+ */
+export async function executeTool(name: string, args: unknown, context: ToolContext): Promise<ToolOutcome> {
+  const tool = toolsByName.get(name);
+  if (!tool) return { ok: false, code: 'NOT_FOUND', error: `Unknown tool "${name}"` };
+  if (!args || typeof args !== 'object' || Array.isArray(args)) return { ok: false, code: 'VALIDATION_ERROR', error: 'The arguments are not a JSON object' };
   const parsed = tool.input.safeParse(args);
-  if (!parsed.success) return { ...base, ok: false, error: `Invalid arguments: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}` };
+  if (!parsed.success) return { ok: false, code: 'VALIDATION_ERROR', error: `Invalid arguments: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}` };
   try {
-    return { ...base, ok: true, result: await tool.execute(context, parsed.data) };
+    return { ok: true, result: await tool.execute(context, parsed.data) };
   } catch (error) {
     if (error instanceof AppError && error.status < 500) {
       const detail = error.code === 'NOT_FOUND' && typeof parsed.data === 'object' && parsed.data && 'task_number' in parsed.data ? `Task ${String(parsed.data.task_number)} not found` : error.message;
-      return { ...base, ok: false, error: detail };
+      return { ok: false, code: error.code, error: detail };
     }
     throw error;
   }
+}
+
+/** One tool call of the model, as the conversation stores it. */
+async function runTool(call: ProviderToolCall, args: Record<string, unknown> | undefined, context: ToolContext): Promise<StoredToolResult> {
+  const outcome = await executeTool(call.name, args, context);
+  const base = { tool_call_id: call.id, name: call.name };
+  return outcome.ok ? { ...base, ok: true, result: outcome.result } : { ...base, ok: false, error: outcome.error };
 }
 
 /** Drives the provider until it answers without tools (or the round limit), streaming through the sink. */

@@ -1,13 +1,17 @@
-// Access tokens: HS256 JWTs naming their user and session, refused once the session has ended.
+// Access tokens: HS256 JWTs naming their user and session, refused once the session has ended;
+// and personal access tokens (`tsk_…`), which work wherever an access token does.
 import type { JWT } from '@fastify/jwt';
 import { AppError } from '../shared/errors.ts';
+import { personalTokenPrefix, type PersonalTokensService } from './personal-tokens.service.ts';
 import type { EndedSessions } from './sessions.ts';
 
 export interface AccessClaims {
   userId: string;
   sessionId: string;
-  /** When the token expires (epoch ms). */
+  /** When the token expires (epoch ms; Infinity for a personal token without expiry). */
   expiresAt: number;
+  /** A login's access token, or a personal access token. */
+  kind: 'login' | 'personal';
 }
 
 export const unauthorized = () => new AppError('UNAUTHORIZED', 'A valid access token is required');
@@ -16,14 +20,24 @@ export class AccessTokens {
   constructor(
     private readonly jwt: JWT,
     private readonly sessions: EndedSessions,
+    private readonly personal: PersonalTokensService,
   ) {}
+
+  /** The claims of a valid access token or personal access token, or UNAUTHORIZED. */
+  async authenticate(token: unknown): Promise<AccessClaims> {
+    if (typeof token !== 'string' || !token.startsWith(personalTokenPrefix)) return this.verify(token);
+    if (token.length > 200) throw unauthorized();
+    const claims = await this.personal.verify(token);
+    if (!claims) throw unauthorized();
+    return claims;
+  }
 
   /** `issuedAt` (epoch s) pins the token, so that a refresh answered twice answers the same token. */
   sign(userId: string, sessionId: string, issuedAt?: number): string {
     return this.jwt.sign(issuedAt === undefined ? { sub: userId, sid: sessionId } : { sub: userId, sid: sessionId, iat: issuedAt });
   }
 
-  /** The claims of a valid token of a live session, or UNAUTHORIZED. */
+  /** The claims of a valid access token of a live session, or UNAUTHORIZED. */
   verify(token: unknown): AccessClaims {
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) throw unauthorized();
     let payload: { sub?: unknown; sid?: unknown; exp?: unknown };
@@ -34,7 +48,7 @@ export class AccessTokens {
     }
     const { sub, sid, exp } = payload;
     if (typeof sub !== 'string' || typeof sid !== 'string' || typeof exp !== 'number' || this.sessions.has(sid)) throw unauthorized();
-    return { userId: sub, sessionId: sid, expiresAt: exp * 1000 };
+    return { userId: sub, sessionId: sid, expiresAt: exp * 1000, kind: 'login' };
   }
 
   /** The token of an `Authorization: Bearer …` header, if it has one. */

@@ -35,3 +35,17 @@ export const refreshBody = z.object({ refreshToken: z.string({ error: 'is requir
 export const tokenPair = z.object({ accessToken: z.string(), refreshToken: z.string() });
 export const session = tokenPair.extend({ user: userDto });
 export type Session = z.infer<typeof session>;
+
+export const personalTokenDto = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+  expires_at: z.string().nullable(),
+});
+export type PersonalTokenDto = z.infer<typeof personalTokenDto>;
+
+export const createPersonalTokenBody = z.object({
+  name: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  expires_in_days: z.number().int().min(1).max(365).optional(),
+});

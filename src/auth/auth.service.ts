@@ -7,14 +7,15 @@ import type { LoginBody, Session, SignupBody, UserDto } from './auth.schemas.ts'
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import { hashRefreshToken, newRefreshToken, successorOf } from './refresh-tokens.ts';
+import type { EndedSessions } from './sessions.ts';
 
 export interface AuthServiceOptions {
   tokens: AccessTokens;
   /** Derives each rotated refresh token (see `successorOf`). */
   secret: string;
   refreshTokenTtlMs: number;
-  /** A session ended (logout, or a stolen refresh token replayed): refuse its access tokens everywhere. */
-  onSessionEnded(sessionId: string): void;
+  /** Where a session ends (logout, or a stolen refresh token replayed): its access tokens are refused everywhere. */
+  sessions: EndedSessions;
 }
 
 /** Two refreshes of one token this close together are two tabs waking up, not a replay. */
@@ -114,6 +115,6 @@ export class AuthService {
 
   private async endSession(sessionId: string): Promise<void> {
     await this.em.nativeUpdate(RefreshToken, { familyId: sessionId, revokedAt: null }, { revokedAt: new Date() });
-    this.options.onSessionEnded(sessionId);
+    this.options.sessions.end(sessionId);
   }
 }

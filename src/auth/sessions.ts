@@ -12,6 +12,7 @@ export class EndedSessions {
   private readonly ended = new Map<string, number>();
   private syncedUntil: number;
   private timer: NodeJS.Timeout | undefined;
+  private readonly listeners: ((sessionId: string) => void)[] = [];
 
   constructor(
     private readonly em: EntityManager,
@@ -24,9 +25,19 @@ export class EndedSessions {
     return this.ended.has(sessionId);
   }
 
-  /** Records an ended session on this instance (its peers are told by the gateway). */
+  /** Records a session that ended elsewhere (a peer told us, or the database did). */
   add(sessionId: string): void {
     this.ended.set(sessionId, Date.now() + this.accessTokenTtlMs + clockSlackMs);
+  }
+
+  /** Ends a session here and tells whoever listens (the gateway: the peers, and the session's sockets). */
+  end(sessionId: string): void {
+    this.add(sessionId);
+    for (const listener of this.listeners) listener(sessionId);
+  }
+
+  onEnd(listener: (sessionId: string) => void): void {
+    this.listeners.push(listener);
   }
 
   async start(): Promise<void> {

@@ -56,6 +56,10 @@ const envSchema = z
     ASSISTANT_STREAM_DELAY_MS: z.coerce.number().int().min(0).max(5_000).default(15),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: onOff.default(false),
+    ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean)),
     LIMIT_LOGIN_IP: window.prefault('20/1m'),
     LIMIT_LOGIN_EMAIL: window.prefault('10/15m'),
     LIMIT_SIGNUP_IP: window.prefault('20/1h'),
@@ -98,6 +102,8 @@ export interface Config {
   logLevel: string;
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy: boolean;
+  /** Host names (besides loopback and HOST) that /mcp answers to: the public names behind a proxy. */
+  allowedHosts: string[];
 }
 
 export interface WindowLimit {
@@ -162,5 +168,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     assistantStreamDelayMs: env.ASSISTANT_STREAM_DELAY_MS,
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
+    allowedHosts: env.ALLOWED_HOSTS,
   });
 }

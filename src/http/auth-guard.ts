@@ -2,6 +2,7 @@
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccessTokens } from '../auth/access-tokens.ts';
+import { AppError } from '../shared/errors.ts';
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
@@ -25,9 +26,18 @@ export async function registerJwt(app: FastifyInstance, secret: string, accessTo
   app.decorateRequest('userId', '');
 }
 
-/** onRequest hook for a scope whose routes all need a user. */
+/** onRequest hook for a scope whose routes all need a user (an access token or a personal access token). */
 export function requireUser(tokens: AccessTokens) {
   return async (request: FastifyRequest) => {
-    request.userId = tokens.verify(AccessTokens.fromHeader(request.headers.authorization)).userId;
+    request.userId = (await tokens.authenticate(AccessTokens.fromHeader(request.headers.authorization))).userId;
+  };
+}
+
+/** onRequest hook for routes that need a login's access token (managing personal tokens). */
+export function requireLogin(tokens: AccessTokens) {
+  return async (request: FastifyRequest) => {
+    const claims = await tokens.authenticate(AccessTokens.fromHeader(request.headers.authorization));
+    if (claims.kind !== 'login') throw new AppError('FORBIDDEN', 'Personal access tokens cannot manage tokens; use a login');
+    request.userId = claims.userId;
   };
 }

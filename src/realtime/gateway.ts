@@ -8,6 +8,7 @@ import type { EndedSessions } from '../auth/sessions.ts';
 import type { ChatService, ReplyEventSink, StreamingState } from '../assistant/chat.service.ts';
 import type { ConversationEventSink, ConversationsService } from '../conversations/conversations.service.ts';
 import type { Orm } from '../db/orm.ts';
+import { AppError } from '../shared/errors.ts';
 import type { KeyedBuckets } from '../shared/token-bucket.ts';
 import type { TaskEventSink } from '../tasks/tasks.service.ts';
 import { createRoomAdapter } from './adapter.ts';
@@ -55,8 +56,6 @@ export interface Gateway {
   serve(services: { orm: Orm; conversations: ConversationsService; chat: ChatService }): void;
   /** Asks the other instances to end a conversation's reply, should one of them be generating it. */
   stopOnPeers(conversationId: string): void;
-  /** Refuses a session's tokens on every instance and disconnects its sockets wherever they are. */
-  endSession(sessionId: string): void;
 }
 
 /** Largest socket payload accepted: a 4,000-character message with room to spare. */
@@ -82,11 +81,11 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
 
   // Open sockets per user on this instance, for the cap.
   const openSockets = new Map<string, number>();
-  io.use((socket, next) => {
+  io.use(async (socket, next) => {
     try {
-      Object.assign(socket.data, options.tokens.verify(socket.handshake.auth?.token));
-    } catch {
-      return next(new Error('unauthorized'));
+      Object.assign(socket.data, await options.tokens.authenticate(socket.handshake.auth?.token));
+    } catch (error) {
+      return next(new Error(error instanceof AppError && error.code === 'UNAUTHORIZED' ? 'unauthorized' : 'unavailable'));
     }
     const { userId } = socket.data;
     const open = openSockets.get(userId) ?? 0;
@@ -109,19 +108,18 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
   });
 
   const stopOnPeers = (conversationId: string) => io.serverSideEmit('reply:stop', conversationId);
+  // A session ended here: tell the peers, and disconnect its sockets wherever they are.
   io.on('session:ended', (sessionId) => options.sessions.add(sessionId));
-  const endSession = (sessionId: string) => {
-    options.sessions.add(sessionId);
+  options.sessions.onEnd((sessionId) => {
     io.serverSideEmit('session:ended', sessionId);
     io.in(sessionRoom(sessionId)).disconnectSockets(true);
-  };
+  });
   const toUser = (userId: string) => io.to(userRoom(userId));
   const toConversation = (conversationId: string) => io.to(conversationRoom(conversationId));
   return {
     io,
     listening: adapter.listening,
     stopOnPeers,
-    endSession,
     taskEvents: {
       taskCreated: (userId, task) => toUser(userId).emit('task:created', { task }),
       taskUpdated: (userId, task) => toUser(userId).emit('task:updated', { task }),

@@ -1,5 +1,6 @@
 import { Conversation } from './conversation.entity.ts';
 import { Message } from './message.entity.ts';
+import { PersonalAccessToken } from './personal-access-token.entity.ts';
 import { RateLimitWindow } from './rate-limit-window.entity.ts';
 import { RefreshToken } from './refresh-token.entity.ts';
 import { Task } from './task.entity.ts';
@@ -7,5 +8,5 @@ export type { TaskPriority, TaskStatus } from './task.entity.ts';
 export type { MessageRole, MessageStatus, StoredToolCall, StoredToolResult } from './message.entity.ts';
 import { User } from './user.entity.ts';
 
-export const entities = [User, RefreshToken, Task, Conversation, Message, RateLimitWindow];
-export { Conversation, Message, RateLimitWindow, RefreshToken, Task, User };
+export const entities = [User, RefreshToken, Task, Conversation, Message, RateLimitWindow, PersonalAccessToken];
+export { Conversation, Message, PersonalAccessToken, RateLimitWindow, RefreshToken, Task, User };

@@ -1,0 +1,62 @@
+// Personal access tokens: long-lived secrets for scripts and MCP clients. The secret is shown once
+// and kept as SHA-256; every use reads the database, so a revoked one is refused at once everywhere.
+import { randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { PersonalAccessToken } from '../db/entities/index.ts';
+import { notFound } from '../shared/errors.ts';
+import type { AccessClaims } from './access-tokens.ts';
+import type { PersonalTokenDto } from './auth.schemas.ts';
+import { hashRefreshToken as sha256 } from './refresh-tokens.ts';
+import type { EndedSessions } from './sessions.ts';
+
+export const personalTokenPrefix = 'tsk_';
+
+/** The session id of a personal access token's sockets (see EndedSessions and the gateway's session rooms). */
+export const personalTokenSession = (id: string) => `pat:${id}`;
+
+const toDto = (token: Pick<PersonalAccessToken, 'id' | 'name' | 'createdAt' | 'lastUsedAt' | 'expiresAt'>): PersonalTokenDto => ({
+  id: token.id,
+  name: token.name,
+  created_at: token.createdAt.toISOString(),
+  last_used_at: token.lastUsedAt?.toISOString() ?? null,
+  expires_at: token.expiresAt?.toISOString() ?? null,
+});
+
+export class PersonalTokensService {
+  constructor(
+    private readonly em: EntityManager,
+    /** A revoked token's sockets are disconnected on every instance, as an ended session's. */
+    private readonly sessions: EndedSessions,
+  ) {}
+
+  async create(userId: string, input: { name: string; expires_in_days?: number }): Promise<{ token: PersonalTokenDto; secret: string }> {
+    const secret = `${personalTokenPrefix}${randomBytes(32).toString('base64url')}`;
+    const expiresAt = input.expires_in_days ? new Date(Date.now() + input.expires_in_days * 86_400_000) : null;
+    const token = this.em.create(PersonalAccessToken, { user: userId, name: input.name, tokenHash: sha256(secret), expiresAt });
+    await this.em.flush();
+    return { token: toDto(token), secret };
+  }
+
+  async list(userId: string): Promise<PersonalTokenDto[]> {
+    const tokens = await this.em.find(PersonalAccessToken, { user: userId, revokedAt: null }, { orderBy: { createdAt: 'desc', id: 'desc' } });
+    return tokens.map(toDto);
+  }
+
+  async revoke(userId: string, id: string): Promise<void> {
+    const revoked = await this.em.nativeUpdate(PersonalAccessToken, { id, user: userId, revokedAt: null }, { revokedAt: new Date() });
+    if (revoked === 0) throw notFound('Token');
+    this.sessions.end(personalTokenSession(id));
+  }
+
+  /** The claims of a live token (and its use recorded), or undefined. */
+  async verify(secret: string): Promise<AccessClaims | undefined> {
+    const [row] = await this.em.fork().execute<{ id: string; user_id: string; expires_at: Date | null }[]>(
+      `update personal_access_tokens set last_used_at = now()
+       where token_hash = ? and revoked_at is null and (expires_at is null or expires_at > now())
+       returning id, user_id, expires_at`,
+      [sha256(secret)],
+    );
+    if (!row) return undefined;
+    return { userId: row.user_id, sessionId: personalTokenSession(row.id), expiresAt: row.expires_at ? new Date(row.expires_at).getTime() : Number.POSITIVE_INFINITY, kind: 'personal' };
+  }
+}
