@@ -3,9 +3,9 @@ import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, JoinAck, SendAck, ServerToClientEvents } from '../../src/realtime/events.ts';
 import type { ConversationDto, MessageDto } from '../../src/conversations/conversations.schemas.ts';
 import type { TaskDto } from '../../src/tasks/tasks.schemas.ts';
-import type { UserDto } from '../../src/auth/auth.schemas.ts';
+import type { PersonalTokenDto, UserDto } from '../../src/auth/auth.schemas.ts';
 
-export type { ConversationDto, MessageDto, TaskDto, UserDto, JoinAck };
+export type { ConversationDto, MessageDto, PersonalTokenDto, TaskDto, UserDto, JoinAck };
 
 export class ApiError extends Error {
   constructor(
@@ -88,6 +88,18 @@ export class TaskstreamClient {
   /** The messages after `afterMessageId`, a page at a time (a catch-up longer than the join's page). */
   messagesAfter(id: string, afterMessageId: string) {
     return this.request<{ messages: MessageDto[]; has_more: boolean }>('GET', `/api/conversations/${id}/messages?after=${afterMessageId}&limit=100`);
+  }
+
+  // ---- personal access tokens (for scripts and MCP clients) ----
+  listTokens() {
+    return this.request<{ tokens: PersonalTokenDto[] }>('GET', '/api/tokens');
+  }
+  /** The answer holds the token's secret, shown this once. */
+  createToken(name: string) {
+    return this.request<{ token: PersonalTokenDto; secret: string }>('POST', '/api/tokens', { name });
+  }
+  revokeToken(id: string) {
+    return this.request<null>('DELETE', `/api/tokens/${id}`);
   }
 
   // ---- socket ----

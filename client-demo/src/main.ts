@@ -1,5 +1,6 @@
 // The taskstream web client: auth, conversation sidebar, streaming chat with tool cards, live task panel.
 import { ApiError, TaskstreamClient, type ConnectionState, type ConversationDto, type MessageDto, type TaskDto, type UserDto } from './api.ts';
+import { mountTokensPanel } from './tokens-panel.ts';
 
 type Filter = 'all' | 'pending' | 'completed';
 type ToolCall = NonNullable<MessageDto['tool_calls']>[number];
@@ -429,7 +430,9 @@ async function addTask(event: SubmitEvent) {
 function wire() {
   $<HTMLFormElement>('#auth-form').addEventListener('submit', (event) => void submitAuth(event));
   byTestId('auth-toggle').addEventListener('click', () => setAuthMode(!state.signingUp));
+  const tokensPanel = mountTokensPanel(client);
   $('#logout').addEventListener('click', () => {
+    tokensPanel.reset();
     void client.logout();
     state.connectedOnce = false;
     startNewConversation();

@@ -2,6 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signup } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
@@ -165,3 +167,36 @@ describe('client demo with short-lived access tokens', () => {
     await expect.poll(() => byTestId(page, 'task-item').first().textContent()).toContain('Check the token refresh');
   }, 60_000);
 });
+
+describe('client demo: connecting an MCP client', () => {
+  const suite = browserSuite({ ASSISTANT_STREAM_DELAY_MS: '0' });
+
+  it('makes a token an MCP client uses with nothing but the URL shown, the task list moving live, and revokes it', async () => {
+    const { app, browser, url } = suite;
+    const user = await signup(app);
+    const page = await (await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] })).newPage();
+    await logIn(page, url, user.email, user.password);
+    await page.locator('[data-testid="tokens-panel"] summary').click();
+    await byTestId(page, 'token-name').fill('Claude Desktop');
+    await byTestId(page, 'token-create').click();
+    await expect.poll(() => byTestId(page, 'token-secret').inputValue()).toMatch(/^tsk_/);
+    const secret = await byTestId(page, 'token-secret').inputValue();
+    const mcpUrl = await byTestId(page, 'mcp-url').inputValue();
+    expect(mcpUrl).toBe(`${url}/mcp`);
+    await expect.poll(() => byTestId(page, 'token-item').textContent()).toContain('Claude Desktop');
+
+    // An MCP client as its user would set it up: the URL and the token, nothing else.
+    const client = new Client({ name: 'desktop', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${secret}` } } }));
+    await client.callTool({ name: 'add_task', arguments: { title: 'Water the plants' } });
+    await expect.poll(() => byTestId(page, 'task-item').first().textContent()).toContain('Water the plants');
+    await client.callTool({ name: 'complete_task', arguments: { task_number: 1 } });
+    await expect.poll(() => page.locator('[data-testid="task-item"] input[type="checkbox"]').first().isChecked()).toBe(true);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await byTestId(page, 'token-revoke').click();
+    await expect.poll(() => byTestId(page, 'token-item').count()).toBe(0);
+    await expect(client.callTool({ name: 'list_tasks', arguments: {} })).rejects.toThrow(/401|Unauthorized/i);
+  }, 60_000);
+});
+
