@@ -1,16 +1,16 @@
 // Benchmark data straight into PostgreSQL, and access tokens signed with the servers' secret.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { hashPassword } from '../../src/auth/passwords.ts';
 
 export const benchSecret = 'benchmark-secret-that-is-long-enough-0123456789';
 export const benchPassword = 'benchmark password 1';
 
-/** An HS256 access token exactly as @fastify/jwt signs them. */
+/** An HS256 access token exactly as @fastify/jwt signs them, for a session of its own. */
 export function accessToken(userId: string, ttlSeconds = 3_600): string {
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  const body = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub: userId, iat: now, exp: now + ttlSeconds })}`;
+  const body = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub: userId, sid: randomUUID(), iat: now, exp: now + ttlSeconds })}`;
   return `${body}.${createHmac('sha256', benchSecret).update(body).digest('base64url')}`;
 }
 
