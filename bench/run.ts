@@ -1,13 +1,13 @@
 // npm run bench: REST, streaming fan-out, turn latency, memory per socket and history joins,
 // each beside the bare framework measured the same way in the same run. Writes bench/results/latest.json.
-import { mkdirSync, mkdtempSync, chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { io, type Socket } from 'socket.io-client';
 import { startEmbeddedDatabase } from '../src/db/embedded.ts';
 import { openOrm } from '../src/db/orm.ts';
-import { cpuSeconds, rssKb, startChild, type Child } from './lib/processes.ts';
+import { type Child, cpuSeconds, rssKb, startChild } from './lib/processes.ts';
 import { accessToken, benchPassword, benchSecret, seedConversation, seedTasks, seedUsers } from './lib/seed.ts';
 import { percentile, round, sleep } from './lib/stats.ts';
 
@@ -46,19 +46,23 @@ function connectMany(url: string, count: number, options: (index: number) => { a
   const sockets: ClientSocket[] = [];
   return (async () => {
     for (let offset = 0; offset < count; offset += 250) {
-      const batch = Array.from({ length: Math.min(250, count - offset) }, (_, i) =>
-        new Promise<ClientSocket>((resolve, reject) => {
-          const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 20_000, ...options(offset + i) });
-          socket.once('connect', () => resolve(socket));
-          socket.once('connect_error', reject);
-        }),
+      const batch = Array.from(
+        { length: Math.min(250, count - offset) },
+        (_, i) =>
+          new Promise<ClientSocket>((resolve, reject) => {
+            const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 20_000, ...options(offset + i) });
+            socket.once('connect', () => resolve(socket));
+            socket.once('connect_error', reject);
+          }),
       );
       sockets.push(...(await Promise.all(batch)));
     }
     return sockets;
   })();
 }
-const closeAll = (sockets: ClientSocket[]) => sockets.forEach((socket) => socket.close());
+const closeAll = (sockets: ClientSocket[]) => {
+  for (const socket of sockets) socket.close();
+};
 
 async function cannon(options: autocannon.Options) {
   const result = await autocannon({ connections: 100, duration: settings.restSeconds, ...options });
@@ -77,9 +81,21 @@ try {
   progress('REST: GET /api/tasks (page of 50, JWT)');
   const list = await cannon({ url: `${app.url}/api/tasks?limit=50`, headers: auth });
   progress('REST: POST /api/tasks');
-  const create = await cannon({ url: `${app.url}/api/tasks`, method: 'POST', headers: { authorization: `Bearer ${accessToken(writeUser!)}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Benchmark write' }) });
+  const create = await cannon({
+    url: `${app.url}/api/tasks`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${accessToken(writeUser!)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Benchmark write' }),
+  });
   progress('REST: POST /api/auth/login (argon2id)');
-  const login = await cannon({ url: `${app.url}/api/auth/login`, method: 'POST', connections: 10, duration: 5, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'rest1@bench.test', password: benchPassword }) });
+  const login = await cannon({
+    url: `${app.url}/api/auth/login`,
+    method: 'POST',
+    connections: 10,
+    duration: 5,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'rest1@bench.test', password: benchPassword }),
+  });
   await stop(app);
   const bare = await start('bare-rest.ts');
   await cannon({ url: `${bare.url}/tasks`, headers: auth, duration: 2 });
@@ -96,7 +112,7 @@ try {
     let counting = false;
     let received = 0;
     const started = new Set<number>();
-    sockets.forEach((socket, index) =>
+    for (const [index, socket] of sockets.entries()) {
       socket.on('assistant:delta', ({ text }: { text: string }) => {
         started.add(index);
         if (!counting) return;
@@ -105,8 +121,8 @@ try {
           received += 1;
           latencies.push(now - Number(stamp));
         }
-      }),
-    );
+      });
+    }
     sockets.forEach(begin);
     const deadline = Date.now() + 30_000;
     while (started.size < sockets.length && Date.now() < deadline) await sleep(50);
@@ -118,12 +134,20 @@ try {
     counting = false;
     const seconds = (Date.now() - windowStart) / 1000;
     const cpu = (cpuSeconds(child.pid) - cpuBefore) / seconds;
-    return { deltas_per_s: round(received / seconds, 0), p50_ms: percentile(latencies, 50), p99_ms: percentile(latencies, 99), cpu_cores: round(cpu, 2), started: started.size };
+    return {
+      deltas_per_s: round(received / seconds, 0),
+      p50_ms: percentile(latencies, 50),
+      p99_ms: percentile(latencies, 99),
+      cpu_cores: round(cpu, 2),
+      started: started.size,
+    };
   }
   progress(`streaming: taskstream, ${settings.streamSockets} sockets × ${settings.deltasPerSecond} deltas/s`);
   const streamApp = await start('app.ts', { BENCH_DELTAS: String(deltas), BENCH_INTERVAL_MS: String(intervalMs) });
   let sockets = await connectMany(streamApp.url, settings.streamSockets, (i) => ({ auth: { token: accessToken(streamUsers[i]!) } }));
-  const ours = await measureStream(streamApp, sockets, (socket) => socket.emit('message:send', { content: 'stream please', clientId: crypto.randomUUID() }, () => {}));
+  const ours = await measureStream(streamApp, sockets, (socket) =>
+    socket.emit('message:send', { content: 'stream please', clientId: crypto.randomUUID() }, () => {}),
+  );
   closeAll(sockets);
   await stop(streamApp);
   progress('streaming: bare Socket.IO, the same events to the same number of rooms');
@@ -138,27 +162,31 @@ try {
   const turnUsers = await seedUsers(databaseUrl, 100, 'turn');
   const turnApp = await start('app.ts', { BENCH_DELTAS: '3', BENCH_INTERVAL_MS: '0' });
   sockets = await connectMany(turnApp.url, 100, (i) => ({ auth: { token: accessToken(turnUsers[i]!) } }));
-  const conversations = await Promise.all(sockets.map(async (socket) => (await socket.emitWithAck('message:send', { content: 'hello', clientId: crypto.randomUUID() })).conversationId as string));
+  const conversations = await Promise.all(
+    sockets.map(async (socket) => (await socket.emitWithAck('message:send', { content: 'hello', clientId: crypto.randomUUID() })).conversationId as string),
+  );
   await sleep(500);
   const ackLatencies: number[] = [];
   const firstDeltaLatencies: number[] = [];
   const sentAt = new Map<ClientSocket, number>();
-  sockets.forEach((socket) =>
+  for (const socket of sockets) {
     socket.on('assistant:delta', ({ seq }: { seq: number }) => {
       const at = sentAt.get(socket);
       if (seq === 0 && at !== undefined) {
         firstDeltaLatencies.push(Date.now() - at);
         sentAt.delete(socket);
       }
-    }),
-  );
+    });
+  }
   const turnEnd = Date.now() + settings.turnSeconds * 1000;
   for (let i = 0; Date.now() < turnEnd; i++) {
     const index = i % sockets.length;
     const socket = sockets[index]!;
     const at = Date.now();
     sentAt.set(socket, at);
-    void socket.emitWithAck('message:send', { conversationId: conversations[index], content: 'next one', clientId: crypto.randomUUID() }).then(() => ackLatencies.push(Date.now() - at));
+    void socket
+      .emitWithAck('message:send', { conversationId: conversations[index], content: 'next one', clientId: crypto.randomUUID() })
+      .then(() => ackLatencies.push(Date.now() - at));
     await sleep(Math.max(0, at + 10 - Date.now()));
   }
   await sleep(1_000);
@@ -187,7 +215,9 @@ try {
   }
   progress(`memory: ${settings.idleSockets} idle authenticated sockets on taskstream`);
   const memoryApp = await start('app.ts');
-  const kbPerSocket = await measureIdle(memoryApp, () => connectMany(memoryApp.url, settings.idleSockets, (i) => ({ auth: { token: accessToken(streamUsers[i % streamUsers.length]!) } })));
+  const kbPerSocket = await measureIdle(memoryApp, () =>
+    connectMany(memoryApp.url, settings.idleSockets, (i) => ({ auth: { token: accessToken(streamUsers[i % streamUsers.length]!) } })),
+  );
   await stop(memoryApp);
   progress(`memory: ${settings.idleSockets} idle sockets on bare Socket.IO`);
   const bareMemory = await start('bare-socket.ts');
@@ -217,9 +247,24 @@ try {
 
   // ---------- results ----------
   const results = {
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: round(totalmem() / 2 ** 30, 0), node: process.version, date: new Date().toISOString() },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      memory_gb: round(totalmem() / 2 ** 30, 0),
+      node: process.version,
+      date: new Date().toISOString(),
+    },
     rest: {
-      list: { rps: list.rps, p50_ms: list.p50_ms, p99_ms: list.p99_ms, ceiling_rps: ceiling.rps, ceiling_p50_ms: ceiling.p50_ms, ceiling_p99_ms: ceiling.p99_ms, ratio: round(list.rps / ceiling.rps, 2), errors: list.errors },
+      list: {
+        rps: list.rps,
+        p50_ms: list.p50_ms,
+        p99_ms: list.p99_ms,
+        ceiling_rps: ceiling.rps,
+        ceiling_p50_ms: ceiling.p50_ms,
+        ceiling_p99_ms: ceiling.p99_ms,
+        ratio: round(list.rps / ceiling.rps, 2),
+        errors: list.errors,
+      },
       create: create,
       login: login,
     },
@@ -251,11 +296,23 @@ try {
   mkdirSync(path.resolve(import.meta.dirname, 'results'), { recursive: true });
   writeFileSync(path.resolve(import.meta.dirname, 'results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   const rows: [string, string, string][] = [
-    ['REST GET /api/tasks (50 of 200)', `${list.rps} req/s, p50 ${list.p50_ms} ms, p99 ${list.p99_ms} ms`, `bare Fastify+pg: ${ceiling.rps} req/s, p99 ${ceiling.p99_ms} ms (ratio ${results.rest.list.ratio})`],
+    [
+      'REST GET /api/tasks (50 of 200)',
+      `${list.rps} req/s, p50 ${list.p50_ms} ms, p99 ${list.p99_ms} ms`,
+      `bare Fastify+pg: ${ceiling.rps} req/s, p99 ${ceiling.p99_ms} ms (ratio ${results.rest.list.ratio})`,
+    ],
     ['REST POST /api/tasks', `${create.rps} req/s, p50 ${create.p50_ms} ms, p99 ${create.p99_ms} ms`, ''],
     ['REST POST /api/auth/login', `${login.rps} req/s, p99 ${login.p99_ms} ms`, 'argon2id, 10 connections'],
-    [`Streaming ${settings.streamSockets} rooms × ${settings.deltasPerSecond}/s`, `${ours.deltas_per_s} deltas/s, added p50 ${ours.p50_ms} / p99 ${ours.p99_ms} ms, CPU ${ours.cpu_cores}`, `bare: ${bareStream.deltas_per_s} deltas/s, p99 ${bareStream.p99_ms} ms, CPU ${bareStream.cpu_cores} (ratio ${results.streaming.ratio})`],
-    ['Turn (socket, 100 msg/s)', `ack p50 ${results.turn.ack_p50_ms} / p99 ${results.turn.ack_p99_ms} ms; first delta p50 ${results.turn.first_delta_p50_ms} / p99 ${results.turn.first_delta_p99_ms} ms`, `${ackLatencies.length} messages`],
+    [
+      `Streaming ${settings.streamSockets} rooms × ${settings.deltasPerSecond}/s`,
+      `${ours.deltas_per_s} deltas/s, added p50 ${ours.p50_ms} / p99 ${ours.p99_ms} ms, CPU ${ours.cpu_cores}`,
+      `bare: ${bareStream.deltas_per_s} deltas/s, p99 ${bareStream.p99_ms} ms, CPU ${bareStream.cpu_cores} (ratio ${results.streaming.ratio})`,
+    ],
+    [
+      'Turn (socket, 100 msg/s)',
+      `ack p50 ${results.turn.ack_p50_ms} / p99 ${results.turn.ack_p99_ms} ms; first delta p50 ${results.turn.first_delta_p50_ms} / p99 ${results.turn.first_delta_p99_ms} ms`,
+      `${ackLatencies.length} messages`,
+    ],
     ['Turn (POST /api/chat, 100/s)', `p50 ${chatHttp.p50_ms} / p99 ${chatHttp.p99_ms} ms`, ''],
     [`Memory, ${settings.idleSockets} idle sockets`, `${kbPerSocket} KB/socket`, `bare: ${bareKbPerSocket} KB/socket`],
     ['conversation:join p50', `100 msgs: ${join100} ms; 10,000 msgs: ${join10000} ms`, ''],

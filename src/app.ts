@@ -9,14 +9,16 @@ import { ChatService } from './assistant/chat.service.ts';
 import type { AssistantProvider } from './assistant/provider.ts';
 import { OfflineProvider } from './assistant/providers/offline/offline.provider.ts';
 import { OpenAiProvider } from './assistant/providers/openai.ts';
-import { authRoutes } from './auth/auth.routes.ts';
 import { AccessTokens } from './auth/access-tokens.ts';
+import { authRoutes } from './auth/auth.routes.ts';
 import { AuthService } from './auth/auth.service.ts';
-import { EndedSessions } from './auth/sessions.ts';
 import { personalTokensRoutes } from './auth/personal-tokens.routes.ts';
 import { PersonalTokensService } from './auth/personal-tokens.service.ts';
+import { EndedSessions } from './auth/sessions.ts';
 import type { Config } from './config/config.ts';
-import { openOrm, type Orm } from './db/orm.ts';
+import { conversationsRoutes } from './conversations/conversations.routes.ts';
+import { type ConversationEventSink, ConversationsService } from './conversations/conversations.service.ts';
+import { type Orm, openOrm } from './db/orm.ts';
 import { registerJwt, requireUser } from './http/auth-guard.ts';
 import { registerClientDemo } from './http/client-demo.ts';
 import { registerDocs } from './http/docs.ts';
@@ -24,14 +26,12 @@ import { frameworkErrors, registerErrorHandling } from './http/error-handler.ts'
 import { registerInputHygiene } from './http/input-hygiene.ts';
 import { authLimits, registerRestLimit, SharedWindows } from './http/rate-limits.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
+import { mcpRoutes } from './mcp/mcp.routes.ts';
+import { type AppServer, createGateway } from './realtime/gateway.ts';
 import { AppError } from './shared/errors.ts';
 import { KeyedBuckets } from './shared/token-bucket.ts';
-import { conversationsRoutes } from './conversations/conversations.routes.ts';
-import { ConversationsService, type ConversationEventSink } from './conversations/conversations.service.ts';
-import { mcpRoutes } from './mcp/mcp.routes.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { TasksService } from './tasks/tasks.service.ts';
-import { createGateway, type AppServer } from './realtime/gateway.ts';
 
 export interface AppOverrides {
   /** Keep the pool small when many apps share one database (tests). */
@@ -145,23 +145,29 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   await app.register(authRoutes, { prefix: '/api/auth', auth, tokens, limits: authLimits(windows, config.limits) });
   await app.register(personalTokensRoutes, { prefix: '/api', personalTokens, tokens });
-  await app.register(async (api) => {
-    api.addHook('onRequest', requireUser(tokens));
-    await api.register(tasksRoutes, { tasks });
-    await api.register(conversationsRoutes, { conversations });
-    await api.register(chatRoutes, { chat, messages: budgets?.messages });
-  }, { prefix: '/api' });
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', requireUser(tokens));
+      await api.register(tasksRoutes, { tasks });
+      await api.register(conversationsRoutes, { conversations });
+      await api.register(chatRoutes, { chat, messages: budgets?.messages });
+    },
+    { prefix: '/api' },
+  );
   // The Phase II/III clients put the user id in the path; it must be the token's own.
-  await app.register(async (alias) => {
-    alias.addHook('onRequest', requireUser(tokens));
-    alias.addHook('onRequest', async (request) => {
-      if ((request.params as { user_id?: string }).user_id !== request.userId) {
-        throw new AppError('FORBIDDEN', 'This path names another user');
-      }
-    });
-    await alias.register(tasksRoutes, { tasks, alias: true });
-    await alias.register(chatRoutes, { chat, messages: budgets?.messages, alias: true });
-  }, { prefix: '/api/:user_id' });
+  await app.register(
+    async (alias) => {
+      alias.addHook('onRequest', requireUser(tokens));
+      alias.addHook('onRequest', async (request) => {
+        if ((request.params as { user_id?: string }).user_id !== request.userId) {
+          throw new AppError('FORBIDDEN', 'This path names another user');
+        }
+      });
+      await alias.register(tasksRoutes, { tasks, alias: true });
+      await alias.register(chatRoutes, { chat, messages: budgets?.messages, alias: true });
+    },
+    { prefix: '/api/:user_id' },
+  );
 
   const wildcard = ['0.0.0.0', '::', '[::]'].includes(config.host);
   await app.register(mcpRoutes, {

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig, type Config } from './config/config.ts';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.ts';
+import { type Config, ConfigError, loadConfig } from './config/config.ts';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.ts';
 
 /** Development only: a JWT secret generated once and kept in DATA_DIR, so tokens survive restarts. */
 function developmentJwtSecret(dataDir: string): string {
@@ -45,7 +45,10 @@ async function main(): Promise<void> {
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const assistant = config.assistant === 'openai' ? `OpenAI-compatible (${config.openai.model}${config.openai.baseUrl ? ` at ${config.openai.baseUrl}` : ''})` : 'built-in offline';
+  const assistant =
+    config.assistant === 'openai'
+      ? `OpenAI-compatible (${config.openai.model}${config.openai.baseUrl ? ` at ${config.openai.baseUrl}` : ''})`
+      : 'built-in offline';
   console.log(`taskstream listening on http://${config.host}:${port} — database: ${describeDatabase(runtime, embedded)} — assistant: ${assistant}`);
 
   let stopping = false;

@@ -1,5 +1,5 @@
 // Child processes for the benchmark: servers started with tsx, and their CPU time and memory.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 

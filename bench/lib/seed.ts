@@ -50,7 +50,10 @@ export async function seedTasks(databaseUrl: string, userId: string, count: numb
 /** A conversation of `count` alternating messages; returns its id. */
 export async function seedConversation(databaseUrl: string, userId: string, count: number): Promise<string> {
   return withClient(databaseUrl, async (client) => {
-    const { rows } = await client.query<{ id: string }>(`insert into conversations (user_id, title) values ($1, 'history ' || $2) returning id`, [userId, count]);
+    const { rows } = await client.query<{ id: string }>(`insert into conversations (user_id, title) values ($1, 'history ' || $2) returning id`, [
+      userId,
+      count,
+    ]);
     const conversationId = rows[0]!.id;
     await client.query(
       `insert into messages (conversation_id, user_id, role, content, status, created_at)

@@ -13,4 +13,11 @@ app.get('/tasks', async (request) => {
 });
 await app.listen({ port: 0, host: '127.0.0.1' });
 console.log(`READY ${(app.server.address() as { port: number }).port}`);
-process.on('SIGTERM', () => void app.close().then(() => pool.end()).then(() => process.exit(0)));
+process.on(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0)),
+);

@@ -1,11 +1,11 @@
 // The reference client: every REST call and socket event of taskstream goes through this module.
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, JoinAck, SendAck, ServerToClientEvents } from '../../src/realtime/events.ts';
-import type { ConversationDto, MessageDto } from '../../src/conversations/conversations.schemas.ts';
-import type { TaskDto } from '../../src/tasks/tasks.schemas.ts';
 import type { PersonalTokenDto, UserDto } from '../../src/auth/auth.schemas.ts';
+import type { ConversationDto, MessageDto } from '../../src/conversations/conversations.schemas.ts';
+import type { ClientToServerEvents, JoinAck, SendAck, ServerToClientEvents } from '../../src/realtime/events.ts';
+import type { TaskDto } from '../../src/tasks/tasks.schemas.ts';
 
-export type { ConversationDto, MessageDto, PersonalTokenDto, TaskDto, UserDto, JoinAck };
+export type { ConversationDto, JoinAck, MessageDto, PersonalTokenDto, ServerToClientEvents, TaskDto, UserDto };
 
 export class ApiError extends Error {
   constructor(
@@ -131,13 +131,17 @@ export class TaskstreamClient {
   }
 
   join(conversationId: string, afterMessageId?: string): Promise<JoinAck> {
-    return this.requireSocket().timeout(10_000).emitWithAck('conversation:join', { conversationId, ...(afterMessageId ? { afterMessageId } : {}) });
+    return this.requireSocket()
+      .timeout(10_000)
+      .emitWithAck('conversation:join', { conversationId, ...(afterMessageId ? { afterMessageId } : {}) });
   }
   leave(conversationId: string) {
     return this.requireSocket().timeout(10_000).emitWithAck('conversation:leave', { conversationId });
   }
   send(content: string, conversationId: string | undefined, clientId: string): Promise<SendAck> {
-    return this.requireSocket().timeout(10_000).emitWithAck('message:send', { content, clientId, ...(conversationId ? { conversationId } : {}) });
+    return this.requireSocket()
+      .timeout(10_000)
+      .emitWithAck('message:send', { content, clientId, ...(conversationId ? { conversationId } : {}) });
   }
   stop(conversationId: string) {
     return this.requireSocket().timeout(10_000).emitWithAck('assistant:stop', { conversationId });

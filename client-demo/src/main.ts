@@ -1,5 +1,14 @@
 // The taskstream web client: auth, conversation sidebar, streaming chat with tool cards, live task panel.
-import { ApiError, TaskstreamClient, type ConnectionState, type ConversationDto, type MessageDto, type TaskDto, type UserDto } from './api.ts';
+import {
+  ApiError,
+  type ConnectionState,
+  type ConversationDto,
+  type MessageDto,
+  type ServerToClientEvents,
+  type TaskDto,
+  TaskstreamClient,
+  type UserDto,
+} from './api.ts';
 import { mountTokensPanel } from './tokens-panel.ts';
 
 type Filter = 'all' | 'pending' | 'completed';
@@ -9,8 +18,18 @@ interface Streaming {
   messageId: string;
   seq: number;
 }
-/** A room event as the server sends it, kept while a join or a first send is in flight. */
-type RoomEvent = { name: string; payload: any };
+const roomEvents = [
+  'message:new',
+  'assistant:start',
+  'assistant:delta',
+  'assistant:tool_call',
+  'assistant:tool_result',
+  'assistant:done',
+  'assistant:error',
+] as const;
+type RoomEventName = (typeof roomEvents)[number];
+/** A room event as the server sends it (typed by the shared contract), kept while a join or a first send is in flight. */
+type RoomEvent = { [Name in RoomEventName]: { name: Name; payload: Parameters<ServerToClientEvents[Name]>[0] } }[RoomEventName];
 
 const client = new TaskstreamClient();
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
@@ -32,7 +51,11 @@ const state = {
 
 // ---------- helpers ----------
 /** Creates an element with properties (textContent, onclick, ariaLabel…), a test id and data attributes. */
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: { testid?: string; dataset?: Record<string, string>; [property: string]: unknown } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: { testid?: string; dataset?: Record<string, string>; [property: string]: unknown } = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const { testid, dataset, ...rest } = props;
   const node: HTMLElementTagNameMap[K] = Object.assign(document.createElement(tag), rest);
   if (testid) node.dataset.testid = testid;
@@ -42,7 +65,13 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: { testid?
 }
 
 const formatDate = (iso: string | null) =>
-  iso ? new Date(iso).toLocaleString(undefined, { month: 'short', day: 'numeric', ...(iso.endsWith('T00:00:00.000Z') ? { timeZone: 'UTC' } : { hour: 'numeric', minute: '2-digit' }) }) : '';
+  iso
+    ? new Date(iso).toLocaleString(undefined, {
+        month: 'short',
+        day: 'numeric',
+        ...(iso.endsWith('T00:00:00.000Z') ? { timeZone: 'UTC' } : { hour: 'numeric', minute: '2-digit' }),
+      })
+    : '';
 
 function showError(target: HTMLElement, error: unknown) {
   target.textContent = error instanceof Error ? error.message : String(error);
@@ -123,9 +152,8 @@ function connectSocket() {
     if (state.connectedOnce) void resync();
     state.connectedOnce = true;
   });
-  const room = (name: string) => (payload: any) => onRoomEvent({ name, payload });
-  for (const name of ['message:new', 'assistant:start', 'assistant:delta', 'assistant:tool_call', 'assistant:tool_result', 'assistant:done', 'assistant:error'] as const) {
-    socket.on(name, room(name));
+  for (const name of roomEvents) {
+    socket.on(name, (payload: RoomEvent['payload']) => onRoomEvent({ name, payload } as RoomEvent));
   }
   socket.on('task:created', ({ task }) => upsertTask(task));
   socket.on('task:updated', ({ task }) => upsertTask(task));
@@ -163,9 +191,27 @@ function renderConversations() {
   const sorted = [...state.conversations.values()].sort((a, b) => b.updated_at.localeCompare(a.updated_at));
   list.replaceChildren(
     ...sorted.map((conversation) => {
-      const open = element('button', { type: 'button', className: 'open', textContent: conversation.title, title: conversation.title, onclick: () => void openConversation(conversation.id) });
-      const rename = element('button', { type: 'button', className: 'icon', textContent: '✎', ariaLabel: `Rename ${conversation.title}`, onclick: () => void renameConversation(conversation) });
-      const remove = element('button', { type: 'button', className: 'icon', textContent: '✕', ariaLabel: `Delete ${conversation.title}`, onclick: () => void removeConversation(conversation) });
+      const open = element('button', {
+        type: 'button',
+        className: 'open',
+        textContent: conversation.title,
+        title: conversation.title,
+        onclick: () => void openConversation(conversation.id),
+      });
+      const rename = element('button', {
+        type: 'button',
+        className: 'icon',
+        textContent: '✎',
+        ariaLabel: `Rename ${conversation.title}`,
+        onclick: () => void renameConversation(conversation),
+      });
+      const remove = element('button', {
+        type: 'button',
+        className: 'icon',
+        textContent: '✕',
+        ariaLabel: `Delete ${conversation.title}`,
+        onclick: () => void removeConversation(conversation),
+      });
       const item = element('li', { dataset: { id: conversation.id } }, open, rename, remove);
       item.setAttribute('aria-current', String(conversation.id === state.current));
       return item;
@@ -231,7 +277,16 @@ async function openConversation(id: string, afterMessageId?: string) {
 function ensureMessage(id: string): MessageDto {
   let message = state.messages.find((candidate) => candidate.id === id);
   if (!message) {
-    message = { id, conversation_id: state.current!, role: 'assistant', content: '', status: 'streaming', tool_calls: null, tool_results: null, created_at: new Date().toISOString() };
+    message = {
+      id,
+      conversation_id: state.current!,
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      tool_calls: null,
+      tool_results: null,
+      created_at: new Date().toISOString(),
+    };
     state.messages.push(message);
   }
   return message;
@@ -252,54 +307,64 @@ function flushBuffer() {
   for (const event of buffered) if (event.payload.conversationId === state.current) applyRoomEvent(event);
 }
 
-function applyRoomEvent({ name, payload }: RoomEvent) {
-  switch (name) {
+function applyRoomEvent(event: RoomEvent) {
+  switch (event.name) {
     case 'message:new':
-      if (!state.messages.some((message) => message.id === payload.message.id)) state.messages.push(payload.message);
+      if (!state.messages.some((message) => message.id === event.payload.message.id)) state.messages.push(event.payload.message);
       break;
     case 'assistant:start':
-      ensureMessage(payload.messageId).status = 'streaming';
-      state.streaming = { messageId: payload.messageId, seq: -1 };
+      ensureMessage(event.payload.messageId).status = 'streaming';
+      state.streaming = { messageId: event.payload.messageId, seq: -1 };
       break;
     case 'assistant:delta': {
-      const current = state.streaming;
-      const streaming: Streaming = current && current.messageId === payload.messageId ? current : (state.streaming = { messageId: payload.messageId, seq: -1 });
-      if (payload.seq <= streaming.seq) return; // already part of the snapshot
-      if (payload.seq > streaming.seq + 1) {
+      let streaming = state.streaming;
+      if (streaming?.messageId !== event.payload.messageId) {
+        streaming = { messageId: event.payload.messageId, seq: -1 };
+        state.streaming = streaming;
+      }
+      if (event.payload.seq <= streaming.seq) return; // already part of the snapshot
+      if (event.payload.seq > streaming.seq + 1) {
         // A gap: fetch the exact state again rather than show a hole.
         void resync();
         return;
       }
-      streaming.seq = payload.seq;
-      const message = ensureMessage(payload.messageId);
-      message.content += payload.text;
+      streaming.seq = event.payload.seq;
+      const message = ensureMessage(event.payload.messageId);
+      message.content += event.payload.text;
       updateStreamingText(message);
       return;
     }
     case 'assistant:tool_call': {
-      const message = ensureMessage(payload.messageId);
-      const call: ToolCall = { id: payload.toolCallId, name: payload.name, arguments: payload.arguments };
+      const message = ensureMessage(event.payload.messageId);
+      const call: ToolCall = { id: event.payload.toolCallId, name: event.payload.name, arguments: event.payload.arguments };
       if (!message.tool_calls?.some((existing) => existing.id === call.id)) message.tool_calls = [...(message.tool_calls ?? []), call];
       break;
     }
     case 'assistant:tool_result': {
-      const message = ensureMessage(payload.messageId);
-      const result: ToolResult = { tool_call_id: payload.toolCallId, name: payload.name, ok: payload.ok, result: payload.result, error: payload.error };
-      if (!message.tool_results?.some((existing) => existing.tool_call_id === result.tool_call_id)) message.tool_results = [...(message.tool_results ?? []), result];
+      const message = ensureMessage(event.payload.messageId);
+      const result: ToolResult = {
+        tool_call_id: event.payload.toolCallId,
+        name: event.payload.name,
+        ok: event.payload.ok,
+        result: event.payload.result,
+        error: event.payload.error,
+      };
+      if (!message.tool_results?.some((existing) => existing.tool_call_id === result.tool_call_id))
+        message.tool_results = [...(message.tool_results ?? []), result];
       break;
     }
     case 'assistant:done': {
-      const index = state.messages.findIndex((message) => message.id === payload.message.id);
-      if (index >= 0) state.messages[index] = payload.message;
-      else state.messages.push(payload.message);
-      if (state.streaming?.messageId === payload.message.id) state.streaming = undefined;
+      const index = state.messages.findIndex((message) => message.id === event.payload.message.id);
+      if (index >= 0) state.messages[index] = event.payload.message;
+      else state.messages.push(event.payload.message);
+      if (state.streaming?.messageId === event.payload.message.id) state.streaming = undefined;
       break;
     }
     case 'assistant:error': {
-      const message = ensureMessage(payload.messageId);
+      const message = ensureMessage(event.payload.messageId);
       message.status = 'error';
-      (message as MessageDto & { error?: string }).error = payload.message;
-      if (state.streaming?.messageId === payload.messageId) state.streaming = undefined;
+      (message as MessageDto & { error?: string }).error = event.payload.message;
+      if (state.streaming?.messageId === event.payload.messageId) state.streaming = undefined;
       break;
     }
   }
@@ -324,7 +389,13 @@ function messageElement(message: MessageDto & { error?: string }) {
   const results = new Map((message.tool_results ?? []).map((result) => [result.tool_call_id, result]));
   const cards = (message.tool_calls ?? []).map((call) => toolCard(call, results.get(call.id)));
   const text = element('div', { className: 'text', textContent: message.content });
-  const item = element('li', { className: `message ${message.role}`, testid: 'message', dataset: { id: message.id, status: message.status } }, meta, ...cards, text);
+  const item = element(
+    'li',
+    { className: `message ${message.role}`, testid: 'message', dataset: { id: message.id, status: message.status } },
+    meta,
+    ...cards,
+    text,
+  );
   if (message.status === 'streaming') item.setAttribute('aria-busy', 'true');
   if (message.error) item.append(element('p', { className: 'error', textContent: `⚠ ${message.error}` }));
   return item;
@@ -334,7 +405,8 @@ function renderMessages() {
   const list = byTestId('message-list');
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   list.replaceChildren(...state.messages.map(messageElement));
-  if (state.messages.length === 0) list.append(element('li', { className: 'empty', textContent: 'Say hi, or try “add buy milk tomorrow” or “what’s pending?”' }));
+  if (state.messages.length === 0)
+    list.append(element('li', { className: 'empty', textContent: 'Say hi, or try “add buy milk tomorrow” or “what’s pending?”' }));
   if (nearBottom) list.scrollTop = list.scrollHeight;
   const stop = byTestId<HTMLButtonElement>('chat-stop');
   stop.disabled = !state.streaming;
@@ -368,7 +440,17 @@ async function sendMessage() {
     ensureMessage(ack.assistantMessageId);
   } catch (error) {
     input.value = content;
-    state.messages.push({ id: crypto.randomUUID(), conversation_id: state.current ?? '', role: 'assistant', content: '', status: 'error', tool_calls: null, tool_results: null, created_at: new Date().toISOString(), error: `Not sent: ${error instanceof Error ? error.message : String(error)}` } as MessageDto);
+    state.messages.push({
+      id: crypto.randomUUID(),
+      conversation_id: state.current ?? '',
+      role: 'assistant',
+      content: '',
+      status: 'error',
+      tool_calls: null,
+      tool_results: null,
+      created_at: new Date().toISOString(),
+      error: `Not sent: ${error instanceof Error ? error.message : String(error)}`,
+    } as MessageDto);
   } finally {
     if (creating) flushBuffer();
   }
@@ -396,8 +478,20 @@ function renderTasks() {
   const tasks = [...state.tasks.values()].sort((a, b) => a.number - b.number);
   list.replaceChildren(
     ...tasks.map((task) => {
-      const checkbox = element('input', { type: 'checkbox', checked: task.completed, testid: 'task-checkbox', ariaLabel: `Mark “${task.title}” as ${task.completed ? 'not done' : 'done'}` });
-      checkbox.addEventListener('change', () => void client.setCompleted(task.id, checkbox.checked).then(({ task: updated }) => upsertTask(updated), (error) => showError($('#task-error'), error)));
+      const checkbox = element('input', {
+        type: 'checkbox',
+        checked: task.completed,
+        testid: 'task-checkbox',
+        ariaLabel: `Mark “${task.title}” as ${task.completed ? 'not done' : 'done'}`,
+      });
+      checkbox.addEventListener(
+        'change',
+        () =>
+          void client.setCompleted(task.id, checkbox.checked).then(
+            ({ task: updated }) => upsertTask(updated),
+            (error) => showError($('#task-error'), error),
+          ),
+      );
       const details = element(
         'div',
         { className: 'details' },
@@ -405,8 +499,20 @@ function renderTasks() {
         element('span', { className: `priority-${task.priority}`, textContent: task.priority }),
         ...(task.due_date ? [element('span', { textContent: `due ${formatDate(task.due_date)}` })] : []),
       );
-      const remove = element('button', { type: 'button', className: 'link', textContent: 'Delete', ariaLabel: `Delete “${task.title}”`, onclick: () => void client.deleteTask(task.id).catch((error) => showError($('#task-error'), error)) });
-      return element('li', { testid: 'task-item', dataset: { id: task.id, completed: String(task.completed) } }, checkbox, element('div', {}, element('div', { className: 'title', textContent: task.title }), details), remove);
+      const remove = element('button', {
+        type: 'button',
+        className: 'link',
+        textContent: 'Delete',
+        ariaLabel: `Delete “${task.title}”`,
+        onclick: () => void client.deleteTask(task.id).catch((error) => showError($('#task-error'), error)),
+      });
+      return element(
+        'li',
+        { testid: 'task-item', dataset: { id: task.id, completed: String(task.completed) } },
+        checkbox,
+        element('div', {}, element('div', { className: 'title', textContent: task.title }), details),
+        remove,
+      );
     }),
   );
   if (tasks.length === 0) list.append(element('li', { className: 'empty', textContent: state.filter === 'all' ? 'No tasks yet' : `No ${state.filter} tasks` }));

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { StoredToolCall, StoredToolResult } from '../db/entities/index.ts';
 import { AppError, type ErrorCode } from '../shared/errors.ts';
 import type { AssistantProvider, ChatMessage, ProviderToolCall } from './provider.ts';
-import { toolsByName, toolSpecs, type ToolContext } from './tools/index.ts';
+import { type ToolContext, toolSpecs, toolsByName } from './tools/index.ts';
 
 export const maxToolRounds = 6;
 
@@ -48,12 +48,18 @@ export async function executeTool(name: string, args: unknown, context: ToolCont
     return { ok: true, result: await tool.execute(context, parsed.data) };
   } catch (error) {
     if (error instanceof AppError && error.status < 500) {
-      const detail = error.code === 'NOT_FOUND' && typeof parsed.data === 'object' && parsed.data && 'task_number' in parsed.data ? `Task ${String(parsed.data.task_number)} not found` : error.message;
+      const detail =
+        error.code === 'NOT_FOUND' && typeof parsed.data === 'object' && parsed.data && 'task_number' in parsed.data
+          ? `Task ${String(parsed.data.task_number)} not found`
+          : error.message;
       return { ok: false, code: error.code, error: detail };
     }
     throw error;
   }
 }
+
+/** What the model reads of a tool's result: the same in the live turn and when the history is replayed. */
+export const toolResultContent = (result: StoredToolResult) => JSON.stringify(result.ok ? result.result : { error: result.error });
 
 /** One tool call of the model, as the conversation stores it. */
 async function runTool(call: ProviderToolCall, args: Record<string, unknown> | undefined, context: ToolContext): Promise<StoredToolResult> {
@@ -91,7 +97,7 @@ export async function runAgent({ provider, messages, context, signal, sink }: Ag
       sink.toolCall({ id: call.id, name: call.name, arguments: args ?? {} });
       const result = await runTool(call, args, context);
       sink.toolResult(result);
-      transcript.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result.ok ? result.result : { error: result.error }) });
+      transcript.push({ role: 'tool', tool_call_id: call.id, content: toolResultContent(result) });
     }
   }
 }

@@ -14,21 +14,25 @@ export interface ChatRoutesOptions {
 
 /** The stateless HTTP form of one chat turn: the same assistant and events as a socket message. */
 export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { chat, messages, alias = false }) => {
-  app.post('/chat', {
-    preHandler: async (request) => {
-      if (messages && !messages.take(request.userId)) throw rateLimited(1_000);
+  app.post(
+    '/chat',
+    {
+      preHandler: async (request) => {
+        if (messages && !messages.take(request.userId)) throw rateLimited(1_000);
+      },
+      schema: {
+        tags: ['chat'],
+        summary: 'Send a message and wait for the whole reply',
+        security: [{ bearer: [] }],
+        hide: alias,
+        body: chatBody,
+        response: { 200: chatResponse, 400: errorResponse, 401: errorResponse, 404: errorResponse, 429: errorResponse, 502: errorResponse, 504: errorResponse },
+      },
     },
-    schema: {
-      tags: ['chat'],
-      summary: 'Send a message and wait for the whole reply',
-      security: [{ bearer: [] }],
-      hide: alias,
-      body: chatBody,
-      response: { 200: chatResponse, 400: errorResponse, 401: errorResponse, 404: errorResponse, 429: errorResponse, 502: errorResponse, 504: errorResponse },
+    async (request) => {
+      const sent = await chat.send(request.userId, { conversationId: request.body.conversation_id, content: request.body.message });
+      const reply = await sent.reply;
+      return { conversation_id: sent.conversation.id, response: reply.content, tool_calls: reply.tool_calls ?? [] };
     },
-  }, async (request) => {
-    const sent = await chat.send(request.userId, { conversationId: request.body.conversation_id, content: request.body.message });
-    const reply = await sent.reply;
-    return { conversation_id: sent.conversation.id, response: reply.content, tool_calls: reply.tool_calls ?? [] };
-  });
+  );
 };

@@ -3,18 +3,18 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RequestContext } from '@mikro-orm/core';
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { FastifyBaseLogger } from 'fastify';
+import type { ConversationDto, MessageDto } from '../conversations/conversations.schemas.ts';
+import { type ConversationEventSink, type ConversationsService, titleFrom, toConversationDto, toMessageDto } from '../conversations/conversations.service.ts';
 import { Conversation, Message, type MessageStatus, type StoredToolCall, type StoredToolResult } from '../db/entities/index.ts';
 import type { Orm } from '../db/orm.ts';
-import type { ConversationDto, MessageDto } from '../conversations/conversations.schemas.ts';
-import { titleFrom, toConversationDto, toMessageDto, type ConversationEventSink, type ConversationsService } from '../conversations/conversations.service.ts';
-import type { TasksService } from '../tasks/tasks.service.ts';
 import { AppError, toErrorBody } from '../shared/errors.ts';
+import type { TasksService } from '../tasks/tasks.service.ts';
 import { ActiveReply, type StreamingState } from './active-reply.ts';
-import { runAgent } from './agent.ts';
-import type { AssistantProvider, ChatMessage } from './provider.ts';
+import { runAgent, toolResultContent } from './agent.ts';
 import { systemPrompt } from './prompts.ts';
+import type { AssistantProvider, ChatMessage } from './provider.ts';
 import { UserSlots } from './user-slots.ts';
 
 export type { StreamingState } from './active-reply.ts';
@@ -150,7 +150,16 @@ export class ChatService {
       : em.create(Conversation, { user: userId, title: titleFrom(input.content) });
     const now = new Date();
     conversation.updatedAt = now;
-    const userMessage = em.create(Message, { conversation, user: userId, role: 'user', content: input.content, status: 'complete', clientId: input.clientId ?? null, createdAt: now, updatedAt: now });
+    const userMessage = em.create(Message, {
+      conversation,
+      user: userId,
+      role: 'user',
+      content: input.content,
+      status: 'complete',
+      clientId: input.clientId ?? null,
+      createdAt: now,
+      updatedAt: now,
+    });
     // The reply's row exists from the start (status streaming) and sorts right after the user message.
     const assistantMessage = em.create(Message, {
       conversation,
@@ -226,7 +235,7 @@ export class ChatService {
   private async runReply(userId: string, reply: ActiveReply): Promise<MessageDto> {
     const em = this.em;
     const placeholder = await em.findOne(Message, { id: reply.messageId });
-    if (!placeholder || placeholder.status !== 'streaming') throw new AppError('NOT_FOUND', 'The conversation was deleted');
+    if (placeholder?.status !== 'streaming') throw new AppError('NOT_FOUND', 'The conversation was deleted');
     let release: (() => void) | undefined;
     try {
       release = await this.slots?.acquire(userId, reply.controller.signal);
@@ -241,8 +250,13 @@ export class ChatService {
         return await this.streamReply(em, userId, conversation, placeholder, reply);
       } finally {
         await em
-          .execute(`update conversations set reply_owner = null, reply_lease_until = null where id = ? and reply_owner = ?`, [reply.conversationId, this.instanceId])
-          .catch((error: unknown) => this.options.log.warn({ err: error, conversationId: reply.conversationId }, 'reply lease not released; it expires by itself'));
+          .execute(`update conversations set reply_owner = null, reply_lease_until = null where id = ? and reply_owner = ?`, [
+            reply.conversationId,
+            this.instanceId,
+          ])
+          .catch((error: unknown) =>
+            this.options.log.warn({ err: error, conversationId: reply.conversationId }, 'reply lease not released; it expires by itself'),
+          );
       }
     } finally {
       release?.();
@@ -315,9 +329,12 @@ export class ChatService {
         status = reason === shutdownReason ? 'interrupted' : 'stopped';
       } else {
         status = 'error';
-        failure = reason === timeoutReason
-          ? new AppError('PROVIDER_TIMEOUT', 'The reply took too long and was cut short')
-          : error instanceof AppError ? error : new AppError('INTERNAL_ERROR', 'The assistant failed');
+        failure =
+          reason === timeoutReason
+            ? new AppError('PROVIDER_TIMEOUT', 'The reply took too long and was cut short')
+            : error instanceof AppError
+              ? error
+              : new AppError('INTERNAL_ERROR', 'The assistant failed');
         // What the provider said stays in the log; the user gets the code and a plain sentence.
         if (!(error instanceof AppError) || error.cause) this.options.log.error({ err: error, conversationId, messageId }, 'assistant reply failed');
       }
@@ -327,7 +344,15 @@ export class ChatService {
     return this.finish(em, conversation, placeholder, reply, status, userId, failure);
   }
 
-  private async finish(em: EntityManager, conversation: Conversation, message: Message, reply: ActiveReply, status: MessageStatus, userId: string, failure?: AppError): Promise<MessageDto> {
+  private async finish(
+    em: EntityManager,
+    conversation: Conversation,
+    message: Message,
+    reply: ActiveReply,
+    status: MessageStatus,
+    userId: string,
+    failure?: AppError,
+  ): Promise<MessageDto> {
     Object.assign(message, {
       content: reply.content,
       status,
@@ -364,10 +389,14 @@ export class ChatService {
       const answered = calls.filter((call) => results.has(call.id));
       const turns: ChatMessage[] = [];
       if (answered.length) {
-        turns.push({ role: 'assistant', content: null, tool_calls: answered.map((call) => ({ id: call.id, name: call.name, arguments: JSON.stringify(call.arguments) })) });
+        turns.push({
+          role: 'assistant',
+          content: null,
+          tool_calls: answered.map((call) => ({ id: call.id, name: call.name, arguments: JSON.stringify(call.arguments) })),
+        });
         for (const call of answered) {
           const result = results.get(call.id)!;
-          turns.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result.ok ? result.result : { error: result.error }) });
+          turns.push({ role: 'tool', tool_call_id: call.id, content: toolResultContent(result) });
         }
       }
       if (message.content) turns.push({ role: 'assistant', content: message.content });

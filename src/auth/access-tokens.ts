@@ -2,7 +2,7 @@
 // and personal access tokens (`tsk_…`), which work wherever an access token does.
 import type { JWT } from '@fastify/jwt';
 import { AppError } from '../shared/errors.ts';
-import { personalTokenPrefix, type PersonalTokensService } from './personal-tokens.service.ts';
+import { type PersonalTokensService, personalTokenPrefix } from './personal-tokens.service.ts';
 import type { EndedSessions } from './sessions.ts';
 
 export interface AccessClaims {

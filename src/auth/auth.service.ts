@@ -1,11 +1,11 @@
 // Sign-up, log-in, refresh-token rotation with reuse detection, and log-out.
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { RefreshToken, User } from '../db/entities/index.ts';
 import { AppError } from '../shared/errors.ts';
+import type { AccessTokens } from './access-tokens.ts';
 import type { LoginBody, Session, SignupBody, UserDto } from './auth.schemas.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
-import type { AccessTokens } from './access-tokens.ts';
 import { hashRefreshToken, newRefreshToken, successorOf } from './refresh-tokens.ts';
 import type { EndedSessions } from './sessions.ts';
 

@@ -57,6 +57,11 @@ export class PersonalTokensService {
       [sha256(secret)],
     );
     if (!row) return undefined;
-    return { userId: row.user_id, sessionId: personalTokenSession(row.id), expiresAt: row.expires_at ? new Date(row.expires_at).getTime() : Number.POSITIVE_INFINITY, kind: 'personal' };
+    return {
+      userId: row.user_id,
+      sessionId: personalTokenSession(row.id),
+      expiresAt: row.expires_at ? new Date(row.expires_at).getTime() : Number.POSITIVE_INFINITY,
+      kind: 'personal',
+    };
   }
 }

@@ -51,7 +51,12 @@ const envSchema = z
     CORS_ORIGINS: z
       .string()
       .default('')
-      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
     RATE_LIMITS: onOff.default(true),
     ASSISTANT_STREAM_DELAY_MS: z.coerce.number().int().min(0).max(5_000).default(15),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -59,7 +64,12 @@ const envSchema = z
     ALLOWED_HOSTS: z
       .string()
       .default('')
-      .transform((value) => value.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean)),
+      .transform((value) =>
+        value
+          .split(',')
+          .map((host) => host.trim().toLowerCase())
+          .filter(Boolean),
+      ),
     LIMIT_LOGIN_IP: window.prefault('20/1m'),
     LIMIT_LOGIN_EMAIL: window.prefault('10/15m'),
     LIMIT_SIGNUP_IP: window.prefault('20/1h'),

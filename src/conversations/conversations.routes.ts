@@ -18,26 +18,63 @@ const errors = { 400: errorResponse, 401: errorResponse, 404: errorResponse };
 export const conversationsRoutes: FastifyPluginAsyncZod<{ conversations: ConversationsService }> = async (app, { conversations }) => {
   const common = { tags: ['conversations'], security: [{ bearer: [] }] };
 
-  app.get('/conversations', {
-    schema: { ...common, summary: 'List conversations, most recently active first', querystring: conversationListQuery, response: { 200: z.object({ conversations: z.array(conversationDto), next_cursor: z.string().nullable() }), ...errors } },
-  }, (request) => conversations.list(request.userId, request.query));
+  app.get(
+    '/conversations',
+    {
+      schema: {
+        ...common,
+        summary: 'List conversations, most recently active first',
+        querystring: conversationListQuery,
+        response: { 200: z.object({ conversations: z.array(conversationDto), next_cursor: z.string().nullable() }), ...errors },
+      },
+    },
+    (request) => conversations.list(request.userId, request.query),
+  );
 
-  app.post('/conversations', {
-    schema: { ...common, summary: 'Start a conversation', body: createConversationBody, response: { 201: conversationResponse, ...errors } },
-  }, async (request, reply) => reply.status(201).send({ conversation: await conversations.create(request.userId, request.body?.title) }));
+  app.post(
+    '/conversations',
+    {
+      schema: { ...common, summary: 'Start a conversation', body: createConversationBody, response: { 201: conversationResponse, ...errors } },
+    },
+    async (request, reply) => reply.status(201).send({ conversation: await conversations.create(request.userId, request.body?.title) }),
+  );
 
-  app.patch('/conversations/:id', {
-    schema: { ...common, summary: 'Rename a conversation', params: conversationIdParams, body: renameConversationBody, response: { 200: conversationResponse, ...errors } },
-  }, async (request) => ({ conversation: await conversations.rename(request.userId, request.params.id, request.body.title) }));
+  app.patch(
+    '/conversations/:id',
+    {
+      schema: {
+        ...common,
+        summary: 'Rename a conversation',
+        params: conversationIdParams,
+        body: renameConversationBody,
+        response: { 200: conversationResponse, ...errors },
+      },
+    },
+    async (request) => ({ conversation: await conversations.rename(request.userId, request.params.id, request.body.title) }),
+  );
 
-  app.delete('/conversations/:id', {
-    schema: { ...common, summary: 'Delete a conversation and its messages', params: conversationIdParams, response: { 204: z.null(), ...errors } },
-  }, async (request, reply) => {
-    await conversations.remove(request.userId, request.params.id);
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/conversations/:id',
+    {
+      schema: { ...common, summary: 'Delete a conversation and its messages', params: conversationIdParams, response: { 204: z.null(), ...errors } },
+    },
+    async (request, reply) => {
+      await conversations.remove(request.userId, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
 
-  app.get('/conversations/:id/messages', {
-    schema: { ...common, summary: 'A page of messages, oldest first', params: conversationIdParams, querystring: messagesQuery, response: { 200: z.object({ messages: z.array(messageDto), has_more: z.boolean() }), ...errors } },
-  }, (request) => conversations.messages(request.userId, request.params.id, request.query));
+  app.get(
+    '/conversations/:id/messages',
+    {
+      schema: {
+        ...common,
+        summary: 'A page of messages, oldest first',
+        params: conversationIdParams,
+        querystring: messagesQuery,
+        response: { 200: z.object({ messages: z.array(messageDto), has_more: z.boolean() }), ...errors },
+      },
+    },
+    (request) => conversations.messages(request.userId, request.params.id, request.query),
+  );
 };

@@ -33,7 +33,10 @@ export const conversationDto = z.object({
 export type ConversationDto = z.infer<typeof conversationDto>;
 
 export const conversationTitle = z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
-export const messageContent = z.string({ error: 'is required and must be a string' }).max(4000, 'must be at most 4000 characters').refine((text) => text.trim().length > 0, 'must not be empty');
+export const messageContent = z
+  .string({ error: 'is required and must be a string' })
+  .max(4000, 'must be at most 4000 characters')
+  .refine((text) => text.trim().length > 0, 'must not be empty');
 
 export const conversationIdParams = z.object({ id: uuid });
 export const createConversationBody = z.object({ title: conversationTitle.optional() }).nullish();

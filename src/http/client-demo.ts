@@ -1,8 +1,9 @@
 // Serves the browser client at /: static files, and its TypeScript bundled by esbuild at start.
+
+import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { build } from 'esbuild';
 import type { FastifyInstance } from 'fastify';
-import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../../client-demo');
 
@@ -25,6 +26,8 @@ function bundleClient(): Promise<string> {
 
 export async function registerClientDemo(app: FastifyInstance): Promise<void> {
   const script = await bundleClient();
-  app.get('/app.js', { schema: { hide: true } }, (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script));
+  app.get('/app.js', { schema: { hide: true } }, (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script),
+  );
   await app.register(fastifyStatic, { root: path.join(root, 'public'), index: 'index.html' });
 }

@@ -19,7 +19,8 @@ const errorContent = { 'application/json': { schema: z.toJSONSchema(errorRespons
 
 /** The answers any route can give besides its own: what the shared plugins and hooks send. */
 function addSharedResponses(path: string, operation: Operation): void {
-  const responses = (operation.responses ??= {});
+  operation.responses ??= {};
+  const responses = operation.responses;
   const add = (status: number, description: string) => {
     responses[status] ??= { description, content: errorContent };
   };

@@ -1,7 +1,7 @@
 // Maps every failure to SPEC.md's `{ error: { code, message, details? } }` with the right status.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, isDatabaseUnavailable, toErrorBody, type ErrorCode } from '../shared/errors.ts';
+import { AppError, type ErrorCode, isDatabaseUnavailable, toErrorBody } from '../shared/errors.ts';
 
 const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',

@@ -20,7 +20,8 @@ export function registerInputHygiene(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
     for (const part of [request.params, request.query, request.body]) {
       const field = unstorableTextField(part);
-      if (field !== undefined) throw new AppError('VALIDATION_ERROR', `Invalid input: ${field || 'body'}`, [{ field: field || 'body', message: unstorableTextMessage }]);
+      if (field !== undefined)
+        throw new AppError('VALIDATION_ERROR', `Invalid input: ${field || 'body'}`, [{ field: field || 'body', message: unstorableTextMessage }]);
     }
   });
 }

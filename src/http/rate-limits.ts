@@ -27,7 +27,14 @@ export class SharedWindows {
 
   /** Forgets windows that ended, once a minute. */
   start(): void {
-    this.timer = setInterval(() => void this.em.fork().execute(`delete from rate_limit_windows where reset_at < now()`).catch(() => undefined), 60_000);
+    this.timer = setInterval(
+      () =>
+        void this.em
+          .fork()
+          .execute(`delete from rate_limit_windows where reset_at < now()`)
+          .catch(() => undefined),
+      60_000,
+    );
     this.timer.unref();
   }
 

@@ -3,13 +3,13 @@
 // the same definitions and the same path (executeTool) as the assistant.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { AccessTokens } from '../auth/access-tokens.ts';
 import { executeTool } from '../assistant/agent.ts';
 import { toolSpecs } from '../assistant/tools/index.ts';
-import type { TasksService } from '../tasks/tasks.service.ts';
+import { AccessTokens } from '../auth/access-tokens.ts';
 import type { KeyedBuckets } from '../shared/token-bucket.ts';
+import type { TasksService } from '../tasks/tasks.service.ts';
 
 export interface McpRoutesOptions {
   tokens: AccessTokens;
@@ -25,7 +25,10 @@ export interface McpRoutesOptions {
 const serverInfo = { name: 'taskstream', version: '0.1.0' };
 
 const jsonRpcError = (reply: FastifyReply, status: number, message: string) =>
-  reply.status(status).type('application/json').send({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+  reply
+    .status(status)
+    .type('application/json')
+    .send({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
 
 const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.headers.host ?? request.hostname}`;
 
@@ -97,7 +100,11 @@ export const mcpRoutes: FastifyPluginAsync<McpRoutesOptions> = async (app, optio
     onRequest: [checkHostAndOrigin, authenticate],
     handler: async (request, reply) => {
       // Stateless: no session to resume (GET) or end (DELETE).
-      if (request.method !== 'POST') return reply.status(405).header('allow', 'POST').send({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed' }, id: null });
+      if (request.method !== 'POST')
+        return reply
+          .status(405)
+          .header('allow', 'POST')
+          .send({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed' }, id: null });
       const server = serverFor(request.userId, options);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
       reply.hijack();

@@ -1,10 +1,10 @@
 // The Socket.IO contract shared by the server, the tests and the client demo.
 import { z } from 'zod';
-import type { Ack } from '../shared/ack.ts';
 import type { ConversationDto, MessageDto } from '../conversations/conversations.schemas.ts';
 import { messageContent } from '../conversations/conversations.schemas.ts';
-import type { TaskDto } from '../tasks/tasks.schemas.ts';
+import type { Ack } from '../shared/ack.ts';
 import { uuid } from '../shared/schemas.ts';
+import type { TaskDto } from '../tasks/tasks.schemas.ts';
 
 export const joinPayload = z.object({ conversationId: uuid, afterMessageId: uuid.optional() });
 export const leavePayload = z.object({ conversationId: uuid });

@@ -3,16 +3,16 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
+import type { ChatService, ReplyEventSink, StreamingState } from '../assistant/chat.service.ts';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import type { EndedSessions } from '../auth/sessions.ts';
-import type { ChatService, ReplyEventSink, StreamingState } from '../assistant/chat.service.ts';
 import type { ConversationEventSink, ConversationsService } from '../conversations/conversations.service.ts';
 import type { Orm } from '../db/orm.ts';
 import { AppError } from '../shared/errors.ts';
 import type { KeyedBuckets } from '../shared/token-bucket.ts';
 import type { TaskEventSink } from '../tasks/tasks.service.ts';
 import { createRoomAdapter } from './adapter.ts';
-import { conversationRoom, sessionRoom, userRoom, type ClientToServerEvents, type ServerToClientEvents } from './events.ts';
+import { type ClientToServerEvents, conversationRoom, type ServerToClientEvents, sessionRoom, userRoom } from './events.ts';
 import { registerConversationHandlers } from './handlers/conversation.handlers.ts';
 import { registerMessageHandlers } from './handlers/message.handlers.ts';
 
@@ -137,7 +137,13 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
       replyStarted: (conversationId, messageId) => toConversation(conversationId).emit('assistant:start', { conversationId, messageId }),
       replyDelta: (conversationId, messageId, seq, text) => toConversation(conversationId).emit('assistant:delta', { conversationId, messageId, seq, text }),
       toolCall: (conversationId, messageId, call) =>
-        toConversation(conversationId).emit('assistant:tool_call', { conversationId, messageId, toolCallId: call.id, name: call.name, arguments: call.arguments }),
+        toConversation(conversationId).emit('assistant:tool_call', {
+          conversationId,
+          messageId,
+          toolCallId: call.id,
+          name: call.name,
+          arguments: call.arguments,
+        }),
       toolResult: (conversationId, messageId, result) =>
         toConversation(conversationId).emit('assistant:tool_result', {
           conversationId,

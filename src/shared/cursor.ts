@@ -17,7 +17,10 @@ export function decodeCursor(cursor: string, valid: (parts: unknown[]) => boolea
 /** What a cursor part may be, checked before it reaches SQL: a forged one is a 400, never a failed cast. */
 export const cursorPart = {
   timestamp: (value: unknown): value is string =>
-    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(value) && Number(value.slice(0, 4)) >= 1 && !Number.isNaN(Date.parse(value)),
+    typeof value === 'string' &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(value) &&
+    Number(value.slice(0, 4)) >= 1 &&
+    !Number.isNaN(Date.parse(value)),
   uuid: (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value),
   int: (value: unknown, min: number, max: number): value is number => Number.isInteger(value) && (value as number) >= min && (value as number) <= max,
 };

@@ -16,34 +16,79 @@ const errors = { 400: errorResponse, 401: errorResponse, 404: errorResponse };
 export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app, { tasks, alias = false }) => {
   const common = { tags: ['tasks'], security: [{ bearer: [] }], hide: alias };
 
-  app.get('/tasks', {
-    schema: { ...common, summary: 'List tasks with filters, search, sort and cursor pagination', querystring: taskListQuery, response: { 200: z.object({ tasks: z.array(taskDto), next_cursor: z.string().nullable() }), ...errors } },
-  }, (request) => tasks.list(request.userId, request.query));
+  app.get(
+    '/tasks',
+    {
+      schema: {
+        ...common,
+        summary: 'List tasks with filters, search, sort and cursor pagination',
+        querystring: taskListQuery,
+        response: { 200: z.object({ tasks: z.array(taskDto), next_cursor: z.string().nullable() }), ...errors },
+      },
+    },
+    (request) => tasks.list(request.userId, request.query),
+  );
 
-  app.post('/tasks', {
-    schema: { ...common, summary: 'Create a task', body: taskInput, response: { 201: taskResponse, ...errors } },
-  }, async (request, reply) => reply.status(201).send({ task: await tasks.create(request.userId, request.body) }));
+  app.post(
+    '/tasks',
+    {
+      schema: { ...common, summary: 'Create a task', body: taskInput, response: { 201: taskResponse, ...errors } },
+    },
+    async (request, reply) => reply.status(201).send({ task: await tasks.create(request.userId, request.body) }),
+  );
 
-  app.get('/tasks/:ref', {
-    schema: { ...common, summary: 'Get a task by uuid or number', params: taskRefParams, response: { 200: taskResponse, ...errors } },
-  }, async (request) => ({ task: await tasks.get(request.userId, request.params.ref) }));
+  app.get(
+    '/tasks/:ref',
+    {
+      schema: { ...common, summary: 'Get a task by uuid or number', params: taskRefParams, response: { 200: taskResponse, ...errors } },
+    },
+    async (request) => ({ task: await tasks.get(request.userId, request.params.ref) }),
+  );
 
-  app.patch('/tasks/:ref', {
-    schema: { ...common, summary: 'Change some fields of a task', params: taskRefParams, body: taskPatch, response: { 200: taskResponse, ...errors } },
-  }, async (request) => ({ task: await tasks.update(request.userId, request.params.ref, request.body) }));
+  app.patch(
+    '/tasks/:ref',
+    {
+      schema: { ...common, summary: 'Change some fields of a task', params: taskRefParams, body: taskPatch, response: { 200: taskResponse, ...errors } },
+    },
+    async (request) => ({ task: await tasks.update(request.userId, request.params.ref, request.body) }),
+  );
 
-  app.put('/tasks/:ref', {
-    schema: { ...common, summary: 'Replace the editable fields of a task (omitted ones reset)', params: taskRefParams, body: taskInput, response: { 200: taskResponse, ...errors } },
-  }, async (request) => ({ task: await tasks.replace(request.userId, request.params.ref, request.body) }));
+  app.put(
+    '/tasks/:ref',
+    {
+      schema: {
+        ...common,
+        summary: 'Replace the editable fields of a task (omitted ones reset)',
+        params: taskRefParams,
+        body: taskInput,
+        response: { 200: taskResponse, ...errors },
+      },
+    },
+    async (request) => ({ task: await tasks.replace(request.userId, request.params.ref, request.body) }),
+  );
 
-  app.patch('/tasks/:ref/complete', {
-    schema: { ...common, summary: 'Set completion, or toggle it with an empty body', params: taskRefParams, body: completeBody, response: { 200: taskResponse, ...errors } },
-  }, async (request) => ({ task: await tasks.setCompleted(request.userId, request.params.ref, request.body?.completed) }));
+  app.patch(
+    '/tasks/:ref/complete',
+    {
+      schema: {
+        ...common,
+        summary: 'Set completion, or toggle it with an empty body',
+        params: taskRefParams,
+        body: completeBody,
+        response: { 200: taskResponse, ...errors },
+      },
+    },
+    async (request) => ({ task: await tasks.setCompleted(request.userId, request.params.ref, request.body?.completed) }),
+  );
 
-  app.delete('/tasks/:ref', {
-    schema: { ...common, summary: 'Delete a task', params: taskRefParams, response: { 204: z.null(), ...errors } },
-  }, async (request, reply) => {
-    await tasks.remove(request.userId, request.params.ref);
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/tasks/:ref',
+    {
+      schema: { ...common, summary: 'Delete a task', params: taskRefParams, response: { 204: z.null(), ...errors } },
+    },
+    async (request, reply) => {
+      await tasks.remove(request.userId, request.params.ref);
+      return reply.status(204).send(null);
+    },
+  );
 };

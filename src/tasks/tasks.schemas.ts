@@ -20,8 +20,11 @@ export const taskDto = z.object({
 });
 export type TaskDto = z.infer<typeof taskDto>;
 
-const title = z.string({ error: 'is required and must be a string' }).trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
-const description = z.string().max(1000, 'must be at most 1000 characters').nullable();
+/** A task's title and description, as REST and the assistant's tools take them. */
+export const taskTitle = z.string({ error: 'is required and must be a string' }).trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
+export const taskDescription = z.string().max(1000, 'must be at most 1000 characters');
+const title = taskTitle;
+const description = taskDescription.nullable();
 const dueDate = isoDate.nullable();
 
 /** POST and PUT body: PUT resets omitted fields to these defaults. */
@@ -67,7 +70,17 @@ export const taskListQuery = z.object({
 export type TaskListQuery = z.infer<typeof taskListQuery>;
 
 /** A task reference: its uuid or its per-user number. */
-export const taskRef = z.union([uuid, z.string().regex(/^[1-9]\d{0,9}$/).transform(Number).pipe(z.number().max(2_147_483_647))], {
-  error: 'must be a task uuid or number',
-});
+export const taskRef = z.union(
+  [
+    uuid,
+    z
+      .string()
+      .regex(/^[1-9]\d{0,9}$/)
+      .transform(Number)
+      .pipe(z.number().max(2_147_483_647)),
+  ],
+  {
+    error: 'must be a task uuid or number',
+  },
+);
 export const taskRefParams = z.object({ ref: taskRef });

@@ -4,7 +4,7 @@ import { Task, type TaskPriority, type TaskStatus } from '../db/entities/index.t
 import { taskPriorities } from '../db/entities/task.entity.ts';
 import { cursorPart, decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { AppError, notFound } from '../shared/errors.ts';
-import { toIso, type Timestamp } from '../shared/timestamps.ts';
+import { type Timestamp, toIso } from '../shared/timestamps.ts';
 import type { TaskDto, TaskInput, TaskListQuery, TaskPatch, TaskSort } from './tasks.schemas.ts';
 
 /** Where task changes are announced (the realtime gateway turns them into socket events). */
@@ -121,8 +121,14 @@ function filterTasks(userId: string, filter: TaskFilter): { where: string[]; par
   const where = ['t.user_id = ?'];
   const params: unknown[] = [userId];
   if (filter.status === 'open') where.push("t.status <> 'completed'");
-  else if (filter.status && filter.status !== 'all') where.push('t.status = ?'), params.push(filter.status);
-  if (filter.priority) where.push('t.priority = ?'), params.push(filter.priority);
+  else if (filter.status && filter.status !== 'all') {
+    where.push('t.status = ?');
+    params.push(filter.status);
+  }
+  if (filter.priority) {
+    where.push('t.priority = ?');
+    params.push(filter.priority);
+  }
   for (const word of filter.words ?? []) {
     where.push("(t.title ilike ? or coalesce(t.description, '') ilike ?)");
     const pattern = `%${escapeLike(word)}%`;
@@ -140,8 +146,14 @@ export class TasksService {
   async list(userId: string, query: TaskListQuery): Promise<{ tasks: TaskDto[]; next_cursor: string | null }> {
     const plan = sortPlan(query.sort);
     const { where, params } = filterTasks(userId, { status: query.status, priority: query.priority, words: query.q ? [query.q] : [] });
-    if (query.due_before) where.push('t.due_date < ?'), params.push(query.due_before);
-    if (query.due_after) where.push('t.due_date > ?'), params.push(query.due_after);
+    if (query.due_before) {
+      where.push('t.due_date < ?');
+      params.push(query.due_before);
+    }
+    if (query.due_after) {
+      where.push('t.due_date > ?');
+      params.push(query.due_after);
+    }
     if (query.cursor) {
       const cursor = decodeTaskCursor(query.cursor, query.sort);
       where.push(`(${plan.rowKey}, t.number) ${plan.descending ? '<' : '>'} (${plan.cursorKey}, ?)`);
@@ -161,7 +173,10 @@ export class TasksService {
   /** The assistant's lookup: every task whose title or description holds all the words. */
   async search(userId: string, search: TaskSearch): Promise<TaskDto[]> {
     const { where, params } = filterTasks(userId, search);
-    const rows = await this.em.execute<TaskFields[]>(`select ${taskColumns} from tasks t where ${where.join(' and ')} order by t.number limit ?`, [...params, search.limit ?? 200]);
+    const rows = await this.em.execute<TaskFields[]>(`select ${taskColumns} from tasks t where ${where.join(' and ')} order by t.number limit ?`, [
+      ...params,
+      search.limit ?? 200,
+    ]);
     return rows.map(toTaskDto);
   }
 
@@ -173,7 +188,16 @@ export class TasksService {
        insert into tasks as t (user_id, number, title, description, status, priority, due_date, completed_at)
        select ?, seq.task_seq, ?, ?, ?, ?, ?, ? from seq
        returning ${taskColumns}`,
-      [userId, userId, input.title, input.description ?? null, status, input.priority ?? 'medium', input.due_date ?? null, status === 'completed' ? new Date() : null],
+      [
+        userId,
+        userId,
+        input.title,
+        input.description ?? null,
+        status,
+        input.priority ?? 'medium',
+        input.due_date ?? null,
+        status === 'completed' ? new Date() : null,
+      ],
     );
     if (!row) throw new AppError('UNAUTHORIZED', 'The user of this token no longer exists');
     const task = toTaskDto(row);

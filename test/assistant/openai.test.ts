@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpenAiProvider } from '../../src/assistant/providers/openai.ts';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
-import { startFakeOpenAi, textReply, toolCallsReply, type FakeOpenAi } from '../helpers/fake-openai.ts';
+import { type FakeOpenAi, startFakeOpenAi, textReply, toolCallsReply } from '../helpers/fake-openai.ts';
 
 describe('openai provider through the real SDK against a fake Chat Completions server', () => {
   let fake: FakeOpenAi;
@@ -10,7 +10,10 @@ describe('openai provider through the real SDK against a fake Chat Completions s
   let user: TestUser;
   beforeAll(async () => {
     fake = await startFakeOpenAi();
-    app = await createTestApp({}, { provider: new OpenAiProvider({ apiKey: 'sk-test', baseUrl: fake.url, model: 'gpt-4o-mini', idleTimeoutMs: 400, maxRetries: 2 }) });
+    app = await createTestApp(
+      {},
+      { provider: new OpenAiProvider({ apiKey: 'sk-test', baseUrl: fake.url, model: 'gpt-4o-mini', idleTimeoutMs: 400, maxRetries: 2 }) },
+    );
   });
   afterAll(async () => {
     await app.close();
@@ -56,7 +59,10 @@ describe('openai provider through the real SDK against a fake Chat Completions s
       textReply('Added ', 'task #1.'),
     );
     const res = await chat('add buy milk, important');
-    expect(res.body).toMatchObject({ response: 'Added task #1.', tool_calls: [{ id: 'call_1', name: 'add_task', arguments: { title: 'Buy milk', priority: 'high' } }] });
+    expect(res.body).toMatchObject({
+      response: 'Added task #1.',
+      tool_calls: [{ id: 'call_1', name: 'add_task', arguments: { title: 'Buy milk', priority: 'high' } }],
+    });
     expect((await call(app, user, 'GET', '/api/tasks/1')).body.task).toMatchObject({ title: 'Buy milk', priority: 'high' });
     const followUp = fake.requests[1].messages.slice(-2);
     expect(followUp[0]).toMatchObject({ role: 'assistant', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'add_task' } }] });
@@ -123,7 +129,7 @@ describe('openai provider through the real SDK against a fake Chat Completions s
     ]);
   });
 
-  it('never shows users what the provider said (it can name the operator\'s key): the code and a plain sentence', async () => {
+  it("never shows users what the provider said (it can name the operator's key): the code and a plain sentence", async () => {
     const leak = 'Incorrect API key provided: sk-proj-abc1****************************wxyz';
     fake.script({ status: 401, message: leak });
     const res = await chat('will this leak');

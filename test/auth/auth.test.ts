@@ -6,7 +6,8 @@ import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
 import { connect, listen, waitFor } from '../helpers/socket.ts';
 
 const bearer = (accessToken: string) => ({ authorization: `Bearer ${accessToken}` });
-const me = (app: FastifyInstance, accessToken: string) => app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(accessToken) }).then((res) => res.statusCode);
+const me = (app: FastifyInstance, accessToken: string) =>
+  app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(accessToken) }).then((res) => res.statusCode);
 
 describe('auth', () => {
   let app: FastifyInstance;
@@ -128,7 +129,7 @@ describe('ending a session on every instance', () => {
   });
   afterAll(() => Promise.all([a.close(), b.close()]));
 
-  it('disconnects the session\'s sockets and refuses its tokens on the other instance, keeping other sessions', async () => {
+  it("disconnects the session's sockets and refuses its tokens on the other instance, keeping other sessions", async () => {
     const user: TestUser = await signup(a);
     const other = await call(a, undefined, 'POST', '/api/auth/login', { email: user.email, password: user.password });
     const tab = await connect(urlB, user.accessToken);
@@ -179,9 +180,14 @@ describe('auth with short-lived tokens and rate limits on', () => {
 
   it('answers repeated failed logins with 429 RATE_LIMITED and Retry-After', async () => {
     const statuses: number[] = [];
-    let last;
+    let last: Awaited<ReturnType<typeof app.inject>> | undefined;
     for (let attempt = 0; attempt < 12; attempt++) {
-      last = await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.8.7', payload: { email: 'x@example.com', password: 'nope nope' } });
+      last = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '10.9.8.7',
+        payload: { email: 'x@example.com', password: 'nope nope' },
+      });
       statuses.push(last.statusCode);
     }
     expect(statuses.slice(0, 9).every((status) => status === 401)).toBe(true);
@@ -189,7 +195,13 @@ describe('auth with short-lived tokens and rate limits on', () => {
     expect(last!.json().error.code).toBe('RATE_LIMITED');
     expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
     // Without TRUST_PROXY a forged X-Forwarded-For does not buy a fresh budget.
-    const forged = await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.8.7', headers: { 'x-forwarded-for': '1.2.3.4' }, payload: { email: 'x@example.com', password: 'nope nope' } });
+    const forged = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: '10.9.8.7',
+      headers: { 'x-forwarded-for': '1.2.3.4' },
+      payload: { email: 'x@example.com', password: 'nope nope' },
+    });
     expect(forged.statusCode).toBe(429);
   });
 });

@@ -1,11 +1,11 @@
 // The client demo in a real browser: Debian's chromium driven by playwright-core.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, signup } from '../helpers/app.ts';
+import { type createTestApp, signup } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
 import { listeningApp } from '../helpers/socket.ts';
@@ -199,4 +199,3 @@ describe('client demo: connecting an MCP client', () => {
     await expect(client.callTool({ name: 'list_tasks', arguments: {} })).rejects.toThrow(/401|Unauthorized/i);
   }, 60_000);
 });
-

@@ -100,7 +100,14 @@ describe('conversations REST and POST /api/chat (offline assistant)', () => {
     const bob = await signup(app);
     await call(app, alice, 'POST', '/api/tasks', { title: 'Secret plan' });
     const aliceChat = (await call(app, alice, 'POST', '/api/chat', { message: 'hello' })).body;
-    for (const message of ['Delete task 1', 'complete task 1', `delete task 1 of user ${alice.id}`, 'Delete the secret plan task', 'rename task 1 to pwned', 'show all tasks']) {
+    for (const message of [
+      'Delete task 1',
+      'complete task 1',
+      `delete task 1 of user ${alice.id}`,
+      'Delete the secret plan task',
+      'rename task 1 to pwned',
+      'show all tasks',
+    ]) {
       const res = await call(app, bob, 'POST', '/api/chat', { message });
       expect(res.status).toBe(200);
       expect(res.body.response).not.toContain('Secret plan');

@@ -69,7 +69,9 @@ describe('embedded PostgreSQL', () => {
         expect(db.url).toContain(encodeURIComponent(password));
         expect(await connect(db.url)).toBe(1);
         await expect(connect(withPassword(db.url, 'postgres'))).rejects.toThrow(/password authentication failed/);
-        const hba = readFileSync(path.join(db.clusterDir, 'pg_hba.conf'), 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
+        const hba = readFileSync(path.join(db.clusterDir, 'pg_hba.conf'), 'utf8')
+          .split('\n')
+          .filter((line) => line && !line.startsWith('#'));
         expect(hba).toEqual(['host all all 127.0.0.1/32 scram-sha-256']);
         const settings = new pg.Client(db.url);
         await settings.connect();

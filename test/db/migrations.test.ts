@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openOrm, type Orm } from '../../src/db/orm.ts';
+import { type Orm, openOrm } from '../../src/db/orm.ts';
 import { testDatabaseUrl } from '../helpers/db.ts';
 
 describe('schema', () => {
@@ -17,21 +17,23 @@ describe('schema', () => {
 
   it('enforces the enum, title and completion constraints in the database itself', async () => {
     const em = orm.em.fork();
-    const [user] = await em.execute(`insert into users (email, password_hash) values ('c@example.com', 'x') returning id`);
+    const user = (await em.execute(`insert into users (email, password_hash) values ('c@example.com', 'x') returning id`))[0]!;
     const insert = (columns: string) => em.execute(`insert into tasks (user_id, number, title, status, completed_at) values ('${user.id}', ${columns})`);
     await expect(insert(`1, 'ok', 'pending', null`)).resolves.toBeDefined();
     await expect(insert(`2, '   ', 'pending', null`)).rejects.toThrow(/tasks_title_check/);
     await expect(insert(`3, 'ok', 'someday', null`)).rejects.toThrow(/tasks_status_check/);
     await expect(insert(`4, 'ok', 'completed', null`)).rejects.toThrow(/tasks_completed_at_check/);
     await expect(insert(`1, 'again', 'pending', null`)).rejects.toThrow(/tasks_user_id_number_unique/);
-    await expect(em.execute(`insert into messages (conversation_id, user_id, role) values (gen_random_uuid(), '${user.id}', 'system')`)).rejects.toThrow(/messages_role_check|foreign key/);
+    await expect(em.execute(`insert into messages (conversation_id, user_id, role) values (gen_random_uuid(), '${user.id}', 'system')`)).rejects.toThrow(
+      /messages_role_check|foreign key/,
+    );
   });
 
   it('cascades a user delete to everything the user owns', async () => {
     const em = orm.em.fork();
-    const [user] = await em.execute(`insert into users (email, password_hash) values ('d@example.com', 'x') returning id`);
+    const user = (await em.execute(`insert into users (email, password_hash) values ('d@example.com', 'x') returning id`))[0]!;
     await em.execute(`insert into tasks (user_id, number, title) values ('${user.id}', 1, 'a')`);
-    const [conversation] = await em.execute(`insert into conversations (user_id, title) values ('${user.id}', 't') returning id`);
+    const conversation = (await em.execute(`insert into conversations (user_id, title) values ('${user.id}', 't') returning id`))[0]!;
     await em.execute(`insert into messages (conversation_id, user_id, role) values ('${conversation.id}', '${user.id}', 'user')`);
     await em.execute(`delete from users where id = '${user.id}'`);
     const [counts] = await em.execute(
@@ -51,7 +53,7 @@ describe('schema', () => {
     const orms = await Promise.all([1, 2, 3].map(() => openOrm(url.toString(), { poolMax: 2 })));
     try {
       expect(await orms[0]!.migrator.getPending()).toEqual([]);
-      const [row] = await orms[0]!.em.fork().execute(`select count(*)::int as count from mikro_orm_migrations`);
+      const row = (await orms[0]!.em.fork().execute(`select count(*)::int as count from mikro_orm_migrations`))[0]!;
       expect(row.count).toBe((await orms[0]!.migrator.getExecuted()).length);
     } finally {
       await Promise.all(orms.map((orm) => orm.close()));

@@ -1,8 +1,8 @@
 // Builds the real app on the worker's database, plus small helpers for REST calls.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { buildApp, type AppOverrides } from '../../src/app.ts';
-import { loadConfig, type Config } from '../../src/config/config.ts';
+import { type AppOverrides, buildApp } from '../../src/app.ts';
+import { type Config, loadConfig } from '../../src/config/config.ts';
 import { testDatabaseUrl } from './db.ts';
 
 export const testJwtSecret = 'test-secret-that-is-long-enough-for-hs256-0123456789';
@@ -31,7 +31,14 @@ export async function signup(app: FastifyInstance, name = 'Test'): Promise<TestU
   const res = await app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password, name } });
   if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`);
   const body = res.json();
-  return { id: body.user.id, email, password, accessToken: body.accessToken, refreshToken: body.refreshToken, auth: { authorization: `Bearer ${body.accessToken}` } };
+  return {
+    id: body.user.id,
+    email,
+    password,
+    accessToken: body.accessToken,
+    refreshToken: body.refreshToken,
+    auth: { authorization: `Bearer ${body.accessToken}` },
+  };
 }
 
 /** app.inject with a user's token, returning status and parsed JSON. */

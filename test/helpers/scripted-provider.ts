@@ -12,7 +12,7 @@ export class PacedProvider implements AssistantProvider {
   /** Lets `count` more pieces through (across all replies). */
   release(count = 1): void {
     this.released += count;
-    this.waiting.splice(0).forEach((wake) => wake());
+    for (const wake of this.waiting.splice(0)) wake();
   }
 
   async *stream({ signal }: ProviderRequest): AsyncIterable<ProviderEvent> {

@@ -1,5 +1,5 @@
 // The real server as a child process (`node --import tsx src/server.ts`), for crash tests.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { findFreePort } from '../../src/db/embedded.ts';
 import { testJwtSecret } from './app.ts';
@@ -16,7 +16,16 @@ export interface ServerProcess {
 function spawnServer(env: Record<string, string>, port: number, cwd = root): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', JWT_SECRET: testJwtSecret, RATE_LIMITS: 'off', ASSISTANT: 'offline', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      JWT_SECRET: testJwtSecret,
+      RATE_LIMITS: 'off',
+      ASSISTANT: 'offline',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll } from 'vitest';
-import { createTestApp } from './app.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/realtime/events.ts';
+import { createTestApp } from './app.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -26,7 +26,12 @@ export function listeningApp(...args: Parameters<typeof createTestApp>) {
 
 export function connect(url: string, token: string | undefined, options: { reconnection?: boolean } = {}): Promise<ClientSocket> {
   return new Promise((resolve, reject) => {
-    const socket: ClientSocket = io(url, { auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: options.reconnection ?? false, forceNew: true });
+    const socket: ClientSocket = io(url, {
+      auth: token === undefined ? {} : { token },
+      transports: ['websocket'],
+      reconnection: options.reconnection ?? false,
+      forceNew: true,
+    });
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (error) => {
       socket.close();
@@ -42,7 +47,12 @@ export function record(socket: ClientSocket) {
   return events;
 }
 
-export function waitFor<T = any>(socket: ClientSocket, event: keyof ServerToClientEvents, predicate: (payload: T) => boolean = () => true, timeoutMs = 5_000): Promise<T> {
+export function waitFor<T = any>(
+  socket: ClientSocket,
+  event: keyof ServerToClientEvents,
+  predicate: (payload: T) => boolean = () => true,
+  timeoutMs = 5_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, handler as never);

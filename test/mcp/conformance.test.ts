@@ -18,7 +18,13 @@ const baseline = path.join(import.meta.dirname, 'conformance-baseline.yml');
 function authorizingProxy(target: URL, token: string): Promise<{ server: Server; url: string }> {
   const server = createServer((incoming, outgoing) => {
     const upstream = forward(
-      { host: target.hostname, port: target.port, path: incoming.url, method: incoming.method, headers: { ...incoming.headers, authorization: `Bearer ${token}` } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: incoming.url,
+        method: incoming.method,
+        headers: { ...incoming.headers, authorization: `Bearer ${token}` },
+      },
       (response) => {
         outgoing.writeHead(response.statusCode ?? 502, response.headers);
         response.pipe(outgoing);
@@ -27,7 +33,9 @@ function authorizingProxy(target: URL, token: string): Promise<{ server: Server;
     upstream.on('error', () => outgoing.destroy());
     incoming.pipe(upstream);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://localhost:${(server.address() as { port: number }).port}` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://localhost:${(server.address() as { port: number }).port}` })),
+  );
 }
 
 describe('MCP conformance', () => {
@@ -49,7 +57,10 @@ describe('MCP conformance', () => {
   it('passes every scenario that applies to a tools-only server (the rest are in the baseline)', async () => {
     const output = mkdtempSync(path.join(tmpdir(), 'taskstream-conformance-'));
     try {
-      const child = spawn(process.execPath, [cli, 'server', '--url', `${proxyUrl}/mcp`, '--expected-failures', baseline, '-o', output], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [cli, 'server', '--url', `${proxyUrl}/mcp`, '--expected-failures', baseline, '-o', output], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let log = '';
       child.stdout.on('data', (chunk: Buffer) => (log += chunk));
       child.stderr.on('data', (chunk: Buffer) => (log += chunk));

@@ -78,7 +78,7 @@ describe('the MCP server', () => {
   });
   afterAll(() => app.close());
 
-  it('lists the assistant\'s five tools with the same schemas and descriptions', async () => {
+  it("lists the assistant's five tools with the same schemas and descriptions", async () => {
     const user = await signup(app);
     const client = await mcpClient(url, (await personalToken(app, user)).secret);
     const { tools } = await client.listTools();
@@ -89,7 +89,7 @@ describe('the MCP server', () => {
     await client.close();
   });
 
-  it('runs every tool for the token\'s user, as text and structuredContent, and the user\'s sockets see each change', async () => {
+  it("runs every tool for the token's user, as text and structuredContent, and the user's sockets see each change", async () => {
     const user = await signup(app);
     const socket = await connect(url, user.accessToken);
     const client = await mcpClient(url, (await personalToken(app, user)).secret);
@@ -100,13 +100,28 @@ describe('the MCP server', () => {
     expect((await created).task).toMatchObject({ number: 1, title: 'Buy oat milk', priority: 'high' });
     await client.callTool({ name: 'add_task', arguments: { title: 'Call mom' } });
 
-    expect(structured(await client.callTool({ name: 'list_tasks', arguments: { status: 'pending' } })).tasks.map((task: any) => task.title)).toEqual(['Buy oat milk', 'Call mom']);
+    expect(structured(await client.callTool({ name: 'list_tasks', arguments: { status: 'pending' } })).tasks.map((task: any) => task.title)).toEqual([
+      'Buy oat milk',
+      'Call mom',
+    ]);
     const updated = waitFor(socket, 'task:updated');
-    expect(structured(await client.callTool({ name: 'update_task', arguments: { task_number: 2, title: 'Call mom tonight' } }))).toEqual({ task_number: 2, status: 'updated', title: 'Call mom tonight' });
+    expect(structured(await client.callTool({ name: 'update_task', arguments: { task_number: 2, title: 'Call mom tonight' } }))).toEqual({
+      task_number: 2,
+      status: 'updated',
+      title: 'Call mom tonight',
+    });
     expect((await updated).task.title).toBe('Call mom tonight');
-    expect(structured(await client.callTool({ name: 'complete_task', arguments: { task_number: 1 } }))).toEqual({ task_number: 1, status: 'completed', title: 'Buy oat milk' });
+    expect(structured(await client.callTool({ name: 'complete_task', arguments: { task_number: 1 } }))).toEqual({
+      task_number: 1,
+      status: 'completed',
+      title: 'Buy oat milk',
+    });
     const deleted = waitFor(socket, 'task:deleted');
-    expect(structured(await client.callTool({ name: 'delete_task', arguments: { task_number: 2 } }))).toEqual({ task_number: 2, status: 'deleted', title: 'Call mom tonight' });
+    expect(structured(await client.callTool({ name: 'delete_task', arguments: { task_number: 2 } }))).toEqual({
+      task_number: 2,
+      status: 'deleted',
+      title: 'Call mom tonight',
+    });
     expect((await deleted).number).toBe(2);
     const tasks = (await call(app, user, 'GET', '/api/tasks')).body.tasks;
     expect(tasks.map((task: any) => [task.number, task.status])).toEqual([[1, 'completed']]);
@@ -134,7 +149,9 @@ describe('the MCP server', () => {
     const bobClient = await mcpClient(url, (await personalToken(app, bob)).secret);
     await aliceClient.callTool({ name: 'add_task', arguments: { title: 'Alice only' } });
     await bobClient.callTool({ name: 'add_task', arguments: { title: 'Bob sneaks in', user_id: alice.id } });
-    expect(structured(await bobClient.callTool({ name: 'list_tasks', arguments: { user_id: alice.id } })).tasks.map((task: any) => task.title)).toEqual(['Bob sneaks in']);
+    expect(structured(await bobClient.callTool({ name: 'list_tasks', arguments: { user_id: alice.id } })).tasks.map((task: any) => task.title)).toEqual([
+      'Bob sneaks in',
+    ]);
     expect(structured(await bobClient.callTool({ name: 'delete_task', arguments: { task_number: 1, user_id: alice.id } })).task_number).toBe(1);
     expect((await call(app, alice, 'GET', '/api/tasks')).body.tasks.map((task: any) => task.title)).toEqual(['Alice only']);
     await aliceClient.close();
@@ -142,9 +159,18 @@ describe('the MCP server', () => {
   });
 
   it('refuses a missing, bad or revoked token with 401 and where to learn more, and describes the resource', async () => {
-    const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'curl', version: '1' } } };
+    const initialize = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'curl', version: '1' } },
+    };
     const post = (headers: Record<string, string>) =>
-      fetch(`${url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(initialize) });
+      fetch(`${url}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        body: JSON.stringify(initialize),
+      });
     const user = await signup(app);
     const { token, secret } = await personalToken(app, user);
     expect((await post({ authorization: `Bearer ${secret}` })).status).toBe(200);
@@ -161,7 +187,12 @@ describe('the MCP server', () => {
   it('refuses requests through a foreign Host or from a foreign Origin (DNS rebinding)', async () => {
     const user = await signup(app);
     const raw = (headers: Record<string, string>) =>
-      app.inject({ method: 'POST', url: '/mcp', headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, payload: { jsonrpc: '2.0', id: 1, method: 'ping' } });
+      app.inject({
+        method: 'POST',
+        url: '/mcp',
+        headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        payload: { jsonrpc: '2.0', id: 1, method: 'ping' },
+      });
     expect((await raw({ host: 'attacker.example:3000' })).statusCode).toBe(403);
     expect((await raw({ host: '127.0.0.1:3000', origin: 'http://attacker.example' })).statusCode).toBe(403);
     expect((await raw({ host: 'localhost:3000', origin: 'http://localhost:3000' })).statusCode).not.toBe(403);

@@ -52,7 +52,9 @@ function validNonNull(schema: Schema): fc.Arbitrary<unknown> {
       return fc.array(valid(schema.items ?? {}), { maxLength: 3 });
     case 'object': {
       const properties = (schema.properties ?? {}) as Record<string, Schema>;
-      return fc.record(Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, valid(property)])), { requiredKeys: schema.required ?? [] });
+      return fc.record(Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, valid(property)])), {
+        requiredKeys: schema.required ?? [],
+      });
     }
     default:
       return fc.anything();
@@ -72,12 +74,17 @@ function input(schema: Schema): fc.Arbitrary<unknown> {
   const properties = schema.properties as Record<string, Schema>;
   return fc.oneof(
     { weight: 3, arbitrary: valid(schema) },
-    { weight: 2, arbitrary: fc.record(Object.fromEntries(Object.keys(properties).map((name) => [name, fc.oneof(valid(properties[name]!), hostile)])), { requiredKeys: [] }) },
+    {
+      weight: 2,
+      arbitrary: fc.record(Object.fromEntries(Object.keys(properties).map((name) => [name, fc.oneof(valid(properties[name]!), hostile)])), {
+        requiredKeys: [],
+      }),
+    },
     { weight: 1, arbitrary: hostile },
   );
 }
 
-const asText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+const asText = (value: unknown) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
 
 describe('the REST API against its OpenAPI document', () => {
   let app: FastifyInstance;
@@ -88,7 +95,10 @@ describe('the REST API against its OpenAPI document', () => {
   const validators = new Map<unknown, ValidateFunction>();
   const validatorFor = (schema: Schema) => {
     let validate = validators.get(schema);
-    if (!validate) validators.set(schema, (validate = ajv.compile(toJsonSchema(schema) as object)));
+    if (!validate) {
+      validate = ajv.compile(toJsonSchema(schema) as object);
+      validators.set(schema, validate);
+    }
     return validate;
   };
 
@@ -103,7 +113,9 @@ describe('the REST API against its OpenAPI document', () => {
   afterAll(() => app.close());
 
   it('lists every operation with its shared answers, and no content for a 204', () => {
-    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+    );
     expect(operations.length).toBeGreaterThanOrEqual(20);
     for (const { path, operation } of operations) {
       expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['429', '500']));
@@ -122,7 +134,11 @@ describe('the REST API against its OpenAPI document', () => {
         const queryParams = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query');
         const bodySchema = operation.requestBody?.content['application/json']?.schema;
         const request = fc.record({
-          path: fc.record(Object.fromEntries(pathParams.map((parameter) => [parameter.name, fc.oneof({ weight: 4, arbitrary: valid(parameter.schema) }, { weight: 1, arbitrary: hostile })]))),
+          path: fc.record(
+            Object.fromEntries(
+              pathParams.map((parameter) => [parameter.name, fc.oneof({ weight: 4, arbitrary: valid(parameter.schema) }, { weight: 1, arbitrary: hostile })]),
+            ),
+          ),
           query: fc.record(Object.fromEntries(queryParams.map((parameter) => [parameter.name, input(parameter.schema)])), { requiredKeys: [] }),
           body: bodySchema ? input(bodySchema) : fc.constant(undefined),
           authorized: fc.boolean().map((value) => value || !operation.security?.length),
@@ -136,7 +152,9 @@ describe('the REST API against its OpenAPI document', () => {
               method: method.toUpperCase() as InjectOptions['method'],
               url: search.size ? `${url}?${search}` : url,
               headers: authorized ? user.auth : {},
-              ...(body === undefined ? {} : { payload: JSON.stringify(body), headers: { ...(authorized ? user.auth : {}), 'content-type': 'application/json' } }),
+              ...(body === undefined
+                ? {}
+                : { payload: JSON.stringify(body), headers: { ...(authorized ? user.auth : {}), 'content-type': 'application/json' } }),
             };
             const res = await app.inject(options);
             const where = `${method.toUpperCase()} ${options.url} ${asText(body).slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 300)}`;

@@ -18,7 +18,9 @@ describe('operations endpoints', () => {
   it('publishes an OpenAPI document generated from the zod schemas, and the docs page', async () => {
     const doc = (await app.inject('/openapi.json')).json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/tasks', '/api/tasks/{ref}', '/api/auth/signup', '/api/conversations', '/api/conversations/{id}/messages']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/tasks', '/api/tasks/{ref}', '/api/auth/signup', '/api/conversations', '/api/conversations/{id}/messages']),
+    );
     const create = doc.paths['/api/tasks'].post.requestBody.content['application/json'].schema;
     expect(create.required).toContain('title');
     expect(create.properties.priority.enum).toEqual(['low', 'medium', 'high', 'urgent']);

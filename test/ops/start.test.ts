@@ -80,7 +80,9 @@ describe('a start that cannot work', () => {
       writeFileSync(path.join(dir, 'a-file'), '');
       const { code, stderr } = await failedStart({ DATABASE_URL: '', DATA_DIR: path.join(dir, 'a-file', 'data') });
       expect(code).toBe(1);
-      expect(oneLine(stderr)).toEqual([expect.stringMatching(/^taskstream could not start: DATA_DIR .*a-file\/data cannot be created \(ENOTDIR\); set DATA_DIR/)]);
+      expect(oneLine(stderr)).toEqual([
+        expect.stringMatching(/^taskstream could not start: DATA_DIR .*a-file\/data cannot be created \(ENOTDIR\); set DATA_DIR/),
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
-import { connect, listen, listeningApp, record, until, waitFor, type ClientSocket } from '../helpers/socket.ts';
+import { type ClientSocket, connect, listen, listeningApp, record, until, waitFor } from '../helpers/socket.ts';
 
 describe('realtime gateway with the offline assistant', () => {
   let app: FastifyInstance;
@@ -17,7 +17,9 @@ describe('realtime gateway with the offline assistant', () => {
     app = await createTestApp();
     url = await listen(app);
   });
-  afterEach(() => sockets.splice(0).forEach((socket) => socket.close()));
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
   afterAll(() => app.close());
 
   it('refuses a missing, bad, tampered or expired token with connect_error "unauthorized"', async () => {
@@ -34,11 +36,18 @@ describe('realtime gateway with the offline assistant', () => {
     const events = record(tab);
     const done = waitFor(tab, 'assistant:done');
     const ack = await tab.emitWithAck('message:send', { content: 'Add a task to water the plants tomorrow', clientId: randomUUID() });
-    expect(ack).toMatchObject({ ok: true, conversationId: expect.any(String), assistantMessageId: expect.any(String), message: { role: 'user', status: 'complete', content: 'Add a task to water the plants tomorrow' } });
+    expect(ack).toMatchObject({
+      ok: true,
+      conversationId: expect.any(String),
+      assistantMessageId: expect.any(String),
+      message: { role: 'user', status: 'complete', content: 'Add a task to water the plants tomorrow' },
+    });
     if (!ack.ok) return;
     const final = (await done).message;
     const names = events.map(([name]) => name);
-    const order = ['message:new', 'assistant:start', 'assistant:tool_call', 'assistant:tool_result', 'assistant:delta', 'assistant:done'].map((name) => names.indexOf(name));
+    const order = ['message:new', 'assistant:start', 'assistant:tool_call', 'assistant:tool_result', 'assistant:delta', 'assistant:done'].map((name) =>
+      names.indexOf(name),
+    );
     expect(order).toEqual([...order].sort((a, b) => a - b));
     const deltas = events.filter(([name]) => name === 'assistant:delta').map(([, payload]) => payload);
     expect(deltas.map((delta) => delta.seq)).toEqual(deltas.map((_, index) => index));
@@ -75,7 +84,16 @@ describe('realtime gateway with the offline assistant', () => {
     await call(app, user, 'DELETE', `/api/conversations/${ack.conversationId}`);
     await until(() => tab2Events.some(([name]) => name === 'conversation:deleted'));
     const names = tab2Events.map(([name, payload]) => `${name}${payload.task ? `:${payload.task.title}` : ''}`);
-    expect(names).toEqual(expect.arrayContaining(['task:created:Buy milk', 'task:created:from REST', 'task:updated:from REST', 'task:deleted', 'conversation:updated', 'conversation:deleted']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'task:created:Buy milk',
+        'task:created:from REST',
+        'task:updated:from REST',
+        'task:deleted',
+        'conversation:updated',
+        'conversation:deleted',
+      ]),
+    );
     expect(tab2Events.find(([name]) => name === 'task:deleted')![1]).toEqual({ id: expect.any(String), number: 2 });
     const other = await open(await signup(app));
     const otherEvents = record(other);
@@ -164,7 +182,9 @@ describe('realtime gateway with the offline assistant', () => {
     const dones: string[] = [];
     tab.on('assistant:done', ({ message }) => dones.push(message.id));
     const acks = await Promise.all(
-      ['add second thing', 'add third thing', 'show my tasks'].map((content) => tab.emitWithAck('message:send', { conversationId: first.conversationId, content, clientId: randomUUID() })),
+      ['add second thing', 'add third thing', 'show my tasks'].map((content) =>
+        tab.emitWithAck('message:send', { conversationId: first.conversationId, content, clientId: randomUUID() }),
+      ),
     );
     await until(() => dones.length >= 4);
     expect(acks.every((ack) => ack.ok)).toBe(true);
@@ -184,7 +204,9 @@ describe('realtime gateway with rate limits on', () => {
     const tab = await connect(url, (await signup(app)).accessToken);
     const invalid = await Promise.all(Array.from({ length: 15 }, () => tab.emitWithAck('message:send', { content: '' } as never)));
     expect(invalid.every((answer: any) => answer.error.code === 'VALIDATION_ERROR')).toBe(true);
-    const answers = await Promise.all(Array.from({ length: 14 }, (_, index) => tab.emitWithAck('message:send', { content: `hello ${index}`, clientId: randomUUID() })));
+    const answers = await Promise.all(
+      Array.from({ length: 14 }, (_, index) => tab.emitWithAck('message:send', { content: `hello ${index}`, clientId: randomUUID() })),
+    );
     const codes = answers.map((answer) => (answer.ok ? 'ok' : answer.error.code));
     expect(codes.filter((code) => code === 'ok').length).toBe(10);
     expect(codes.filter((code) => code === 'RATE_LIMITED').length).toBe(4);

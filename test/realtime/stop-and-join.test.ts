@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, signup } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
-import { connect, listen, listeningApp, record, waitFor, type ClientSocket } from '../helpers/socket.ts';
+import { type ClientSocket, connect, listen, listeningApp, record, waitFor } from '../helpers/socket.ts';
 
 async function send(tab: ClientSocket, content: string, conversationId?: string) {
   const ack = await tab.emitWithAck('message:send', { content, clientId: randomUUID(), ...(conversationId ? { conversationId } : {}) });

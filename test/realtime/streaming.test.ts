@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Message } from '../../src/db/entities/index.ts';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
-import { connect, listen, record, until, waitFor, type ClientSocket } from '../helpers/socket.ts';
+import { type ClientSocket, connect, listen, record, until, waitFor } from '../helpers/socket.ts';
 
 const pieces = ['The ', 'quick ', 'brown ', 'fox ', 'jumps.'];
 
@@ -24,7 +24,9 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
     app = await createTestApp({}, { provider, checkpointMs: 100, staleAfterMs: 1_000 });
     url = await listen(app);
   });
-  afterEach(() => sockets.splice(0).forEach((socket) => socket.close()));
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
   afterAll(() => app.close());
 
   it('gives a tab joining mid-reply the exact text so far, then only the later deltas', async () => {
@@ -45,7 +47,10 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
     const done = waitFor(tab2, 'assistant:done');
     provider.release(3);
     const final = (await done).message;
-    const later = tab2Events.filter(([name]) => name === 'assistant:delta').map(([, delta]) => delta).filter((delta) => delta.seq > join.streaming!.seq);
+    const later = tab2Events
+      .filter(([name]) => name === 'assistant:delta')
+      .map(([, delta]) => delta)
+      .filter((delta) => delta.seq > join.streaming!.seq);
     expect(later.map((delta) => delta.seq)).toEqual([2, 3, 4]);
     expect(join.streaming!.content + later.map((delta) => delta.text).join('')).toBe(final.content);
     expect(final).toMatchObject({ content: pieces.join(''), status: 'complete' });
@@ -110,7 +115,14 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
     const user = await signup(app);
     const conversation = (await call(app, user, 'POST', '/api/conversations', {})).body.conversation;
     const em = app.orm.em.fork();
-    const orphan = em.create(Message, { conversation: conversation.id, user: user.id, role: 'assistant', content: 'half a tho', status: 'streaming', updatedAt: new Date(Date.now() - 5_000) });
+    const orphan = em.create(Message, {
+      conversation: conversation.id,
+      user: user.id,
+      role: 'assistant',
+      content: 'half a tho',
+      status: 'streaming',
+      updatedAt: new Date(Date.now() - 5_000),
+    });
     await em.flush();
     await until(async () => (await storedMessage(orphan.id)).status === 'interrupted', 3_000);
     expect((await storedMessage(orphan.id)).content).toBe('half a tho');

@@ -25,9 +25,13 @@ describe('a crash in the middle of a reply', () => {
     const env = { DATABASE_URL: await testDatabaseUrl('crash_test'), ASSISTANT_STREAM_DELAY_MS: '60' };
     let server = await startServerProcess(env);
     try {
-      const signup = await json(`${server.url}/api/auth/signup`, { method: 'POST', body: JSON.stringify({ email: 'crash@example.com', password: 'long enough 1' }) });
+      const signup = await json(`${server.url}/api/auth/signup`, {
+        method: 'POST',
+        body: JSON.stringify({ email: 'crash@example.com', password: 'long enough 1' }),
+      });
       const token = signup.body.accessToken as string;
-      for (let i = 1; i <= 12; i++) await json(`${server.url}/api/tasks`, { method: 'POST', token, body: JSON.stringify({ title: `Task number ${i} with a few words` }) });
+      for (let i = 1; i <= 12; i++)
+        await json(`${server.url}/api/tasks`, { method: 'POST', token, body: JSON.stringify({ title: `Task number ${i} with a few words` }) });
       const socket = await connect(server.url, token);
       let received = '';
       const timeline: { at: number; length: number }[] = [];
@@ -56,7 +60,11 @@ describe('a crash in the middle of a reply', () => {
       const secondBefore = timeline.filter((point) => point.at <= killedAt - 1_100).at(-1)?.length ?? 0;
       expect(kept.length).toBeGreaterThanOrEqual(secondBefore);
 
-      const again = await json(`${server.url}/api/chat`, { method: 'POST', token, body: JSON.stringify({ conversation_id: ack.conversationId, message: 'add one more thing' }) });
+      const again = await json(`${server.url}/api/chat`, {
+        method: 'POST',
+        token,
+        body: JSON.stringify({ conversation_id: ack.conversationId, message: 'add one more thing' }),
+      });
       expect(again.status).toBe(200);
       expect(again.body.response).toContain('One more thing');
     } finally {
@@ -112,7 +120,10 @@ describe('npm start on a data directory, stopped with SIGTERM, started again', (
     try {
       let server = await startServerProcess(env);
       expect(server.output()).toMatch(/database: embedded PostgreSQL on port \d+ \(data in .*taskstream-restart-/);
-      const signup = await json(`${server.url}/api/auth/signup`, { method: 'POST', body: JSON.stringify({ email: 'restart@example.com', password: 'long enough 1' }) });
+      const signup = await json(`${server.url}/api/auth/signup`, {
+        method: 'POST',
+        body: JSON.stringify({ email: 'restart@example.com', password: 'long enough 1' }),
+      });
       expect(signup.status).toBe(201);
       const stoppedAt = Date.now();
       expect(await stopServerProcess(server, 'SIGTERM')).toBe(0);
@@ -121,7 +132,10 @@ describe('npm start on a data directory, stopped with SIGTERM, started again', (
 
       server = await startServerProcess(env);
       try {
-        const login = await json(`${server.url}/api/auth/login`, { method: 'POST', body: JSON.stringify({ email: 'restart@example.com', password: 'long enough 1' }) });
+        const login = await json(`${server.url}/api/auth/login`, {
+          method: 'POST',
+          body: JSON.stringify({ email: 'restart@example.com', password: 'long enough 1' }),
+        });
         expect(login.status).toBe(200);
         // The development JWT secret is kept in DATA_DIR, so the first run's token still works.
         expect((await json(`${server.url}/api/auth/me`, { token: signup.body.accessToken })).status).toBe(200);

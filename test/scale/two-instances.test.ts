@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, signup } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
-import { connect, listen, record, until, waitFor, type ClientSocket } from '../helpers/socket.ts';
+import { type ClientSocket, connect, listen, record, until, waitFor } from '../helpers/socket.ts';
 
 describe('two instances on one PostgreSQL', () => {
   const provider = new PacedProvider(['One ', 'two ', 'three ', 'four ', 'five.']);
@@ -22,7 +22,7 @@ describe('two instances on one PostgreSQL', () => {
     await until(async () => (await a.io.of('/').adapter.serverCount()) === 2 && (await b.io.of('/').adapter.serverCount()) === 2, 10_000);
   });
   afterAll(async () => {
-    sockets.forEach((socket) => socket.close());
+    for (const socket of sockets) socket.close();
     await Promise.all([a.close(), b.close()]);
   });
 
@@ -118,6 +118,10 @@ describe('two instances on one PostgreSQL', () => {
     const order = events
       .filter(([name]) => name === 'assistant:start' || name === 'assistant:done')
       .map(([name, payload]) => `${name}:${payload.messageId ?? payload.message.id}`);
-    expect(order).toEqual([`assistant:done:${first.assistantMessageId}`, `assistant:start:${second.assistantMessageId}`, `assistant:done:${second.assistantMessageId}`]);
+    expect(order).toEqual([
+      `assistant:done:${first.assistantMessageId}`,
+      `assistant:start:${second.assistantMessageId}`,
+      `assistant:done:${second.assistantMessageId}`,
+    ]);
   });
 });

@@ -39,7 +39,10 @@ describe('input hygiene', () => {
     expectField(await call(app, user, 'POST', '/api/conversations', { title: text }), 'title');
     expectField(await call(app, user, 'PATCH', `/api/conversations/${conversation.id}`, { title: text }), 'title');
     expectField(await call(app, user, 'POST', '/api/chat', { message: text }), 'message');
-    expectField(await call(app, undefined, 'POST', '/api/auth/signup', { email: `n${randomUUID()}@example.com`, password: 'long enough 1', name: text }), 'name');
+    expectField(
+      await call(app, undefined, 'POST', '/api/auth/signup', { email: `n${randomUUID()}@example.com`, password: 'long enough 1', name: text }),
+      'name',
+    );
     expectField(await call(app, undefined, 'POST', '/api/auth/login', { email: 'a@example.com', password: text }), 'password');
     const tab = await connect(url, user.accessToken);
     const ack = await tab.emitWithAck('message:send', { content: text, clientId: randomUUID() });
@@ -50,7 +53,12 @@ describe('input hygiene', () => {
   });
 
   it('refuses a lone surrogate written as a JSON escape', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/tasks', headers: { ...user.auth, 'content-type': 'application/json' }, payload: '{"title":"x\\ud83d"}' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      headers: { ...user.auth, 'content-type': 'application/json' },
+      payload: '{"title":"x\\ud83d"}',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details).toEqual([{ field: 'title', message: expect.stringMatching(/lone surrogate/) }]);
   });
@@ -89,7 +97,12 @@ describe('input hygiene', () => {
     for (const contentType of ['application/json', 'text/plain', 'application/x-www-form-urlencoded']) {
       const created = await app.inject({ method: 'POST', url: '/api/conversations', headers: { ...user.auth, 'content-type': contentType }, payload: '' });
       expect([contentType, created.statusCode, created.body]).toEqual([contentType, 201, expect.any(String)]);
-      const toggled = await app.inject({ method: 'PATCH', url: `/api/tasks/${task.id}/complete`, headers: { ...user.auth, 'content-type': contentType }, payload: '' });
+      const toggled = await app.inject({
+        method: 'PATCH',
+        url: `/api/tasks/${task.id}/complete`,
+        headers: { ...user.auth, 'content-type': contentType },
+        payload: '',
+      });
       expect(toggled.statusCode).toBe(200);
     }
     // A route whose body is required still says which field is missing; a body of another type is refused.

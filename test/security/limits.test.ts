@@ -36,7 +36,12 @@ describe('login and signup limits, counted in PostgreSQL across instances', () =
   it('limits logins per email whatever address and instance they come from, the right password included', async () => {
     const user = await signup(a);
     for (const [index, app] of [a, b, a].entries()) expect((await login(app, `10.21.0.${index}`, user.email)).statusCode).toBe(401);
-    const limited = await b.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.21.0.9', payload: { email: user.email.toUpperCase(), password: user.password } });
+    const limited = await b.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: '10.21.0.9',
+      payload: { email: user.email.toUpperCase(), password: user.password },
+    });
     expect(limited.statusCode).toBe(429);
     expect(limited.json().error.code).toBe('RATE_LIMITED');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(800);
@@ -46,14 +51,20 @@ describe('login and signup limits, counted in PostgreSQL across instances', () =
 
   it('limits signups per address (and with them, probing which emails exist)', async () => {
     const signupFrom = (app: FastifyInstance) =>
-      app.inject({ method: 'POST', url: '/api/auth/signup', remoteAddress: '10.22.0.1', headers: { authorization: forgedBearer() }, payload: { email: `s${randomUUID()}@example.com`, password: 'long enough 1' } });
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/signup',
+        remoteAddress: '10.22.0.1',
+        headers: { authorization: forgedBearer() },
+        payload: { email: `s${randomUUID()}@example.com`, password: 'long enough 1' },
+      });
     const statuses = [];
     for (const app of [a, b, a, b, a]) statuses.push((await signupFrom(app)).statusCode);
     expect(statuses).toEqual([201, 201, 201, 429, 429]);
   });
 
   it('answers a public route normally whatever the Authorization header holds', async () => {
-    for (const authorization of ['Bearer', 'Bearer not.a.jwt', 'Basic abc', forgedBearer(), 'Bearer ' + 'x'.repeat(5000)]) {
+    for (const authorization of ['Bearer', 'Bearer not.a.jwt', 'Basic abc', forgedBearer(), `Bearer ${'x'.repeat(5000)}`]) {
       expect((await a.inject({ method: 'GET', url: '/health', headers: { authorization } })).statusCode).toBe(200);
       const res = await login(a, '10.23.0.1', `h${randomUUID()}@example.com`, { authorization });
       expect(res.json().error.code).toBe('INVALID_CREDENTIALS');
@@ -68,7 +79,9 @@ describe('one budget per user, shared by every socket and POST /api/chat', () =>
     const { app, url } = suite;
     const user = await signup(app);
     const tabs = await Promise.all([1, 2, 3].map(() => connect(url, user.accessToken)));
-    const acks = await Promise.all(tabs.flatMap((tab) => [1, 2, 3].map((n) => tab.emitWithAck('message:send', { content: `hello ${n}`, clientId: randomUUID() }))));
+    const acks = await Promise.all(
+      tabs.flatMap((tab) => [1, 2, 3].map((n) => tab.emitWithAck('message:send', { content: `hello ${n}`, clientId: randomUUID() }))),
+    );
     expect(acks.filter((ack) => ack.ok)).toHaveLength(4);
     expect(acks.filter((ack) => !ack.ok && ack.error.code === 'RATE_LIMITED')).toHaveLength(5);
     const chat = await call(app, user, 'POST', '/api/chat', { message: 'and over HTTP?' });
@@ -77,7 +90,7 @@ describe('one budget per user, shared by every socket and POST /api/chat', () =>
     // Another user's budget is untouched.
     const other = await signup(app);
     expect((await call(app, other, 'POST', '/api/chat', { message: 'hello' })).status).toBe(200);
-    tabs.forEach((tab) => tab.close());
+    for (const tab of tabs) tab.close();
   });
 
   it('accepts only the budget of joins however many sockets ask', async () => {
@@ -88,7 +101,7 @@ describe('one budget per user, shared by every socket and POST /api/chat', () =>
     const acks = await Promise.all(tabs.flatMap((tab) => [1, 2, 3].map(() => tab.emitWithAck('conversation:join', { conversationId: conversation.id }))));
     expect(acks.filter((ack) => ack.ok)).toHaveLength(3);
     expect(acks.filter((ack) => !ack.ok && ack.error.code === 'RATE_LIMITED')).toHaveLength(3);
-    tabs.forEach((tab) => tab.close());
+    for (const tab of tabs) tab.close();
   });
 
   it('refuses a socket past the cap of open sockets per user, and takes one again when another closes', async () => {
@@ -100,7 +113,7 @@ describe('one budget per user, shared by every socket and POST /api/chat', () =>
     tabs[0]!.close();
     await until(async () => (await app.io.in(`user:${user.id}`).fetchSockets()).length === 2);
     const again = await connect(url, user.accessToken);
-    [...tabs, other, again].forEach((tab) => tab.close());
+    for (const tab of [...tabs, other, again]) tab.close();
   });
 });
 
@@ -114,7 +127,7 @@ describe('replies generating at once per user', () => {
   });
   afterAll(() => app.close());
 
-  it('queues a user\'s reply beyond the cap until one ends, reporting it to a join meanwhile', async () => {
+  it("queues a user's reply beyond the cap until one ends, reporting it to a join meanwhile", async () => {
     const user = await signup(app);
     const tab = await connect(url, user.accessToken);
     const first = await tab.emitWithAck('message:send', { content: 'one', clientId: randomUUID() });

@@ -19,7 +19,16 @@ describe('tasks REST', () => {
   it('creates a task with defaults and reads it by number and uuid', async () => {
     const user = await signup(app);
     const task = await create(user, { title: '  Buy milk ', description: 'two litres', due_date: '2030-05-01' });
-    expect(task).toMatchObject({ number: 1, title: 'Buy milk', description: 'two litres', status: 'pending', completed: false, priority: 'medium', due_date: '2030-05-01T00:00:00.000Z', completed_at: null });
+    expect(task).toMatchObject({
+      number: 1,
+      title: 'Buy milk',
+      description: 'two litres',
+      status: 'pending',
+      completed: false,
+      priority: 'medium',
+      due_date: '2030-05-01T00:00:00.000Z',
+      completed_at: null,
+    });
     expect((await call(app, user, 'GET', '/api/tasks/1')).body.task.id).toBe(task.id);
     expect((await call(app, user, 'GET', `/api/tasks/${task.id}`)).body.task.number).toBe(1);
     const done = await create(user, { title: 'Already done', status: 'completed' });
@@ -46,10 +55,20 @@ describe('tasks REST', () => {
 
   it('answers malformed JSON, a huge body and bad refs with clean 4xx', async () => {
     const user = await signup(app);
-    const malformed = await app.inject({ method: 'POST', url: '/api/tasks', headers: { ...user.auth, 'content-type': 'application/json' }, payload: '{"title": ' });
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      headers: { ...user.auth, 'content-type': 'application/json' },
+      payload: '{"title": ',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().error.code).toBe('BAD_REQUEST');
-    const huge = await app.inject({ method: 'POST', url: '/api/tasks', headers: { ...user.auth, 'content-type': 'application/json' }, payload: JSON.stringify({ title: 'x', description: 'y'.repeat(200_000) }) });
+    const huge = await app.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      headers: { ...user.auth, 'content-type': 'application/json' },
+      payload: JSON.stringify({ title: 'x', description: 'y'.repeat(200_000) }),
+    });
     expect(huge.statusCode).toBe(413);
     expect(huge.json().error.code).toBe('PAYLOAD_TOO_LARGE');
     expect((await call(app, user, 'GET', '/api/tasks/0')).status).toBe(400);
@@ -76,7 +95,15 @@ describe('tasks REST', () => {
     expect((await call(app, user, 'PATCH', '/api/tasks/1/complete', { completed: true })).body.task.completed).toBe(true);
     expect((await call(app, user, 'PATCH', '/api/tasks/1/complete', { completed: true })).body.task.completed).toBe(true);
     task = (await call(app, user, 'PUT', '/api/tasks/1', { title: 'Replaced' })).body.task;
-    expect(task).toMatchObject({ title: 'Replaced', description: null, priority: 'medium', due_date: null, status: 'pending', completed: false, completed_at: null });
+    expect(task).toMatchObject({
+      title: 'Replaced',
+      description: null,
+      priority: 'medium',
+      due_date: null,
+      status: 'pending',
+      completed: false,
+      completed_at: null,
+    });
     expect((await call(app, user, 'PUT', '/api/tasks/1', { priority: 'low' })).status).toBe(400);
     expect((await call(app, user, 'PATCH', '/api/tasks/1', { due_date: null, description: null })).status).toBe(200);
   });
@@ -120,7 +147,17 @@ describe('tasks REST', () => {
     const byDue = (await list('sort=due_date')).tasks;
     expect(byDue.map((task) => task.number)).toEqual([8, 7, 5, 4, 2, 1, 3, 6, 9]);
     expect((await list('sort=-due_date')).tasks.map((task) => task.number)).toEqual([1, 2, 4, 5, 7, 8, 9, 6, 3]);
-    expect((await list('sort=-priority')).tasks.map((task) => task.priority)).toEqual(['urgent', 'urgent', 'high', 'high', 'medium', 'medium', 'medium', 'low', 'low']);
+    expect((await list('sort=-priority')).tasks.map((task) => task.priority)).toEqual([
+      'urgent',
+      'urgent',
+      'high',
+      'high',
+      'medium',
+      'medium',
+      'medium',
+      'low',
+      'low',
+    ]);
 
     for (const sort of ['created_at', '-created_at', 'due_date', '-due_date', 'priority', '-priority', 'updated_at', '-updated_at']) {
       const all = (await list(`sort=${sort}&limit=200`)).tasks.map((task) => task.number);

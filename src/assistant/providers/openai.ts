@@ -31,7 +31,12 @@ export class OpenAiProvider implements AssistantProvider {
   private readonly idleTimeoutMs: number;
 
   constructor(private readonly options: OpenAiProviderOptions) {
-    this.client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: options.maxRetries ?? 2, timeout: options.idleTimeoutMs ?? 60_000 });
+    this.client = new OpenAI({
+      apiKey: options.apiKey,
+      baseURL: options.baseUrl,
+      maxRetries: options.maxRetries ?? 2,
+      timeout: options.idleTimeoutMs ?? 60_000,
+    });
     this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   }
 

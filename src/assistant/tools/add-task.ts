@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { taskPriority } from '../../tasks/tasks.schemas.ts';
 import { isoDate } from '../../shared/schemas.ts';
+import { taskDescription, taskPriority, taskTitle } from '../../tasks/tasks.schemas.ts';
 import { defineTool } from './tool.ts';
 
 export const addTask = defineTool({
   name: 'add_task',
   description: 'Create a new task for the user. Use it when the user wants to add, remember or be reminded of something.',
   input: z.object({
-    title: z.string().trim().min(1).max(255).describe('Short title of the task, e.g. "Buy groceries"'),
-    description: z.string().max(1000).optional().describe('Optional longer details'),
+    title: taskTitle.describe('Short title of the task, e.g. "Buy groceries"'),
+    description: taskDescription.optional().describe('Optional longer details'),
     priority: taskPriority.optional().describe('Priority; omit for medium'),
     due_date: isoDate.optional().describe('Due date as ISO 8601, e.g. 2030-01-31 or 2030-01-31T17:00:00Z'),
   }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { taskPriority } from '../../tasks/tasks.schemas.ts';
 import { isoDate } from '../../shared/schemas.ts';
+import { taskDescription, taskPriority, taskTitle } from '../../tasks/tasks.schemas.ts';
 import { defineTool, taskNumber } from './tool.ts';
 
 export const updateTask = defineTool({
@@ -8,8 +8,8 @@ export const updateTask = defineTool({
   description: 'Change a task: rename it, change its description, priority or due date, or mark it not done again.',
   input: z.object({
     task_number: taskNumber,
-    title: z.string().trim().min(1).max(255).optional().describe('The new title'),
-    description: z.string().max(1000).optional(),
+    title: taskTitle.optional().describe('The new title'),
+    description: taskDescription.optional().describe('The new description'),
     priority: taskPriority.optional(),
     due_date: isoDate.nullable().optional().describe('New due date as ISO 8601, or null to clear it'),
     completed: z.boolean().optional(),

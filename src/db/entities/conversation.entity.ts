@@ -1,16 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { User } from './user.entity.ts';
 
 export const Conversation = defineEntity({
   name: 'Conversation',
   tableName: 'conversations',
   properties: {
-    id: p.uuid().primary().defaultRaw('gen_random_uuid()').onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .defaultRaw('gen_random_uuid()')
+      .onCreate(() => randomUUID()),
     user: () => p.manyToOne(User).deleteRule('cascade'),
     title: p.string().length(255).check('length(btrim(title)) > 0'),
-    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
-    updatedAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
+    updatedAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
     // Soft delete: a deleted conversation and its messages disappear from every read.
     deletedAt: p.datetime(3).nullable(),
     // Lease of the instance generating this conversation's reply: one reply at a time across instances.

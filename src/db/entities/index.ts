@@ -4,8 +4,10 @@ import { PersonalAccessToken } from './personal-access-token.entity.ts';
 import { RateLimitWindow } from './rate-limit-window.entity.ts';
 import { RefreshToken } from './refresh-token.entity.ts';
 import { Task } from './task.entity.ts';
-export type { TaskPriority, TaskStatus } from './task.entity.ts';
+
 export type { MessageRole, MessageStatus, StoredToolCall, StoredToolResult } from './message.entity.ts';
+export type { TaskPriority, TaskStatus } from './task.entity.ts';
+
 import { User } from './user.entity.ts';
 
 export const entities = [User, RefreshToken, Task, Conversation, Message, RateLimitWindow, PersonalAccessToken];

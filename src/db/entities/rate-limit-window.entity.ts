@@ -1,4 +1,4 @@
-import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
 /** One fixed window of a rate limit that must hold across instances (login, signup, refresh). */
 export const RateLimitWindow = defineEntity({

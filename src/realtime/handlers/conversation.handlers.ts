@@ -1,9 +1,9 @@
 // conversation:join / conversation:leave: room membership, history and the reply in progress.
 import type { ConversationsService } from '../../conversations/conversations.service.ts';
+import type { KeyedBuckets } from '../../shared/token-bucket.ts';
 import { conversationRoom, joinPayload, leavePayload } from '../events.ts';
 import type { AppSocket, StreamingLookup } from '../gateway.ts';
-import type { KeyedBuckets } from '../../shared/token-bucket.ts';
-import { handle, type HandlerContext } from './handle.ts';
+import { type HandlerContext, handle } from './handle.ts';
 
 export function registerConversationHandlers(
   socket: AppSocket,
@@ -14,12 +14,20 @@ export function registerConversationHandlers(
   const { userId } = socket.data;
   socket.on(
     'conversation:join',
-    handle(context, joinPayload, async ({ conversationId, afterMessageId }) => {
-      // Join once ownership is known and before history is read, so every delta from then on
-      // reaches this socket; the snapshot taken last covers the rest.
-      const opened = await services.conversations.open(userId, conversationId, { afterMessageId, beforeRead: () => socket.join(conversationRoom(conversationId)) });
-      return { ...opened, streaming: await services.streaming(conversationId) };
-    }, joins && (() => joins.take(userId))),
+    handle(
+      context,
+      joinPayload,
+      async ({ conversationId, afterMessageId }) => {
+        // Join once ownership is known and before history is read, so every delta from then on
+        // reaches this socket; the snapshot taken last covers the rest.
+        const opened = await services.conversations.open(userId, conversationId, {
+          afterMessageId,
+          beforeRead: () => socket.join(conversationRoom(conversationId)),
+        });
+        return { ...opened, streaming: await services.streaming(conversationId) };
+      },
+      joins && (() => joins.take(userId)),
+    ),
   );
   socket.on(
     'conversation:leave',

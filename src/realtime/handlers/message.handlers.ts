@@ -1,16 +1,21 @@
 // message:send and assistant:stop.
 import type { ChatService } from '../../assistant/chat.service.ts';
+import type { KeyedBuckets } from '../../shared/token-bucket.ts';
 import { conversationRoom, sendPayload, stopPayload } from '../events.ts';
 import type { AppSocket } from '../gateway.ts';
-import type { KeyedBuckets } from '../../shared/token-bucket.ts';
-import { handle, type HandlerContext } from './handle.ts';
+import { type HandlerContext, handle } from './handle.ts';
 
 export interface MessageServices {
   chat: ChatService;
   stopOnPeers: (conversationId: string) => void;
 }
 
-export function registerMessageHandlers(socket: AppSocket, context: HandlerContext, { chat, stopOnPeers }: MessageServices, messages: KeyedBuckets | undefined) {
+export function registerMessageHandlers(
+  socket: AppSocket,
+  context: HandlerContext,
+  { chat, stopOnPeers }: MessageServices,
+  messages: KeyedBuckets | undefined,
+) {
   const { userId } = socket.data;
   const allow = messages && (() => messages.take(userId));
   socket.on(

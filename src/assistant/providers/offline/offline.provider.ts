@@ -7,14 +7,14 @@ import {
   chatReply,
   confirmationReply,
   formatDue,
+  type ListedTask,
   listingReply,
   noMatchReply,
   noReferentReply,
   notFoundReply,
   nothingToChangeReply,
-  type ListedTask,
 } from './replies.ts';
-import { understand, type Intent, type TaskReference } from './understand.ts';
+import { type Intent, type TaskReference, understand } from './understand.ts';
 
 interface ToolOutcome {
   name: string;
@@ -77,10 +77,24 @@ export function nextStep(messages: ChatMessage[], now: Date): Step {
     case 'chat':
       return { say: chatReply(intent) };
     case 'add':
-      if (!last) return call('add_task', { title: intent.title, ...(intent.priority ? { priority: intent.priority } : {}), ...(intent.due_date ? { due_date: intent.due_date } : {}) });
-      return { say: last.output.error ? `I couldn't add that task: ${String(last.output.error)}` : confirmationReply('add', last.output as never, describeChanges({ priority: intent.priority, due_date: intent.due_date })) };
+      if (!last)
+        return call('add_task', {
+          title: intent.title,
+          ...(intent.priority ? { priority: intent.priority } : {}),
+          ...(intent.due_date ? { due_date: intent.due_date } : {}),
+        });
+      return {
+        say: last.output.error
+          ? `I couldn't add that task: ${String(last.output.error)}`
+          : confirmationReply('add', last.output as never, describeChanges({ priority: intent.priority, due_date: intent.due_date })),
+      };
     case 'list':
-      if (!last) return call('list_tasks', { status: intent.status, ...(intent.priority ? { priority: intent.priority } : {}), ...(intent.search ? { search: intent.search } : {}) });
+      if (!last)
+        return call('list_tasks', {
+          status: intent.status,
+          ...(intent.priority ? { priority: intent.priority } : {}),
+          ...(intent.search ? { search: intent.search } : {}),
+        });
       return { say: listingReply(intent, (last.output.tasks as ListedTask[]) ?? []) };
     default: {
       const ref: TaskReference = intent.ref;
@@ -113,9 +127,7 @@ export class OfflineProvider implements AssistantProvider {
   readonly name = 'offline';
   private callCount = 0;
 
-  constructor(
-    private readonly options: { wordDelayMs: number; now?: () => Date },
-  ) {}
+  constructor(private readonly options: { wordDelayMs: number; now?: () => Date }) {}
 
   async *stream({ messages, signal }: ProviderRequest): AsyncIterable<ProviderEvent> {
     const step = nextStep(messages, this.options.now?.() ?? new Date());

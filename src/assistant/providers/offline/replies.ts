@@ -21,7 +21,12 @@ export function formatDue(due: string | null): string {
 }
 
 const describeTask = (task: ListedTask) =>
-  [`#${task.number} ${task.title}`, task.status === 'completed' ? '(done)' : '', task.priority !== 'medium' ? `[${task.priority}]` : '', task.due_date ? `— due ${formatDue(task.due_date)}` : '']
+  [
+    `#${task.number} ${task.title}`,
+    task.status === 'completed' ? '(done)' : '',
+    task.priority !== 'medium' ? `[${task.priority}]` : '',
+    task.due_date ? `— due ${formatDue(task.due_date)}` : '',
+  ]
     .filter(Boolean)
     .join(' ');
 
@@ -40,7 +45,11 @@ export function listingReply(intent: Extract<Intent, { kind: 'list' }>, tasks: L
 }
 
 export function ambiguousReply(phrase: string, tasks: ListedTask[]): string {
-  return [`I found ${tasks.length} tasks matching "${phrase}":`, ...tasks.slice(0, 10).map((task) => `- ${describeTask(task)}`), 'Which one do you mean? You can tell me its number.'].join('\n');
+  return [
+    `I found ${tasks.length} tasks matching "${phrase}":`,
+    ...tasks.slice(0, 10).map((task) => `- ${describeTask(task)}`),
+    'Which one do you mean? You can tell me its number.',
+  ].join('\n');
 }
 
 export const noMatchReply = (phrase: string) => `I couldn't find a task matching "${phrase}". Say "show my tasks" to see them all.`;
@@ -67,7 +76,7 @@ export function chatReply(intent: Extract<Intent, { kind: 'chat' }>): string {
     default:
       return intent.suggestion
         ? `I'm not sure what you'd like me to do. To add it as a task, say "add ${intent.suggestion}". I can also list, complete, update and delete tasks.`
-        : 'I\'m not sure what you mean. I can add, list, complete, update and delete tasks.';
+        : "I'm not sure what you mean. I can add, list, complete, update and delete tasks.";
   }
 }
 

@@ -21,12 +21,32 @@ export type Intent =
   | { kind: 'chat'; topic: 'greeting' | 'thanks' | 'help' | 'identity' | 'wellbeing' | 'unknown'; suggestion?: string };
 
 const numberWords: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
 };
 
 const stopWords = new Set(
-  'a an the my our your this that these those task tasks todo todos to-do item items one reminder reminders list please for from on of in with about thing called named titled entry'.split(' '),
+  'a an the my our your this that these those task tasks todo todos to-do item items one reminder reminders list please for from on of in with about thing called named titled entry'.split(
+    ' ',
+  ),
 );
 
 const smallTalk: [RegExp, Extract<Intent, { kind: 'chat' }>['topic']][] = [
@@ -39,7 +59,11 @@ const smallTalk: [RegExp, Extract<Intent, { kind: 'chat' }>['topic']][] = [
 
 /** Lower-level cleanup: trims politeness and punctuation that never carries meaning. */
 function normalize(text: string): string {
-  let result = text.trim().replace(/\s+/g, ' ').replace(/[.!?]+$/, '').trim();
+  let result = text
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/[.!?]+$/, '')
+    .trim();
   for (let previous = ''; previous !== result; ) {
     previous = result;
     result = result
@@ -68,7 +92,10 @@ function findPriority(text: string): TaskPriority | undefined {
 /** Removes a priority phrase from a would-be title ("buy milk, it's urgent" → "buy milk"). */
 function stripPriority(text: string): string {
   return text
-    .replace(/[,(]?\s*(it'?s|it is|as|with|at|mark(ed)? (it )?as|make it|set to)?\s*(an?\s+)?(urgent(ly)?|asap|critical|top priority|high[- ]priority|low[- ]priority|important|not urgent|medium[- ]priority|normal[- ]priority)(\s+priority)?\s*[)]?/gi, ' ')
+    .replace(
+      /[,(]?\s*(it'?s|it is|as|with|at|mark(ed)? (it )?as|make it|set to)?\s*(an?\s+)?(urgent(ly)?|asap|critical|top priority|high[- ]priority|low[- ]priority|important|not urgent|medium[- ]priority|normal[- ]priority)(\s+priority)?\s*[)]?/gi,
+      ' ',
+    )
     .replace(/\s+(priority)\b/gi, ' ')
     .trim();
 }
@@ -102,7 +129,10 @@ function cleanTitle(text: string): string {
 
 /** "task 3", "#3", "number three", "3" at the start of the object: the task's number. */
 function findNumber(text: string): number | undefined {
-  const candidates = [...text.matchAll(/(?:\b(?:task|todo|to-do|item)(?:\s+(?:number|no\.?))?|\bnumber|\bno\.|#)\s*#?\s*(\d{1,9}|[a-z]+)\b/gi), ...text.trim().matchAll(/^(\d{1,9})\b/g)];
+  const candidates = [
+    ...text.matchAll(/(?:\b(?:task|todo|to-do|item)(?:\s+(?:number|no\.?))?|\bnumber|\bno\.|#)\s*#?\s*(\d{1,9}|[a-z]+)\b/gi),
+    ...text.trim().matchAll(/^(\d{1,9})\b/g),
+  ];
   for (const [, word] of candidates) {
     const value = /^\d+$/.test(word!) ? Number(word) : numberWords[word!.toLowerCase()];
     if (value && value > 0) return value;
@@ -114,7 +144,10 @@ function findNumber(text: string): number | undefined {
 function findReference(phrase: string): TaskReference | undefined {
   const number = findNumber(phrase);
   if (number !== undefined) return { number };
-  const text = phrase.replace(/["“”'‘’]/g, ' ').replace(/'s\b/g, '').trim();
+  const text = phrase
+    .replace(/["“”'‘’]/g, ' ')
+    .replace(/'s\b/g, '')
+    .trim();
   if (/^(it|that|this|that one|this one|the last one|the one)$/i.test(text)) return { it: true };
   const words = text
     .toLowerCase()
@@ -124,13 +157,17 @@ function findReference(phrase: string): TaskReference | undefined {
 }
 
 // Leading verbs, tried in order; the first that starts the request decides (the main verb decides).
-const addLead = /^(add|create|make a|make an|make new|put|insert|jot down|note down|write down|log|record|new|set a reminder|set up a reminder|schedule|plan)\b/i;
-const rememberLead = /^(remember|remind me|don'?t (let me )?forget|don'?t forget|i (really )?((need|have|got|ought|want) to|should|must|gotta)|i'?ve got to|i'?ll need to|need to|have to|gotta|todo|to-do|to do:)\b/i;
+const addLead =
+  /^(add|create|make a|make an|make new|put|insert|jot down|note down|write down|log|record|new|set a reminder|set up a reminder|schedule|plan)\b/i;
+const rememberLead =
+  /^(remember|remind me|don'?t (let me )?forget|don'?t forget|i (really )?((need|have|got|ought|want) to|should|must|gotta)|i'?ve got to|i'?ll need to|need to|have to|gotta|todo|to-do|to do:)\b/i;
 const deleteLead = /^(delete|remove|get rid of|cancel|drop|erase|trash|discard|scrap|scratch|forget about|forget|kill|nuke|throw away|take off|clear)\b/i;
 const reopenLead = /^(uncheck|untick|reopen|re-open|undo|unmark|restore)\b/i;
-const completeLead = /^(mark|check off|check|tick off|tick|complete|finish|finished|done|close|i(?:'ve| have| just)?\s+(finished|completed|done|did|closed))\b/i;
+const completeLead =
+  /^(mark|check off|check|tick off|tick|complete|finish|finished|done|close|i(?:'ve| have| just)?\s+(finished|completed|done|did|closed))\b/i;
 const updateLead = /^(change|rename|update|edit|modify|reschedule|move|push|postpone|delay|bump|set|make|call|retitle|prioriti[sz]e|deprioriti[sz]e|switch)\b/i;
-const listLead = /^(show|list|display|view|see|get|give me|tell me|read|what|which|how many|how much|do i have|have i|did i|are there|is there|any|anything|whats|what's|where|find|search|look up|lookup|my (tasks|todos|list))\b/i;
+const listLead =
+  /^(show|list|display|view|see|get|give me|tell me|read|what|which|how many|how much|do i have|have i|did i|are there|is there|any|anything|whats|what's|where|find|search|look up|lookup|my (tasks|todos|list))\b/i;
 
 const notDone = /\b(not (yet )?(done|complete|completed|finished)|undone|incomplete|uncompleted|unfinished|pending|open|to ?do|in progress)\b/i;
 
@@ -141,7 +178,10 @@ function understandAdd(text: string, now: Date): Intent {
     rest = rest
       .replace(rememberLead, '')
       .replace(addLead, '')
-      .replace(/^\s*(also\s+)?((a|an|the|another|new|task|todo|to-do|item|reminder|note|urgent|important|high|low|normal|priority|high-priority|low-priority)([\s:]+|$))*/i, '')
+      .replace(
+        /^\s*(also\s+)?((a|an|the|another|new|task|todo|to-do|item|reminder|note|urgent|important|high|low|normal|priority|high-priority|low-priority)([\s:]+|$))*/i,
+        '',
+      )
       .replace(/^\s*(to|for|that|about|called|named|titled|saying|:)\s+/i, '')
       .replace(/^\s*(remember|remind me)\s+(to\s+)?/i, '')
       .trim();
@@ -155,10 +195,12 @@ function understandAdd(text: string, now: Date): Intent {
 
 function understandList(text: string): Intent {
   const lower = text.toLowerCase();
-  const completed = /\b(completed|complete|done|finished|did i (do|finish|complete)|have i (done|finished|completed)|accomplished|ticked off|checked off)\b/.test(lower);
+  const completed =
+    /\b(completed|complete|done|finished|did i (do|finish|complete)|have i (done|finished|completed)|accomplished|ticked off|checked off)\b/.test(lower);
   const pending = notDone.test(lower) || /\b(left|remaining|still|outstanding|need to do|have to do|due|upcoming|next)\b/.test(lower);
   const status = pending ? 'pending' : completed ? 'completed' : 'all';
-  const searchMatch = /\b(?:about|with|containing|mentioning|matching|named|called|for|regarding|related to)\s+(?:the\s+)?["“']?([^"”']+?)["”']?(?:\s+tasks?)?$/i.exec(text);
+  const searchMatch =
+    /\b(?:about|with|containing|mentioning|matching|named|called|for|regarding|related to)\s+(?:the\s+)?["“']?([^"”']+?)["”']?(?:\s+tasks?)?$/i.exec(text);
   const search = searchMatch && !/^(me|my|all|everything|today|tomorrow|now)\b/i.test(searchMatch[1]!) ? findReference(searchMatch[1]!) : undefined;
   const priority = /\b(urgent|high|low|important)\b/.test(lower) ? findPriority(lower) : undefined;
   return { kind: 'list', status, priority, search: search && 'words' in search ? search.phrase : undefined, count: /\bhow many\b/.test(lower) };
@@ -175,7 +217,11 @@ function objectAfter(lead: RegExp, text: string): string {
 }
 
 function understandUpdate(text: string, now: Date): Intent | undefined {
-  const body = text.replace(updateLead, '').replace(reopenLead, '').replace(/^\s*(mark|set)\s+/i, '').trim();
+  const body = text
+    .replace(updateLead, '')
+    .replace(reopenLead, '')
+    .replace(/^\s*(mark|set)\s+/i, '')
+    .trim();
   // Split "task 2 to 'Call mom'" / "the dentist task until friday" into the task and the change.
   const split = /^(.*?)\s+(?:to|into|as|until|till|for|->|=)\s+(.+)$/i.exec(body);
   const changes: TaskChanges = {};
@@ -185,7 +231,10 @@ function understandUpdate(text: string, now: Date): Intent | undefined {
   const reopening = reopenLead.test(text) || notDone.test(value);
   if (reopening) changes.completed = false;
   const bare = /^(high|low|medium|normal)$/i.exec(value.trim())?.[1]?.toLowerCase();
-  const priority = findPriority(value) ?? (bare ? (bare === 'normal' ? 'medium' : (bare as TaskPriority)) : undefined) ?? (/\b(urgent|important|high priority|low priority|priority)\b/i.test(target) ? findPriority(target) : undefined);
+  const priority =
+    findPriority(value) ??
+    (bare ? (bare === 'normal' ? 'medium' : (bare as TaskPriority)) : undefined) ??
+    (/\b(urgent|important|high priority|low priority|priority)\b/i.test(target) ? findPriority(target) : undefined);
   const wantsDate = /^(reschedule|move|push|postpone|delay|bump)\b/i.test(text) || /\b(due|deadline|date)\b/i.test(target);
   if (explicitTitle && !/\b(due|priority)\b/i.test(target)) {
     changes.title = explicitTitle;
@@ -193,7 +242,13 @@ function understandUpdate(text: string, now: Date): Intent | undefined {
     changes.priority = priority;
   } else if (!reopening && value) {
     const { date } = extractDate(value, now);
-    if (date && (wantsDate || /^(next|this|tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|in \d|\d{4}-|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i.test(value))) {
+    if (
+      date &&
+      (wantsDate ||
+        /^(next|this|tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|in \d|\d{4}-|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i.test(
+          value,
+        ))
+    ) {
       changes.due_date = date;
     } else if (/^(no date|no due date|none|nothing)$/i.test(value)) {
       changes.due_date = null;
@@ -232,7 +287,8 @@ export function understand(message: string, now: Date): Intent {
   if (completeLead.test(text)) {
     // "mark task 3 as urgent" / "mark it as not done" change the task rather than complete it.
     const afterAs = /\bas\s+(.+)$/i.exec(text)?.[1] ?? '';
-    if (/^mark\b/i.test(text) && afterAs && (notDone.test(afterAs) || findPriority(afterAs))) return understandUpdate(text, now) ?? { kind: 'chat', topic: 'help' };
+    if (/^mark\b/i.test(text) && afterAs && (notDone.test(afterAs) || findPriority(afterAs)))
+      return understandUpdate(text, now) ?? { kind: 'chat', topic: 'help' };
     const ref = findReference(objectAfter(completeLead, text));
     return ref ? { kind: 'complete', ref } : { kind: 'chat', topic: 'help' };
   }
