@@ -42,15 +42,15 @@ export async function executeTool(name: string, args: unknown, context: ToolCont
   const tool = toolsByName.get(name);
   if (!tool) return { ok: false, code: 'NOT_FOUND', error: `Unknown tool "${name}"` };
   if (!args || typeof args !== 'object' || Array.isArray(args)) return { ok: false, code: 'VALIDATION_ERROR', error: 'The arguments are not a JSON object' };
-  const parsed = tool.input.safeParse(args);
-  if (!parsed.success) return { ok: false, code: 'VALIDATION_ERROR', error: `Invalid arguments: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}` };
+  const call = tool.prepare(context, args);
+  if (!call.ok) return { ok: false, code: 'VALIDATION_ERROR', error: `Invalid arguments: ${z.prettifyError(call.error).replace(/\n/g, ' ')}` };
   try {
-    return { ok: true, result: await tool.execute(context, parsed.data) };
+    return { ok: true, result: await call.run() };
   } catch (error) {
     if (error instanceof AppError && error.status < 500) {
       const detail =
-        error.code === 'NOT_FOUND' && typeof parsed.data === 'object' && parsed.data && 'task_number' in parsed.data
-          ? `Task ${String(parsed.data.task_number)} not found`
+        error.code === 'NOT_FOUND' && typeof call.input === 'object' && call.input && 'task_number' in call.input
+          ? `Task ${String(call.input.task_number)} not found`
           : error.message;
       return { ok: false, code: error.code, error: detail };
     }

@@ -8,14 +8,35 @@ export interface ToolContext {
   tasks: TasksService;
 }
 
-export interface Tool<Input extends z.ZodType = z.ZodType> {
+/** A tool as written: its input schema, and what it does with input that schema produced. */
+export interface ToolDefinition<Input extends z.ZodType> {
   name: string;
   description: string;
   input: Input;
   execute(context: ToolContext, input: z.output<Input>): Promise<unknown>;
 }
 
-export const defineTool = <Input extends z.ZodType>(tool: Tool<Input>): Tool => tool as unknown as Tool;
+/** A tool as it is run: raw arguments in, validated by its own schema before it acts. */
+export interface Tool {
+  name: string;
+  description: string;
+  input: z.ZodType;
+  /** The parsed input and the call that runs the tool with it, or the schema's complaint. */
+  prepare(context: ToolContext, args: unknown): { ok: true; input: unknown; run(): Promise<unknown> } | { ok: false; error: z.ZodError };
+}
+
+export function defineTool<Input extends z.ZodType>(tool: ToolDefinition<Input>): Tool {
+  return {
+    name: tool.name,
+    description: tool.description,
+    input: tool.input,
+    prepare(context, args) {
+      const parsed = tool.input.safeParse(args);
+      if (!parsed.success) return { ok: false, error: parsed.error };
+      return { ok: true, input: parsed.data, run: () => tool.execute(context, parsed.data) };
+    },
+  };
+}
 
 export function toToolSpec(tool: Tool): ToolSpec {
   const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>;
