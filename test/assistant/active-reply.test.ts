@@ -1,0 +1,59 @@
+// The checkpoint bookkeeping of a streaming reply: UTF-16 indexes on our side, characters (code
+// points) on PostgreSQL's (`left(content, keep) || append`), and writes that may be lost and sent again.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ActiveReply } from '../../src/assistant/active-reply.ts';
+
+/** What `update messages set content = left(content, keep) || append` leaves in the row. */
+const applyInDatabase = (stored: string, keep: number, append: string) => Array.from(stored).slice(0, keep).join('') + append;
+
+describe('ActiveReply checkpoints', () => {
+  it('sends only what is new, counting characters as PostgreSQL does, tools only when they changed', () => {
+    const reply = new ActiveReply('c', 'm');
+    expect(reply.checkpoint()).toBeUndefined();
+    reply.content += 'Café 🎉 ';
+    const first = reply.checkpoint()!;
+    expect(first.checkpoint).toEqual({ id: 'm', keep: 0, append: 'Café 🎉 ', tool_calls: null, tool_results: null });
+    first.saved();
+    expect(reply.checkpoint()).toBeUndefined();
+    reply.content += 'done';
+    reply.toolCalls.push({ id: 't1', name: 'add_task', arguments: { title: 'x' } });
+    const second = reply.checkpoint()!;
+    // "Café 🎉 " is 7 characters (8 UTF-16 units: the emoji is a surrogate pair).
+    expect(second.checkpoint).toMatchObject({ keep: 7, append: 'done', tool_calls: [{ id: 't1' }], tool_results: null });
+    second.saved();
+    reply.content += '!';
+    expect(reply.checkpoint()!.checkpoint).toMatchObject({ keep: 11, append: '!', tool_calls: null });
+  });
+
+  it('reports the exact state to a join, with copies of its tool lists', () => {
+    const reply = new ActiveReply('c', 'm');
+    expect(reply.snapshot()).toEqual({ messageId: 'm', seq: -1, content: '', tool_calls: null, tool_results: null });
+    reply.seq = 0;
+    reply.content = 'Hi';
+    reply.toolResults.push({ tool_call_id: 't1', name: 'list_tasks', ok: true, result: { tasks: [] } });
+    const snapshot = reply.snapshot();
+    reply.toolResults.push({ tool_call_id: 't2', name: 'list_tasks', ok: true, result: { tasks: [] } });
+    expect(snapshot).toEqual({ messageId: 'm', seq: 0, content: 'Hi', tool_calls: null, tool_results: [{ tool_call_id: 't1', name: 'list_tasks', ok: true, result: { tasks: [] } }] });
+  });
+
+  it('leaves the row equal to the streamed text whatever the characters and whichever writes are lost', () => {
+    const step = fc.record({ deltas: fc.array(fc.string({ unit: 'grapheme', maxLength: 6 }), { maxLength: 4 }), written: fc.boolean(), lostAnswer: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 12 }), (steps) => {
+        const reply = new ActiveReply('c', 'm');
+        let row = '';
+        for (const { deltas, written, lostAnswer } of [...steps, { deltas: [], written: true, lostAnswer: false }]) {
+          reply.content += deltas.join('');
+          const change = reply.checkpoint();
+          if (!change || !written) continue;
+          row = applyInDatabase(row, change.checkpoint.keep, change.checkpoint.append);
+          // A write whose answer was lost is sent again next time: appending twice must not double text.
+          if (!lostAnswer) change.saved();
+        }
+        expect(row).toBe(reply.content);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
