@@ -1,7 +1,5 @@
 // One chat turn from end to end: persist the user message, queue the reply per conversation,
 // stream it through the agent, checkpoint it while it streams, and finalize it.
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { RequestContext } from '@mikro-orm/core';
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { FastifyBaseLogger } from 'fastify';
@@ -12,9 +10,12 @@ import type { Orm } from '../db/orm.ts';
 import { AppError, toErrorBody } from '../shared/errors.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
 import { ActiveReply, type StreamingState } from './active-reply.ts';
-import { runAgent, toolResultContent } from './agent.ts';
+import { runAgent } from './agent.ts';
+import { loadHistory } from './history.ts';
+import { KeyedQueue } from './keyed-queue.ts';
 import { systemPrompt } from './prompts.ts';
-import type { AssistantProvider, ChatMessage } from './provider.ts';
+import type { AssistantProvider } from './provider.ts';
+import { ReplyLeases } from './reply-leases.ts';
 import { UserSlots } from './user-slots.ts';
 
 export type { StreamingState } from './active-reply.ts';
@@ -66,8 +67,6 @@ export interface ChatServiceOptions {
   replyTimeoutMs?: number;
 }
 
-const historyWindow = 30;
-const leaseRetryMs = 200;
 const shutdownReason = 'server shutting down';
 const timeoutReason = 'reply took too long';
 
@@ -75,19 +74,20 @@ export class ChatService {
   /** Per conversation, its replies from the moment their message is stored: the first one streams, the rest wait. */
   private readonly active = new Map<string, ActiveReply[]>();
   private readonly slots: UserSlots | undefined;
-  private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly intake = new Map<string, Promise<unknown>>();
+  /** Messages to one conversation are stored one at a time, and its replies generated one at a time, in that order. */
+  private readonly intake = new KeyedQueue();
+  private readonly queue = new KeyedQueue();
+  private readonly leases: ReplyLeases;
   private readonly checkpointMs: number;
   private readonly staleAfterMs: number;
   private timer: NodeJS.Timeout | undefined;
   private closing = false;
-  /** This process, as the owner of reply leases. */
-  private readonly instanceId = randomUUID();
 
   constructor(private readonly options: ChatServiceOptions) {
     this.checkpointMs = options.checkpointMs ?? 1_000;
     this.staleAfterMs = options.staleAfterMs ?? 10_000;
     this.slots = options.repliesPerUser ? new UserSlots(options.repliesPerUser) : undefined;
+    this.leases = new ReplyLeases(this.staleAfterMs);
   }
 
   private get em(): EntityManager {
@@ -106,8 +106,7 @@ export class ChatService {
     this.closing = true;
     clearInterval(this.timer);
     for (const replies of this.active.values()) for (const reply of replies) reply.controller.abort(shutdownReason);
-    const pending = [...this.queues.values()];
-    await Promise.race([Promise.allSettled(pending), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+    await Promise.race([this.queue.drained(), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
   }
 
   /** The reply streaming in a conversation, or the next one to (seq −1 until its first delta). */
@@ -135,7 +134,7 @@ export class ChatService {
   async send(userId: string, input: SendInput): Promise<SentMessage> {
     // Messages to one conversation are stored and queued one at a time, so the order they are
     // stored in is the order they are answered in.
-    return input.conversationId ? this.serially(this.intake, input.conversationId, () => this.store(userId, input)) : this.store(userId, input);
+    return input.conversationId ? this.intake.run(input.conversationId, () => this.store(userId, input)) : this.store(userId, input);
   }
 
   private async store(userId: string, input: SendInput): Promise<SentMessage> {
@@ -190,7 +189,7 @@ export class ChatService {
     // Registered before anyone hears of the message: from the ack on, stop reaches it and join reports it.
     const active = new ActiveReply(conversation.id, assistantMessage.id);
     this.active.set(conversation.id, [...(this.active.get(conversation.id) ?? []), active]);
-    const reply = this.enqueue(conversation.id, () => this.generate(userId, active));
+    const reply = this.queue.run(conversation.id, () => this.generate(userId, active));
     return { conversation: conversationDto, message, assistantMessageId: assistantMessage.id, duplicate: false, reply };
   }
 
@@ -203,23 +202,6 @@ export class ChatService {
     if (!conversation || !assistant) throw new AppError('NOT_FOUND', 'The conversation of this message was deleted');
     const message = toMessageDto(userMessage);
     return { conversation: toConversationDto(conversation, message), message, assistantMessageId: assistant.id, duplicate: true };
-  }
-
-  /** Replies in one conversation run one at a time, in the order their messages were stored. */
-  private enqueue(conversationId: string, job: () => Promise<MessageDto>): Promise<MessageDto> {
-    return this.serially(this.queues, conversationId, job);
-  }
-
-  /** Runs `job` after every job queued before it under the same key. */
-  private serially<T>(queues: Map<string, Promise<unknown>>, key: string, job: () => Promise<T>): Promise<T> {
-    const previous = queues.get(key) ?? Promise.resolve();
-    const next = previous.then(job, job);
-    const settled = next.catch(() => undefined);
-    queues.set(key, settled);
-    void settled.then(() => {
-      if (queues.get(key) === settled) queues.delete(key);
-    });
-    return next;
   }
 
   private async generate(userId: string, reply: ActiveReply): Promise<MessageDto> {
@@ -243,17 +225,14 @@ export class ChatService {
       return this.endUnstarted(em, placeholder, reply);
     }
     try {
-      const conversation = await this.claimLease(em, reply);
+      const conversation = await this.leases.claim(em, reply.conversationId, () => this.closing || reply.controller.signal.aborted);
       // Stopped while queued, the server is closing, or the conversation was deleted meanwhile.
       if (!conversation) return await this.endUnstarted(em, placeholder, reply);
       try {
         return await this.streamReply(em, userId, conversation, placeholder, reply);
       } finally {
-        await em
-          .execute(`update conversations set reply_owner = null, reply_lease_until = null where id = ? and reply_owner = ?`, [
-            reply.conversationId,
-            this.instanceId,
-          ])
+        await this.leases
+          .release(em, reply.conversationId)
           .catch((error: unknown) =>
             this.options.log.warn({ err: error, conversationId: reply.conversationId }, 'reply lease not released; it expires by itself'),
           );
@@ -272,26 +251,6 @@ export class ChatService {
     return dto;
   }
 
-  /**
-   * Waits until this instance holds the conversation's reply lease, so that no two instances
-   * generate replies in one conversation at once; returns the conversation, or undefined when the
-   * server closes or the conversation is deleted meanwhile.
-   */
-  private async claimLease(em: EntityManager, reply: ActiveReply): Promise<Conversation | undefined> {
-    const { conversationId } = reply;
-    for (;;) {
-      if (this.closing || reply.controller.signal.aborted) return undefined;
-      const [claimed] = await em.execute(
-        `update conversations set reply_owner = ?, reply_lease_until = now() + make_interval(secs => ?)
-         where id = ? and deleted_at is null and (reply_owner is null or reply_owner = ? or reply_lease_until < now()) returning *`,
-        [this.instanceId, this.staleAfterMs / 1000, conversationId, this.instanceId],
-      );
-      if (claimed) return em.map(Conversation, claimed);
-      if ((await em.count(Conversation, { id: conversationId, deletedAt: null })) === 0) return undefined;
-      await sleep(leaseRetryMs);
-    }
-  }
-
   private async streamReply(em: EntityManager, userId: string, conversation: Conversation, placeholder: Message, reply: ActiveReply): Promise<MessageDto> {
     const conversationId = conversation.id;
     const messageId = placeholder.id;
@@ -301,7 +260,7 @@ export class ChatService {
     let failure: AppError | undefined;
     const deadline = setTimeout(() => reply.controller.abort(timeoutReason), this.options.replyTimeoutMs ?? 120_000);
     try {
-      const history = await this.history(em, conversationId, placeholder.createdAt);
+      const history = await loadHistory(em, conversationId, placeholder.createdAt);
       await runAgent({
         provider: this.options.provider,
         messages: [{ role: 'system', content: systemPrompt(new Date()) }, ...history],
@@ -373,37 +332,6 @@ export class ChatService {
     return dto;
   }
 
-  /** The conversation as the model sees it: the latest messages before this reply. */
-  private async history(em: EntityManager, conversationId: string, before: Date): Promise<ChatMessage[]> {
-    // Read-only and on every turn: plain rows, no entity hydration.
-    const rows = await em.execute<Pick<Message, 'role' | 'content' | 'toolCalls' | 'toolResults'>[]>(
-      `select role, content, tool_calls as "toolCalls", tool_results as "toolResults" from messages
-       where conversation_id = ? and created_at < ? and not (role = 'assistant' and status = 'streaming')
-       order by created_at desc, id desc limit ?`,
-      [conversationId, before, historyWindow],
-    );
-    return rows.reverse().flatMap((message): ChatMessage[] => {
-      if (message.role === 'user') return [{ role: 'user', content: message.content }];
-      const calls = message.toolCalls ?? [];
-      const results = new Map((message.toolResults ?? []).map((result) => [result.tool_call_id, result]));
-      const answered = calls.filter((call) => results.has(call.id));
-      const turns: ChatMessage[] = [];
-      if (answered.length) {
-        turns.push({
-          role: 'assistant',
-          content: null,
-          tool_calls: answered.map((call) => ({ id: call.id, name: call.name, arguments: JSON.stringify(call.arguments) })),
-        });
-        for (const call of answered) {
-          const result = results.get(call.id)!;
-          turns.push({ role: 'tool', tool_call_id: call.id, content: toolResultContent(result) });
-        }
-      }
-      if (message.content) turns.push({ role: 'assistant', content: message.content });
-      return turns;
-    });
-  }
-
   /**
    * Once a checkpoint period: writes the text of replies that changed, keeps every streaming row of
    * this process fresh, and marks rows nobody refreshed (their process died) as `interrupted`.
@@ -425,17 +353,11 @@ export class ChatService {
         for (const change of changes) change.saved();
       }
       // Database time throughout, so instances with skewed clocks agree on what is stale.
-      const conversations = [...this.queues.keys()];
+      const conversations = this.queue.keys();
       if (conversations.length) {
         await em.execute(`update messages set updated_at = now() where status = 'streaming' and conversation_id in (?)`, [conversations]);
       }
-      if (this.active.size) {
-        await em.execute(`update conversations set reply_lease_until = now() + make_interval(secs => ?) where reply_owner = ? and id in (?)`, [
-          this.staleAfterMs / 1000,
-          this.instanceId,
-          [...this.active.keys()],
-        ]);
-      }
+      await this.leases.renew(em, [...this.active.keys()]);
       await em.execute(
         `update messages set status = 'interrupted'
          where status = 'streaming' and updated_at < now() - make_interval(secs => ?)${conversations.length ? ' and conversation_id not in (?)' : ''}`,

@@ -34,11 +34,21 @@ describe('ActiveReply checkpoints', () => {
     reply.toolResults.push({ tool_call_id: 't1', name: 'list_tasks', ok: true, result: { tasks: [] } });
     const snapshot = reply.snapshot();
     reply.toolResults.push({ tool_call_id: 't2', name: 'list_tasks', ok: true, result: { tasks: [] } });
-    expect(snapshot).toEqual({ messageId: 'm', seq: 0, content: 'Hi', tool_calls: null, tool_results: [{ tool_call_id: 't1', name: 'list_tasks', ok: true, result: { tasks: [] } }] });
+    expect(snapshot).toEqual({
+      messageId: 'm',
+      seq: 0,
+      content: 'Hi',
+      tool_calls: null,
+      tool_results: [{ tool_call_id: 't1', name: 'list_tasks', ok: true, result: { tasks: [] } }],
+    });
   });
 
   it('leaves the row equal to the streamed text whatever the characters and whichever writes are lost', () => {
-    const step = fc.record({ deltas: fc.array(fc.string({ unit: 'grapheme', maxLength: 6 }), { maxLength: 4 }), written: fc.boolean(), lostAnswer: fc.boolean() });
+    const step = fc.record({
+      deltas: fc.array(fc.string({ unit: 'grapheme', maxLength: 6 }), { maxLength: 4 }),
+      written: fc.boolean(),
+      lostAnswer: fc.boolean(),
+    });
     fc.assert(
       fc.property(fc.array(step, { maxLength: 12 }), (steps) => {
         const reply = new ActiveReply('c', 'm');
