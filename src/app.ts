@@ -29,6 +29,7 @@ import { registerSecurityHeaders } from './http/security-headers.ts';
 import { mcpRoutes } from './mcp/mcp.routes.ts';
 import { type AppServer, createGateway } from './realtime/gateway.ts';
 import { AppError } from './shared/errors.ts';
+import { Listeners } from './shared/listeners.ts';
 import { KeyedBuckets } from './shared/token-bucket.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { TasksService } from './tasks/tasks.service.ts';
@@ -106,13 +107,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.decorate('io', gateway.io);
   const auth = new AuthService(orm.em, { tokens, secret: config.jwtSecret, refreshTokenTtlMs: config.refreshTokenTtlMs, sessions });
   const tasks = new TasksService(orm.em, gateway.taskEvents);
-  // Deleting a conversation also ends its reply in progress (`chat` exists by the time anything is deleted).
+  // Deleting a conversation also ends its reply, wherever it is generated (the chat service listens).
+  const conversationDeleted = new Listeners<[conversationId: string]>();
   const conversationEvents: ConversationEventSink = {
     ...gateway.conversationEvents,
     conversationDeleted: (userId, id) => {
-      chat.abort(id);
-      gateway.stopOnPeers(id);
       gateway.conversationEvents.conversationDeleted(userId, id);
+      conversationDeleted.emit(id);
     },
   };
   const conversations = new ConversationsService(orm.em, conversationEvents);
@@ -122,7 +123,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     tasks,
     conversations,
     conversationEvents,
+    conversationDeleted,
     replies: gateway.replyEvents,
+    stopOnPeers: gateway.stopOnPeers,
     log: app.log,
     repliesPerUser: config.limits?.repliesPerUser,
     replyTimeoutMs: config.reply.timeoutMs,

@@ -8,6 +8,7 @@ import { type ConversationEventSink, type ConversationsService, titleFrom, toCon
 import { Conversation, Message, type MessageStatus, type StoredToolCall, type StoredToolResult } from '../db/entities/index.ts';
 import type { Orm } from '../db/orm.ts';
 import { AppError, toErrorBody } from '../shared/errors.ts';
+import type { Listeners } from '../shared/listeners.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
 import { ActiveReply, type StreamingState } from './active-reply.ts';
 import { runAgent } from './agent.ts';
@@ -56,6 +57,10 @@ export interface ChatServiceOptions {
   conversations: ConversationsService;
   conversationEvents: ConversationEventSink;
   replies: ReplyEventSink;
+  /** Heard when a conversation is deleted: its replies end, here and on every instance. */
+  conversationDeleted: Listeners<[conversationId: string]>;
+  /** Asks the other instances to end a conversation's replies, should one of them be generating them. */
+  stopOnPeers(conversationId: string): void;
   log: FastifyBaseLogger;
   /** How often a streaming reply's text is written to the database (about once a second). */
   checkpointMs?: number;
@@ -88,6 +93,7 @@ export class ChatService {
     this.staleAfterMs = options.staleAfterMs ?? 10_000;
     this.slots = options.repliesPerUser ? new UserSlots(options.repliesPerUser) : undefined;
     this.leases = new ReplyLeases(this.staleAfterMs);
+    options.conversationDeleted.on((conversationId) => this.stopEverywhere(conversationId));
   }
 
   private get em(): EntityManager {
@@ -119,10 +125,16 @@ export class ChatService {
     for (const reply of this.active.get(conversationId) ?? []) reply.controller.abort('stopped');
   }
 
-  /** Stops the reply in progress in a conversation of this user (a no-op when none is running). */
+  /** Stops the replies of a conversation of this user, on whichever instance generates them (a no-op when none runs). */
   async stop(userId: string, conversationId: string): Promise<void> {
     await this.options.conversations.load(userId, conversationId);
+    this.stopEverywhere(conversationId);
+  }
+
+  private stopEverywhere(conversationId: string): void {
     this.abort(conversationId);
+    // The reply may be generating on another instance (the tab's message went there).
+    this.options.stopOnPeers(conversationId);
   }
 
   /**

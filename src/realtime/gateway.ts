@@ -175,7 +175,7 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
         socket.once('disconnect', () => clearTimeout(expiry));
         void socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
         registerConversationHandlers(socket, context, { conversations: services.conversations, streaming }, options.limits?.joins);
-        registerMessageHandlers(socket, context, { chat: services.chat, stopOnPeers }, options.limits?.messages);
+        registerMessageHandlers(socket, context, services.chat, options.limits?.messages);
       });
     },
   };

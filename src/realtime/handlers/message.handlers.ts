@@ -5,17 +5,7 @@ import { conversationRoom, sendPayload, stopPayload } from '../events.ts';
 import type { AppSocket } from '../gateway.ts';
 import { type HandlerContext, handle } from './handle.ts';
 
-export interface MessageServices {
-  chat: ChatService;
-  stopOnPeers: (conversationId: string) => void;
-}
-
-export function registerMessageHandlers(
-  socket: AppSocket,
-  context: HandlerContext,
-  { chat, stopOnPeers }: MessageServices,
-  messages: KeyedBuckets | undefined,
-) {
+export function registerMessageHandlers(socket: AppSocket, context: HandlerContext, chat: ChatService, messages: KeyedBuckets | undefined) {
   const { userId } = socket.data;
   const allow = messages && (() => messages.take(userId));
   socket.on(
@@ -42,8 +32,6 @@ export function registerMessageHandlers(
     'assistant:stop',
     handle(context, stopPayload, async ({ conversationId }) => {
       await chat.stop(userId, conversationId);
-      // The reply may be generating on another instance (the tab's message went there).
-      stopOnPeers(conversationId);
       return {};
     }),
   );
