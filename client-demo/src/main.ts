@@ -1,46 +1,21 @@
 // The taskstream web client: auth, conversation sidebar, streaming chat with tool cards, live task panel.
-import {
-  ApiError,
-  type ConnectionState,
-  type ConversationDto,
-  type MessageDto,
-  type ServerToClientEvents,
-  type TaskDto,
-  TaskstreamClient,
-  type UserDto,
-} from './api.ts';
+import { ApiError, type ConnectionState, type ConversationDto, type MessageDto, type TaskDto, TaskstreamClient, type UserDto } from './api.ts';
+import { applyEvent, emptyRoom, joined, type RoomEvent, roomEvents, withMessage, withReply } from './room-state.ts';
 import { mountTokensPanel } from './tokens-panel.ts';
 
 type Filter = 'all' | 'pending' | 'completed';
 type ToolCall = NonNullable<MessageDto['tool_calls']>[number];
 type ToolResult = NonNullable<MessageDto['tool_results']>[number];
-interface Streaming {
-  messageId: string;
-  seq: number;
-}
-const roomEvents = [
-  'message:new',
-  'assistant:start',
-  'assistant:delta',
-  'assistant:tool_call',
-  'assistant:tool_result',
-  'assistant:done',
-  'assistant:error',
-] as const;
-type RoomEventName = (typeof roomEvents)[number];
-/** A room event as the server sends it (typed by the shared contract), kept while a join or a first send is in flight. */
-type RoomEvent = { [Name in RoomEventName]: { name: Name; payload: Parameters<ServerToClientEvents[Name]>[0] } }[RoomEventName];
-
 const client = new TaskstreamClient();
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 const byTestId = <T extends HTMLElement>(id: string) => $<T>(`[data-testid="${id}"]`);
+const current = () => state.room.conversationId || undefined;
 
 const state = {
   user: undefined as UserDto | undefined,
   conversations: new Map<string, ConversationDto>(),
-  current: undefined as string | undefined,
-  messages: [] as MessageDto[],
-  streaming: undefined as Streaming | undefined,
+  /** The open conversation (its id is empty until a first message creates it). */
+  room: emptyRoom(''),
   buffering: false,
   buffer: [] as RoomEvent[],
   tasks: new Map<string, TaskDto>(),
@@ -167,16 +142,17 @@ function connectSocket() {
   });
   socket.on('conversation:deleted', ({ id }) => {
     state.conversations.delete(id);
-    if (state.current === id) startNewConversation();
+    if (current() === id) startNewConversation();
     renderConversations();
   });
 }
 
 async function resync() {
   await Promise.all([loadConversations(), loadTasks()]);
-  if (!state.current) return;
-  const settled = [...state.messages].reverse().find((message) => message.status !== 'streaming');
-  await openConversation(state.current, settled?.id);
+  const id = current();
+  if (!id) return;
+  const settled = [...state.room.messages].reverse().find((message) => message.status !== 'streaming');
+  await openConversation(id, settled?.id);
 }
 
 // ---------- conversations ----------
@@ -213,12 +189,12 @@ function renderConversations() {
         onclick: () => void removeConversation(conversation),
       });
       const item = element('li', { dataset: { id: conversation.id } }, open, rename, remove);
-      item.setAttribute('aria-current', String(conversation.id === state.current));
+      item.setAttribute('aria-current', String(conversation.id === current()));
       return item;
     }),
   );
   if (sorted.length === 0) list.append(element('li', { className: 'empty', textContent: 'No conversations yet' }));
-  $('#chat-title').textContent = (state.current && state.conversations.get(state.current)?.title) || 'New conversation';
+  $('#chat-title').textContent = state.conversations.get(current() ?? '')?.title || 'New conversation';
 }
 
 async function renameConversation(conversation: ConversationDto) {
@@ -231,18 +207,18 @@ async function removeConversation(conversation: ConversationDto) {
 }
 
 function startNewConversation() {
-  if (state.current) void client.leave(state.current).catch(() => undefined);
-  state.current = undefined;
-  state.messages = [];
-  state.streaming = undefined;
+  const open = current();
+  if (open) void client.leave(open).catch(() => undefined);
+  state.room = emptyRoom('');
   renderConversations();
   renderMessages();
 }
 
 /** Joins a conversation's room; with `afterMessageId`, only fetches what came after it. */
 async function openConversation(id: string, afterMessageId?: string) {
-  if (state.current && state.current !== id) void client.leave(state.current).catch(() => undefined);
-  state.current = id;
+  const open = current();
+  if (open && open !== id) void client.leave(open).catch(() => undefined);
+  if (open !== id) state.room = emptyRoom(id);
   state.buffering = true;
   state.buffer = [];
   try {
@@ -254,18 +230,8 @@ async function openConversation(id: string, afterMessageId?: string) {
       missed.push(...page.messages);
       more = page.has_more;
     }
-    const fresh = new Set(missed.map((message) => message.id));
-    const kept = afterMessageId ? state.messages.filter((message) => !fresh.has(message.id) && message.status !== 'streaming') : [];
-    state.messages = [...kept, ...missed];
+    state.room = joined(state.room, ack, missed, afterMessageId);
     state.conversations.set(id, ack.conversation);
-    state.streaming = undefined;
-    if (ack.streaming) {
-      // The reply in progress, exactly as far as `seq`: later deltas are applied on top of it.
-      const snapshot = ack.streaming;
-      const message = ensureMessage(snapshot.messageId);
-      Object.assign(message, { content: snapshot.content, status: 'streaming', tool_calls: snapshot.tool_calls, tool_results: snapshot.tool_results });
-      state.streaming = { messageId: snapshot.messageId, seq: snapshot.seq };
-    }
   } finally {
     flushBuffer();
   }
@@ -274,101 +240,27 @@ async function openConversation(id: string, afterMessageId?: string) {
 }
 
 // ---------- messages ----------
-function ensureMessage(id: string): MessageDto {
-  let message = state.messages.find((candidate) => candidate.id === id);
-  if (!message) {
-    message = {
-      id,
-      conversation_id: state.current!,
-      role: 'assistant',
-      content: '',
-      status: 'streaming',
-      tool_calls: null,
-      tool_results: null,
-      created_at: new Date().toISOString(),
-    };
-    state.messages.push(message);
-  }
-  return message;
-}
-
 function onRoomEvent(event: RoomEvent) {
   if (state.buffering) {
     state.buffer.push(event);
     return;
   }
-  if (event.payload.conversationId !== state.current) return;
+  if (event.payload.conversationId !== current()) return;
   applyRoomEvent(event);
 }
 
 function flushBuffer() {
   state.buffering = false;
   const buffered = state.buffer.splice(0);
-  for (const event of buffered) if (event.payload.conversationId === state.current) applyRoomEvent(event);
+  for (const event of buffered) if (event.payload.conversationId === current()) applyRoomEvent(event);
 }
 
 function applyRoomEvent(event: RoomEvent) {
-  switch (event.name) {
-    case 'message:new':
-      if (!state.messages.some((message) => message.id === event.payload.message.id)) state.messages.push(event.payload.message);
-      break;
-    case 'assistant:start':
-      ensureMessage(event.payload.messageId).status = 'streaming';
-      state.streaming = { messageId: event.payload.messageId, seq: -1 };
-      break;
-    case 'assistant:delta': {
-      let streaming = state.streaming;
-      if (streaming?.messageId !== event.payload.messageId) {
-        streaming = { messageId: event.payload.messageId, seq: -1 };
-        state.streaming = streaming;
-      }
-      if (event.payload.seq <= streaming.seq) return; // already part of the snapshot
-      if (event.payload.seq > streaming.seq + 1) {
-        // A gap: fetch the exact state again rather than show a hole.
-        void resync();
-        return;
-      }
-      streaming.seq = event.payload.seq;
-      const message = ensureMessage(event.payload.messageId);
-      message.content += event.payload.text;
-      updateStreamingText(message);
-      return;
-    }
-    case 'assistant:tool_call': {
-      const message = ensureMessage(event.payload.messageId);
-      const call: ToolCall = { id: event.payload.toolCallId, name: event.payload.name, arguments: event.payload.arguments };
-      if (!message.tool_calls?.some((existing) => existing.id === call.id)) message.tool_calls = [...(message.tool_calls ?? []), call];
-      break;
-    }
-    case 'assistant:tool_result': {
-      const message = ensureMessage(event.payload.messageId);
-      const result: ToolResult = {
-        tool_call_id: event.payload.toolCallId,
-        name: event.payload.name,
-        ok: event.payload.ok,
-        result: event.payload.result,
-        error: event.payload.error,
-      };
-      if (!message.tool_results?.some((existing) => existing.tool_call_id === result.tool_call_id))
-        message.tool_results = [...(message.tool_results ?? []), result];
-      break;
-    }
-    case 'assistant:done': {
-      const index = state.messages.findIndex((message) => message.id === event.payload.message.id);
-      if (index >= 0) state.messages[index] = event.payload.message;
-      else state.messages.push(event.payload.message);
-      if (state.streaming?.messageId === event.payload.message.id) state.streaming = undefined;
-      break;
-    }
-    case 'assistant:error': {
-      const message = ensureMessage(event.payload.messageId);
-      message.status = 'error';
-      (message as MessageDto & { error?: string }).error = event.payload.message;
-      if (state.streaming?.messageId === event.payload.messageId) state.streaming = undefined;
-      break;
-    }
-  }
-  renderMessages();
+  const { room, effect } = applyEvent(state.room, event);
+  state.room = room;
+  if (effect.kind === 'render') renderMessages();
+  else if (effect.kind === 'text') updateStreamingText(effect.message);
+  else if (effect.kind === 'resync') void resync();
 }
 
 function toolCard(call: ToolCall, result: ToolResult | undefined) {
@@ -404,12 +296,12 @@ function messageElement(message: MessageDto & { error?: string }) {
 function renderMessages() {
   const list = byTestId('message-list');
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  list.replaceChildren(...state.messages.map(messageElement));
-  if (state.messages.length === 0)
+  list.replaceChildren(...state.room.messages.map(messageElement));
+  if (state.room.messages.length === 0)
     list.append(element('li', { className: 'empty', textContent: 'Say hi, or try “add buy milk tomorrow” or “what’s pending?”' }));
   if (nearBottom) list.scrollTop = list.scrollHeight;
   const stop = byTestId<HTMLButtonElement>('chat-stop');
-  stop.disabled = !state.streaming;
+  stop.disabled = !state.room.streaming;
 }
 
 /** A delta only touches the text of the streaming message, not the whole list. */
@@ -426,23 +318,22 @@ async function sendMessage() {
   const content = input.value.trim();
   if (!content) return;
   input.value = '';
-  const creating = !state.current;
+  const creating = !current();
   if (creating) {
     // Until the ack names the new conversation, keep its room events.
     state.buffering = true;
     state.buffer = [];
   }
   try {
-    const ack = await client.send(content, state.current, crypto.randomUUID());
+    const ack = await client.send(content, current(), crypto.randomUUID());
     if (!ack.ok) throw new ApiError(0, ack.error.code, ack.error.message);
-    if (creating) state.current = ack.conversationId;
-    if (!state.messages.some((message) => message.id === ack.message.id)) state.messages.push(ack.message);
-    ensureMessage(ack.assistantMessageId);
+    if (creating) state.room = { ...state.room, conversationId: ack.conversationId };
+    state.room = withReply(withMessage(state.room, ack.message), ack.assistantMessageId);
   } catch (error) {
     input.value = content;
-    state.messages.push({
+    state.room = withMessage(state.room, {
       id: crypto.randomUUID(),
-      conversation_id: state.current ?? '',
+      conversation_id: current() ?? '',
       role: 'assistant',
       content: '',
       status: 'error',
@@ -450,7 +341,7 @@ async function sendMessage() {
       tool_results: null,
       created_at: new Date().toISOString(),
       error: `Not sent: ${error instanceof Error ? error.message : String(error)}`,
-    } as MessageDto);
+    });
   } finally {
     if (creating) flushBuffer();
   }
@@ -558,7 +449,10 @@ function wire() {
       void sendMessage();
     }
   });
-  byTestId('chat-stop').addEventListener('click', () => state.current && void client.stop(state.current));
+  byTestId('chat-stop').addEventListener('click', () => {
+    const open = current();
+    if (open) void client.stop(open);
+  });
   for (const button of document.querySelectorAll<HTMLButtonElement>('[data-filter]')) {
     button.addEventListener('click', () => {
       state.filter = button.dataset.filter as Filter;
