@@ -31,6 +31,7 @@ import { type AppServer, createGateway } from './realtime/gateway.ts';
 import { AppError } from './shared/errors.ts';
 import { Listeners } from './shared/listeners.ts';
 import { KeyedBuckets } from './shared/token-bucket.ts';
+import { TasksRepository } from './tasks/tasks.repository.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { TasksService } from './tasks/tasks.service.ts';
 
@@ -106,7 +107,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await gateway.listening;
   app.decorate('io', gateway.io);
   const auth = new AuthService(orm.em, { tokens, secret: config.jwtSecret, refreshTokenTtlMs: config.refreshTokenTtlMs, sessions });
-  const tasks = new TasksService(orm.em, gateway.taskEvents);
+  const tasks = new TasksService(new TasksRepository(orm.em), gateway.taskEvents);
   // Deleting a conversation also ends its reply, wherever it is generated (the chat service listens).
   const conversationDeleted = new Listeners<[conversationId: string]>();
   const conversationEvents: ConversationEventSink = {

@@ -1,0 +1,162 @@
+// The SQL of tasks: every query the task domain makes, always scoped to one user.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Task, type TaskPriority, type TaskStatus } from '../db/entities/index.ts';
+import { taskPriorities } from '../db/entities/task.entity.ts';
+import type { Timestamp } from '../shared/timestamps.ts';
+import type { TaskDto, TaskInput, TaskSort } from './tasks.schemas.ts';
+
+export type TaskRef = string | number;
+
+/** A task as an entity, or as a row selected with `taskColumns` (read paths skip entity hydration). */
+export interface TaskFields {
+  id: string;
+  number: number;
+  title: string;
+  description?: string | null;
+  status: TaskStatus;
+  priority: TaskPriority;
+  dueDate?: Timestamp | null;
+  completedAt?: Timestamp | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+/** The columns of `tasks t`, named as the entity's properties. */
+const taskColumns = `t.id, t.number, t.title, t.description, t.status, t.priority, t.due_date as "dueDate",
+  t.completed_at as "completedAt", t.created_at as "createdAt", t.updated_at as "updatedAt"`;
+
+/** A task's priority as its position in `taskPriorities` (1 = low … 4 = urgent). */
+const priorityRank = `array_position(array[${taskPriorities.map((priority) => `'${priority}'`).join(', ')}], t.priority::text)`;
+
+export interface SortPlan {
+  /** SQL of the sort key for a row, and of the same key for a cursor value bound as `?`. */
+  rowKey: string;
+  cursorKey: string;
+  descending: boolean;
+  keyOf(task: TaskDto): string | number | null;
+}
+
+export function sortPlan(sort: TaskSort): SortPlan {
+  const descending = sort.startsWith('-');
+  const field = descending ? sort.slice(1) : sort;
+  switch (field) {
+    case 'due_date': {
+      // Tasks without a due date come last in either direction.
+      const none = descending ? "'-infinity'" : "'infinity'";
+      return {
+        rowKey: `coalesce(t.due_date, ${none}::timestamptz)`,
+        cursorKey: `coalesce(?::timestamptz, ${none}::timestamptz)`,
+        descending,
+        keyOf: (task) => task.due_date,
+      };
+    }
+    case 'priority':
+      return { rowKey: priorityRank, cursorKey: '?::int', descending, keyOf: (task) => taskPriorities.indexOf(task.priority) + 1 };
+    case 'updated_at':
+      return { rowKey: 't.updated_at', cursorKey: '?::timestamptz', descending, keyOf: (task) => task.updated_at };
+    default:
+      return { rowKey: 't.created_at', cursorKey: '?::timestamptz', descending, keyOf: (task) => task.created_at };
+  }
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+
+export interface TaskFilter {
+  /** `open` is every task not completed yet (pending or in progress). */
+  status?: TaskStatus | 'all' | 'open';
+  priority?: TaskPriority;
+  /** Case-insensitive phrases that must all appear in the title or description. */
+  words?: string[];
+}
+
+/** The WHERE clause (and its parameters) of a user's tasks matching a filter. */
+function filterTasks(userId: string, filter: TaskFilter): { where: string[]; params: unknown[] } {
+  const where = ['t.user_id = ?'];
+  const params: unknown[] = [userId];
+  if (filter.status === 'open') where.push("t.status <> 'completed'");
+  else if (filter.status && filter.status !== 'all') {
+    where.push('t.status = ?');
+    params.push(filter.status);
+  }
+  if (filter.priority) {
+    where.push('t.priority = ?');
+    params.push(filter.priority);
+  }
+  for (const word of filter.words ?? []) {
+    where.push("(t.title ilike ? or coalesce(t.description, '') ilike ?)");
+    const pattern = `%${escapeLike(word)}%`;
+    params.push(pattern, pattern);
+  }
+  return { where, params };
+}
+
+/** A page of a user's tasks: filter, extra conditions (due dates, cursor), order, limit. */
+export interface TaskPage {
+  filter: TaskFilter;
+  dueBefore?: Date;
+  dueAfter?: Date;
+  plan: SortPlan;
+  after?: { key: string | number | null; number: number };
+  limit: number;
+}
+
+export class TasksRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  page(userId: string, page: TaskPage): Promise<TaskFields[]> {
+    const { plan } = page;
+    const { where, params } = filterTasks(userId, page.filter);
+    if (page.dueBefore) {
+      where.push('t.due_date < ?');
+      params.push(page.dueBefore);
+    }
+    if (page.dueAfter) {
+      where.push('t.due_date > ?');
+      params.push(page.dueAfter);
+    }
+    if (page.after) {
+      where.push(`(${plan.rowKey}, t.number) ${plan.descending ? '<' : '>'} (${plan.cursorKey}, ?)`);
+      params.push(page.after.key, page.after.number);
+    }
+    const direction = plan.descending ? 'desc' : 'asc';
+    return this.em.execute<TaskFields[]>(
+      `select ${taskColumns} from tasks t where ${where.join(' and ')} order by ${plan.rowKey} ${direction}, t.number ${direction} limit ?`,
+      [...params, page.limit],
+    );
+  }
+
+  /** Matching tasks in number order. */
+  search(userId: string, filter: TaskFilter, limit: number): Promise<TaskFields[]> {
+    const { where, params } = filterTasks(userId, filter);
+    return this.em.execute<TaskFields[]>(`select ${taskColumns} from tasks t where ${where.join(' and ')} order by t.number limit ?`, [...params, limit]);
+  }
+
+  /** Inserts a task with the user's next number, taken under the user row's lock in the same statement; undefined when the user is gone. */
+  async insert(userId: string, input: TaskInput & { status: TaskStatus; completedAt: Date | null }): Promise<TaskFields | undefined> {
+    const [row] = await this.em.execute<TaskFields[]>(
+      `with seq as (update users set task_seq = task_seq + 1 where id = ? returning task_seq)
+       insert into tasks as t (user_id, number, title, description, status, priority, due_date, completed_at)
+       select ?, seq.task_seq, ?, ?, ?, ?, ?, ? from seq
+       returning ${taskColumns}`,
+      [userId, userId, input.title, input.description ?? null, input.status, input.priority ?? 'medium', input.due_date ?? null, input.completedAt],
+    );
+    return row;
+  }
+
+  /** The task as an entity, to change and flush. */
+  find(userId: string, ref: TaskRef): Promise<Task | null> {
+    return this.em.findOne(Task, typeof ref === 'number' ? { user: userId, number: ref } : { user: userId, id: ref });
+  }
+
+  flush(): Promise<void> {
+    return this.em.flush();
+  }
+
+  async delete(userId: string, ref: TaskRef): Promise<{ id: string; number: number; title: string } | undefined> {
+    const [row] = await this.em.execute<{ id: string; number: number; title: string }[]>(
+      `delete from tasks where user_id = ? and ${typeof ref === 'number' ? 'number' : 'id'} = ? returning id, number, title`,
+      [userId, ref],
+    );
+    return row;
+  }
+}
