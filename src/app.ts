@@ -16,6 +16,7 @@ import { personalTokensRoutes } from './auth/personal-tokens.routes.ts';
 import { PersonalTokensService } from './auth/personal-tokens.service.ts';
 import { EndedSessions } from './auth/sessions.ts';
 import type { Config } from './config/config.ts';
+import { ConversationsRepository } from './conversations/conversations.repository.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
 import { type ConversationEventSink, ConversationsService } from './conversations/conversations.service.ts';
 import { type Orm, openOrm } from './db/orm.ts';
@@ -117,7 +118,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       conversationDeleted.emit(id);
     },
   };
-  const conversations = new ConversationsService(orm.em, conversationEvents);
+  const conversations = new ConversationsService(new ConversationsRepository(orm.em), conversationEvents);
   const chat = new ChatService({
     orm,
     provider: overrides.provider ?? createProvider(config),

@@ -209,9 +209,9 @@ export class ChatService {
     const em = this.em;
     const userMessage = await em.findOne(Message, { user: userId, clientId });
     if (!userMessage) return undefined;
-    const conversation = await em.findOne(Conversation, { id: (userMessage.conversation as { id: string }).id, user: userId, deletedAt: null });
+    const conversation = await this.options.conversations.load(userId, (userMessage.conversation as { id: string }).id);
     const assistant = await em.findOne(Message, { replyTo: userMessage.id });
-    if (!conversation || !assistant) throw new AppError('NOT_FOUND', 'The conversation of this message was deleted');
+    if (!assistant) throw new AppError('NOT_FOUND', 'The reply of this message was deleted');
     const message = toMessageDto(userMessage);
     return { conversation: toConversationDto(conversation, message), message, assistantMessageId: assistant.id, duplicate: true };
   }

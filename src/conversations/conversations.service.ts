@@ -1,26 +1,18 @@
 // Conversations and their messages, always scoped to one user; deleted conversations are invisible.
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { Conversation, Message } from '../db/entities/index.ts';
+import type { Conversation } from '../db/entities/index.ts';
 import { cursorPart, decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { notFound } from '../shared/errors.ts';
-import { type Timestamp, toIso } from '../shared/timestamps.ts';
+import { toIso } from '../shared/timestamps.ts';
+import type { ConversationsRepository, MessageFields } from './conversations.repository.ts';
 import type { ConversationDto, MessageDto } from './conversations.schemas.ts';
+
+export type { MessageFields } from './conversations.repository.ts';
 
 /** Where conversation changes are announced (the realtime gateway turns them into socket events). */
 export interface ConversationEventSink {
   conversationUpdated(userId: string, conversation: ConversationDto): void;
   conversationDeleted(userId: string, id: string): void;
 }
-
-/** A message as an entity, or as a row selected with `messageColumns` (reads skip entity hydration). */
-export type MessageFields = Pick<Message, 'id' | 'role' | 'content' | 'status' | 'toolCalls' | 'toolResults'> & {
-  conversation: string | { id: string };
-  createdAt: Timestamp;
-};
-
-/** The columns of `messages m`, named as the entity's properties. */
-const messageColumns = `m.id, m.conversation_id as conversation, m.role, m.content, m.status,
-  m.tool_calls as "toolCalls", m.tool_results as "toolResults", m.created_at as "createdAt"`;
 
 export function toMessageDto(message: MessageFields): MessageDto {
   return {
@@ -62,22 +54,13 @@ const decodeConversationCursor = (cursor: string) =>
 
 export class ConversationsService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly conversations: ConversationsRepository,
     private readonly events: ConversationEventSink,
   ) {}
 
   async list(userId: string, query: { limit: number; cursor?: string }): Promise<{ conversations: ConversationDto[]; next_cursor: string | null }> {
-    const params: unknown[] = [userId];
-    let after = '';
-    if (query.cursor) {
-      after = 'and (c.updated_at, c.id) < (?::timestamptz, ?::uuid)';
-      params.push(...decodeConversationCursor(query.cursor));
-    }
-    const rows = await this.em.execute(
-      `select c.* from conversations c where c.user_id = ? and c.deleted_at is null ${after} order by c.updated_at desc, c.id desc limit ?`,
-      [...params, query.limit + 1],
-    );
-    const conversations = rows.slice(0, query.limit).map((row) => this.em.map(Conversation, row));
+    const rows = await this.conversations.page(userId, query.limit + 1, query.cursor ? decodeConversationCursor(query.cursor) : undefined);
+    const conversations = rows.slice(0, query.limit);
     const last = await this.lastMessages(conversations.map((conversation) => conversation.id));
     const tail = conversations.at(-1);
     return {
@@ -87,8 +70,8 @@ export class ConversationsService {
   }
 
   async create(userId: string, title: string | undefined): Promise<ConversationDto> {
-    const conversation = this.em.create(Conversation, { user: userId, title: title ?? 'New conversation' });
-    await this.em.flush();
+    const conversation = this.conversations.create(userId, title ?? 'New conversation');
+    await this.conversations.flush();
     const dto = toConversationDto(conversation, null);
     this.events.conversationUpdated(userId, dto);
     return dto;
@@ -96,7 +79,7 @@ export class ConversationsService {
 
   /** The conversation if this user owns it and it is not deleted; NOT_FOUND otherwise. */
   async load(userId: string, id: string): Promise<Conversation> {
-    const conversation = await this.em.findOne(Conversation, { id, user: userId, deletedAt: null });
+    const conversation = await this.conversations.find(userId, id);
     if (!conversation) throw notFound('Conversation');
     return conversation;
   }
@@ -105,13 +88,12 @@ export class ConversationsService {
     const conversation = await this.load(userId, id);
     conversation.title = title;
     conversation.updatedAt = new Date();
-    await this.em.flush();
+    await this.conversations.flush();
     return this.announce(userId, conversation);
   }
 
   async remove(userId: string, id: string): Promise<void> {
-    const deleted = await this.em.nativeUpdate(Conversation, { id, user: userId, deletedAt: null }, { deletedAt: new Date() });
-    if (deleted === 0) throw notFound('Conversation');
+    if (!(await this.conversations.softDelete(userId, id))) throw notFound('Conversation');
     this.events.conversationDeleted(userId, id);
   }
 
@@ -153,38 +135,18 @@ export class ConversationsService {
   }
 
   private async page(conversationId: string, query: { before?: string; limit: number }): Promise<{ messages: MessageDto[]; has_more: boolean }> {
-    const params: unknown[] = [conversationId];
-    let before = '';
-    if (query.before) {
-      before = 'and (m.created_at, m.id) < (select b.created_at, b.id from messages b where b.id = ? and b.conversation_id = ?)';
-      params.push(query.before, conversationId);
-    }
-    const rows = await this.em.execute<MessageFields[]>(
-      `select ${messageColumns} from messages m where m.conversation_id = ? ${before} order by m.created_at desc, m.id desc limit ?`,
-      [...params, query.limit + 1],
-    );
+    const rows = await this.conversations.latest(conversationId, query.limit + 1, query.before);
     return { messages: rows.slice(0, query.limit).reverse().map(toMessageDto), has_more: rows.length > query.limit };
   }
 
   /** Up to `limit` messages after the anchor, oldest first; undefined when the anchor is not of this conversation. */
   private async after(conversationId: string, anchorId: string, limit: number): Promise<{ messages: MessageDto[]; has_more: boolean } | undefined> {
-    const rows = await this.em.execute<MessageFields[]>(
-      `select ${messageColumns} from messages m where m.conversation_id = ?
-         and (m.created_at, m.id) > (select a.created_at, a.id from messages a where a.id = ? and a.conversation_id = ?)
-       order by m.created_at, m.id limit ?`,
-      [conversationId, anchorId, conversationId, limit + 1],
-    );
-    if (rows.length === 0 && (await this.em.count(Message, { id: anchorId, conversation: conversationId })) === 0) return undefined;
-    return { messages: rows.slice(0, limit).map(toMessageDto), has_more: rows.length > limit };
+    const rows = await this.conversations.after(conversationId, anchorId, limit + 1);
+    return rows && { messages: rows.slice(0, limit).map(toMessageDto), has_more: rows.length > limit };
   }
 
   private async lastMessages(conversationIds: string[]): Promise<Map<string, MessageDto>> {
-    if (conversationIds.length === 0) return new Map();
-    const rows = await this.em.execute<MessageFields[]>(
-      `select distinct on (m.conversation_id) ${messageColumns} from messages m where m.conversation_id in (?)
-       order by m.conversation_id, m.created_at desc, m.id desc`,
-      [conversationIds],
-    );
+    const rows = await this.conversations.lastMessages(conversationIds);
     return new Map(rows.map((row) => [row.conversation as string, toMessageDto(row)]));
   }
 

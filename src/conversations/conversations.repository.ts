@@ -1,0 +1,80 @@
+// The SQL of conversations and their messages. A deleted conversation (soft delete) is invisible
+// here, so every read of the domain leaves it out.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Conversation, Message } from '../db/entities/index.ts';
+import type { Timestamp } from '../shared/timestamps.ts';
+
+/** A message as an entity, or as a row selected with `messageColumns` (reads skip entity hydration). */
+export type MessageFields = Pick<Message, 'id' | 'role' | 'content' | 'status' | 'toolCalls' | 'toolResults'> & {
+  conversation: string | { id: string };
+  createdAt: Timestamp;
+};
+
+/** The columns of `messages m`, named as the entity's properties. */
+const messageColumns = `m.id, m.conversation_id as conversation, m.role, m.content, m.status,
+  m.tool_calls as "toolCalls", m.tool_results as "toolResults", m.created_at as "createdAt"`;
+
+const live = { deletedAt: null };
+
+export class ConversationsRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  /** A user's conversations, most recently updated first, after the (updated_at, id) of `after`. */
+  async page(userId: string, limit: number, after?: readonly unknown[]): Promise<Conversation[]> {
+    const rows = await this.em.execute(
+      `select c.* from conversations c where c.user_id = ? and c.deleted_at is null
+       ${after ? 'and (c.updated_at, c.id) < (?::timestamptz, ?::uuid)' : ''} order by c.updated_at desc, c.id desc limit ?`,
+      [userId, ...(after ?? []), limit],
+    );
+    return rows.map((row) => this.em.map(Conversation, row));
+  }
+
+  create(userId: string, title: string): Conversation {
+    return this.em.create(Conversation, { user: userId, title });
+  }
+
+  find(userId: string, id: string): Promise<Conversation | null> {
+    return this.em.findOne(Conversation, { id, user: userId, ...live });
+  }
+
+  flush(): Promise<void> {
+    return this.em.flush();
+  }
+
+  /** Marks it deleted; false when the user has no such live conversation. */
+  async softDelete(userId: string, id: string): Promise<boolean> {
+    return (await this.em.nativeUpdate(Conversation, { id, user: userId, ...live }, { deletedAt: new Date() })) > 0;
+  }
+
+  /** Up to `limit` messages, newest first, before the message `before` (or from the newest). */
+  latest(conversationId: string, limit: number, before?: string): Promise<MessageFields[]> {
+    return this.em.execute<MessageFields[]>(
+      `select ${messageColumns} from messages m where m.conversation_id = ?
+       ${before ? 'and (m.created_at, m.id) < (select b.created_at, b.id from messages b where b.id = ? and b.conversation_id = ?)' : ''}
+       order by m.created_at desc, m.id desc limit ?`,
+      [conversationId, ...(before ? [before, conversationId] : []), limit],
+    );
+  }
+
+  /** Up to `limit` messages, oldest first, after the anchor; undefined when the anchor is not of this conversation. */
+  async after(conversationId: string, anchorId: string, limit: number): Promise<MessageFields[] | undefined> {
+    const rows = await this.em.execute<MessageFields[]>(
+      `select ${messageColumns} from messages m where m.conversation_id = ?
+         and (m.created_at, m.id) > (select a.created_at, a.id from messages a where a.id = ? and a.conversation_id = ?)
+       order by m.created_at, m.id limit ?`,
+      [conversationId, anchorId, conversationId, limit],
+    );
+    if (rows.length === 0 && (await this.em.count(Message, { id: anchorId, conversation: conversationId })) === 0) return undefined;
+    return rows;
+  }
+
+  /** The newest message of each conversation. */
+  async lastMessages(conversationIds: string[]): Promise<MessageFields[]> {
+    if (conversationIds.length === 0) return [];
+    return this.em.execute<MessageFields[]>(
+      `select distinct on (m.conversation_id) ${messageColumns} from messages m where m.conversation_id in (?)
+       order by m.conversation_id, m.created_at desc, m.id desc`,
+      [conversationIds],
+    );
+  }
+}
