@@ -17,6 +17,7 @@ import { KeyedQueue } from './keyed-queue.ts';
 import { systemPrompt } from './prompts.ts';
 import type { AssistantProvider } from './provider.ts';
 import { ReplyLeases } from './reply-leases.ts';
+import { sweepStreamingRows, writeCheckpoints } from './reply-rows.ts';
 import { UserSlots } from './user-slots.ts';
 
 export type { StreamingState } from './active-reply.ts';
@@ -352,29 +353,13 @@ export class ChatService {
     const em = this.options.orm.em.fork();
     try {
       const changes = [...this.active.values()].flatMap((replies) => replies.flatMap((reply) => reply.checkpoint() ?? []));
-      if (changes.length) {
-        // One statement for every reply that changed, however many stream at once. `left(…, keep)`
-        // makes it idempotent: a checkpoint sent again after a lost answer appends nothing twice.
-        await em.execute(
-          `update messages m set content = left(m.content, c.keep) || c.append,
-             tool_calls = coalesce(c.tool_calls, m.tool_calls), tool_results = coalesce(c.tool_results, m.tool_results), updated_at = now()
-           from json_to_recordset(?::json) as c(id uuid, keep int, append text, tool_calls jsonb, tool_results jsonb)
-           where m.id = c.id and m.status = 'streaming'`,
-          [JSON.stringify(changes.map((change) => change.checkpoint))],
-        );
-        for (const change of changes) change.saved();
-      }
-      // Database time throughout, so instances with skewed clocks agree on what is stale.
-      const conversations = this.queue.keys();
-      if (conversations.length) {
-        await em.execute(`update messages set updated_at = now() where status = 'streaming' and conversation_id in (?)`, [conversations]);
-      }
-      await this.leases.renew(em, [...this.active.keys()]);
-      await em.execute(
-        `update messages set status = 'interrupted'
-         where status = 'streaming' and updated_at < now() - make_interval(secs => ?)${conversations.length ? ' and conversation_id not in (?)' : ''}`,
-        conversations.length ? [this.staleAfterMs / 1000, conversations] : [this.staleAfterMs / 1000],
+      await writeCheckpoints(
+        em,
+        changes.map((change) => change.checkpoint),
       );
+      for (const change of changes) change.saved();
+      await sweepStreamingRows(em, this.queue.keys(), this.staleAfterMs);
+      await this.leases.renew(em, [...this.active.keys()]);
     } catch (error) {
       this.options.log.warn({ err: error }, 'reply checkpoint failed');
     }
