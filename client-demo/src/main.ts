@@ -1,14 +1,12 @@
 // The taskstream web client: auth, conversation sidebar, streaming chat with tool cards, live task panel.
-import { ApiError, type ConnectionState, type ConversationDto, type MessageDto, type TaskDto, TaskstreamClient, type UserDto } from './api.ts';
+import { ApiError, type ConnectionState, type ConversationDto, type TaskDto, TaskstreamClient, type UserDto } from './api.ts';
+import { $, byTestId, element, showError } from './dom.ts';
 import { applyEvent, emptyRoom, joined, type RoomEvent, roomEvents, withMessage, withReply } from './room-state.ts';
-import { mountTokensPanel } from './tokens-panel.ts';
+import { renderMessages as drawMessages, updateStreamingText } from './views/messages.ts';
+import { renderTasks as drawTasks, type Filter } from './views/tasks.ts';
+import { mountTokensPanel } from './views/tokens.ts';
 
-type Filter = 'all' | 'pending' | 'completed';
-type ToolCall = NonNullable<MessageDto['tool_calls']>[number];
-type ToolResult = NonNullable<MessageDto['tool_results']>[number];
 const client = new TaskstreamClient();
-const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
-const byTestId = <T extends HTMLElement>(id: string) => $<T>(`[data-testid="${id}"]`);
 const current = () => state.room.conversationId || undefined;
 
 const state = {
@@ -23,34 +21,6 @@ const state = {
   signingUp: false,
   connectedOnce: false,
 };
-
-// ---------- helpers ----------
-/** Creates an element with properties (textContent, onclick, ariaLabel…), a test id and data attributes. */
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: { testid?: string; dataset?: Record<string, string>; [property: string]: unknown } = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const { testid, dataset, ...rest } = props;
-  const node: HTMLElementTagNameMap[K] = Object.assign(document.createElement(tag), rest);
-  if (testid) node.dataset.testid = testid;
-  Object.assign(node.dataset, dataset);
-  node.append(...children);
-  return node;
-}
-
-const formatDate = (iso: string | null) =>
-  iso
-    ? new Date(iso).toLocaleString(undefined, {
-        month: 'short',
-        day: 'numeric',
-        ...(iso.endsWith('T00:00:00.000Z') ? { timeZone: 'UTC' } : { hour: 'numeric', minute: '2-digit' }),
-      })
-    : '';
-
-function showError(target: HTMLElement, error: unknown) {
-  target.textContent = error instanceof Error ? error.message : String(error);
-}
 
 // ---------- auth ----------
 function setAuthMode(signingUp: boolean) {
@@ -259,58 +229,8 @@ function applyRoomEvent(event: RoomEvent) {
   const { room, effect } = applyEvent(state.room, event);
   state.room = room;
   if (effect.kind === 'render') renderMessages();
-  else if (effect.kind === 'text') updateStreamingText(effect.message);
+  else if (effect.kind === 'text' && !updateStreamingText(effect.message)) renderMessages();
   else if (effect.kind === 'resync') void resync();
-}
-
-function toolCard(call: ToolCall, result: ToolResult | undefined) {
-  const outcome = result ? (result.ok ? JSON.stringify(result.result) : `error: ${result.error}`) : 'running…';
-  const card = element(
-    'div',
-    { className: 'tool-card', testid: 'tool-card', dataset: { ok: String(result?.ok ?? true) } },
-    element('span', { className: 'name', textContent: `tool · ${call.name}` }),
-    element('div', {}, 'arguments: ', element('code', { textContent: JSON.stringify(call.arguments) })),
-    element('div', {}, 'result: ', element('code', { textContent: outcome })),
-  );
-  return card;
-}
-
-function messageElement(message: MessageDto & { error?: string }) {
-  const statusNote = { complete: '', streaming: 'typing…', stopped: 'stopped', error: 'error', interrupted: 'interrupted' }[message.status];
-  const meta = element('div', { className: 'meta', textContent: `${message.role === 'user' ? 'You' : 'Assistant'}${statusNote ? ` · ${statusNote}` : ''}` });
-  const results = new Map((message.tool_results ?? []).map((result) => [result.tool_call_id, result]));
-  const cards = (message.tool_calls ?? []).map((call) => toolCard(call, results.get(call.id)));
-  const text = element('div', { className: 'text', textContent: message.content });
-  const item = element(
-    'li',
-    { className: `message ${message.role}`, testid: 'message', dataset: { id: message.id, status: message.status } },
-    meta,
-    ...cards,
-    text,
-  );
-  if (message.status === 'streaming') item.setAttribute('aria-busy', 'true');
-  if (message.error) item.append(element('p', { className: 'error', textContent: `⚠ ${message.error}` }));
-  return item;
-}
-
-function renderMessages() {
-  const list = byTestId('message-list');
-  const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  list.replaceChildren(...state.room.messages.map(messageElement));
-  if (state.room.messages.length === 0)
-    list.append(element('li', { className: 'empty', textContent: 'Say hi, or try “add buy milk tomorrow” or “what’s pending?”' }));
-  if (nearBottom) list.scrollTop = list.scrollHeight;
-  const stop = byTestId<HTMLButtonElement>('chat-stop');
-  stop.disabled = !state.room.streaming;
-}
-
-/** A delta only touches the text of the streaming message, not the whole list. */
-function updateStreamingText(message: MessageDto) {
-  const node = byTestId('message-list').querySelector<HTMLElement>(`[data-id="${message.id}"] .text`);
-  if (!node) return renderMessages();
-  node.textContent = message.content;
-  const list = byTestId('message-list');
-  list.scrollTop = list.scrollHeight;
 }
 
 async function sendMessage() {
@@ -358,55 +278,22 @@ async function loadTasks() {
   renderTasks();
 }
 
+const renderMessages = () => drawMessages(state.room);
+
+const renderTasks = () =>
+  drawTasks(state.tasks.values(), state.filter, {
+    setCompleted: (task, completed) =>
+      void client.setCompleted(task.id, completed).then(
+        ({ task: updated }) => upsertTask(updated),
+        (error) => showError($('#task-error'), error),
+      ),
+    remove: (task) => void client.deleteTask(task.id).catch((error) => showError($('#task-error'), error)),
+  });
+
 function upsertTask(task: TaskDto) {
   if (matchesFilter(task)) state.tasks.set(task.id, task);
   else state.tasks.delete(task.id);
   renderTasks();
-}
-
-function renderTasks() {
-  const list = byTestId('task-list');
-  const tasks = [...state.tasks.values()].sort((a, b) => a.number - b.number);
-  list.replaceChildren(
-    ...tasks.map((task) => {
-      const checkbox = element('input', {
-        type: 'checkbox',
-        checked: task.completed,
-        testid: 'task-checkbox',
-        ariaLabel: `Mark “${task.title}” as ${task.completed ? 'not done' : 'done'}`,
-      });
-      checkbox.addEventListener(
-        'change',
-        () =>
-          void client.setCompleted(task.id, checkbox.checked).then(
-            ({ task: updated }) => upsertTask(updated),
-            (error) => showError($('#task-error'), error),
-          ),
-      );
-      const details = element(
-        'div',
-        { className: 'details' },
-        element('span', { textContent: `#${task.number}` }),
-        element('span', { className: `priority-${task.priority}`, textContent: task.priority }),
-        ...(task.due_date ? [element('span', { textContent: `due ${formatDate(task.due_date)}` })] : []),
-      );
-      const remove = element('button', {
-        type: 'button',
-        className: 'link',
-        textContent: 'Delete',
-        ariaLabel: `Delete “${task.title}”`,
-        onclick: () => void client.deleteTask(task.id).catch((error) => showError($('#task-error'), error)),
-      });
-      return element(
-        'li',
-        { testid: 'task-item', dataset: { id: task.id, completed: String(task.completed) } },
-        checkbox,
-        element('div', {}, element('div', { className: 'title', textContent: task.title }), details),
-        remove,
-      );
-    }),
-  );
-  if (tasks.length === 0) list.append(element('li', { className: 'empty', textContent: state.filter === 'all' ? 'No tasks yet' : `No ${state.filter} tasks` }));
 }
 
 async function addTask(event: SubmitEvent) {

@@ -1,8 +1,7 @@
 // The "Connect an MCP client" panel: the MCP URL to paste, and personal access tokens to create
 // (the secret shown once), copy and revoke.
-import type { PersonalTokenDto, TaskstreamClient } from './api.ts';
-
-const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
+import type { PersonalTokenDto, TaskstreamClient } from '../api.ts';
+import { $ } from '../dom.ts';
 
 function tokenItem(token: PersonalTokenDto, revoke: () => void): HTMLLIElement {
   const item = document.createElement('li');

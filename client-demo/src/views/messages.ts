@@ -1,0 +1,56 @@
+// The message list of the open conversation: each message with its tool cards, redrawn from the room state.
+import type { MessageDto } from '../api.ts';
+import { byTestId, element } from '../dom.ts';
+import type { Room, RoomMessage } from '../room-state.ts';
+
+type ToolCall = NonNullable<MessageDto['tool_calls']>[number];
+type ToolResult = NonNullable<MessageDto['tool_results']>[number];
+
+function toolCard(call: ToolCall, result: ToolResult | undefined) {
+  const outcome = result ? (result.ok ? JSON.stringify(result.result) : `error: ${result.error}`) : 'running…';
+  return element(
+    'div',
+    { className: 'tool-card', testid: 'tool-card', dataset: { ok: String(result?.ok ?? true) } },
+    element('span', { className: 'name', textContent: `tool · ${call.name}` }),
+    element('div', {}, 'arguments: ', element('code', { textContent: JSON.stringify(call.arguments) })),
+    element('div', {}, 'result: ', element('code', { textContent: outcome })),
+  );
+}
+
+function messageElement(message: RoomMessage) {
+  const statusNote = { complete: '', streaming: 'typing…', stopped: 'stopped', error: 'error', interrupted: 'interrupted' }[message.status];
+  const meta = element('div', { className: 'meta', textContent: `${message.role === 'user' ? 'You' : 'Assistant'}${statusNote ? ` · ${statusNote}` : ''}` });
+  const results = new Map((message.tool_results ?? []).map((result) => [result.tool_call_id, result]));
+  const cards = (message.tool_calls ?? []).map((call) => toolCard(call, results.get(call.id)));
+  const text = element('div', { className: 'text', textContent: message.content });
+  const item = element(
+    'li',
+    { className: `message ${message.role}`, testid: 'message', dataset: { id: message.id, status: message.status } },
+    meta,
+    ...cards,
+    text,
+  );
+  if (message.status === 'streaming') item.setAttribute('aria-busy', 'true');
+  if (message.error) item.append(element('p', { className: 'error', textContent: `⚠ ${message.error}` }));
+  return item;
+}
+
+export function renderMessages(room: Room) {
+  const list = byTestId('message-list');
+  const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  list.replaceChildren(...room.messages.map(messageElement));
+  if (room.messages.length === 0)
+    list.append(element('li', { className: 'empty', textContent: 'Say hi, or try “add buy milk tomorrow” or “what’s pending?”' }));
+  if (nearBottom) list.scrollTop = list.scrollHeight;
+  byTestId<HTMLButtonElement>('chat-stop').disabled = !room.streaming;
+}
+
+/** A delta only touches the text of the streaming message, not the whole list; false when that message is not drawn yet. */
+export function updateStreamingText(message: RoomMessage): boolean {
+  const list = byTestId('message-list');
+  const node = list.querySelector<HTMLElement>(`[data-id="${message.id}"] .text`);
+  if (!node) return false;
+  node.textContent = message.content;
+  list.scrollTop = list.scrollHeight;
+  return true;
+}

@@ -1,0 +1,55 @@
+// The task panel's list: one row per task with its checkbox, number, priority, due date and Delete.
+import type { TaskDto } from '../api.ts';
+import { byTestId, element } from '../dom.ts';
+
+export type Filter = 'all' | 'pending' | 'completed';
+
+export interface TaskActions {
+  setCompleted(task: TaskDto, completed: boolean): void;
+  remove(task: TaskDto): void;
+}
+
+const formatDate = (iso: string) =>
+  new Date(iso).toLocaleString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    ...(iso.endsWith('T00:00:00.000Z') ? { timeZone: 'UTC' } : { hour: 'numeric', minute: '2-digit' }),
+  });
+
+function taskElement(task: TaskDto, actions: TaskActions) {
+  const checkbox = element('input', {
+    type: 'checkbox',
+    checked: task.completed,
+    testid: 'task-checkbox',
+    ariaLabel: `Mark “${task.title}” as ${task.completed ? 'not done' : 'done'}`,
+  });
+  checkbox.addEventListener('change', () => actions.setCompleted(task, checkbox.checked));
+  const details = element(
+    'div',
+    { className: 'details' },
+    element('span', { textContent: `#${task.number}` }),
+    element('span', { className: `priority-${task.priority}`, textContent: task.priority }),
+    ...(task.due_date ? [element('span', { textContent: `due ${formatDate(task.due_date)}` })] : []),
+  );
+  const remove = element('button', {
+    type: 'button',
+    className: 'link',
+    textContent: 'Delete',
+    ariaLabel: `Delete “${task.title}”`,
+    onclick: () => actions.remove(task),
+  });
+  return element(
+    'li',
+    { testid: 'task-item', dataset: { id: task.id, completed: String(task.completed) } },
+    checkbox,
+    element('div', {}, element('div', { className: 'title', textContent: task.title }), details),
+    remove,
+  );
+}
+
+export function renderTasks(tasks: Iterable<TaskDto>, filter: Filter, actions: TaskActions) {
+  const list = byTestId('task-list');
+  const sorted = [...tasks].sort((a, b) => a.number - b.number);
+  list.replaceChildren(...sorted.map((task) => taskElement(task, actions)));
+  if (sorted.length === 0) list.append(element('li', { className: 'empty', textContent: filter === 'all' ? 'No tasks yet' : `No ${filter} tasks` }));
+}
