@@ -27,7 +27,7 @@ export class ReplyLeases {
         [this.owner, this.lifetimeMs / 1000, conversationId, this.owner],
       );
       if (claimed) return em.map(Conversation, claimed);
-      if ((await em.count(Conversation, { id: conversationId, deletedAt: null })) === 0) return undefined;
+      if ((await em.count(Conversation, { id: conversationId })) === 0) return undefined;
       await sleep(retryMs);
     }
   }

@@ -1,5 +1,5 @@
-// The SQL of conversations and their messages. A deleted conversation (soft delete) is invisible
-// here, so every read of the domain leaves it out.
+// The SQL of conversations and their messages. A deleted conversation (soft delete) is invisible:
+// the entity's `live` filter leaves it out of every find, and the raw queries here say so themselves.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Conversation, Message } from '../db/entities/index.ts';
 import type { Timestamp } from '../shared/timestamps.ts';
@@ -13,8 +13,6 @@ export type MessageFields = Pick<Message, 'id' | 'role' | 'content' | 'status' |
 /** The columns of `messages m`, named as the entity's properties. */
 const messageColumns = `m.id, m.conversation_id as conversation, m.role, m.content, m.status,
   m.tool_calls as "toolCalls", m.tool_results as "toolResults", m.created_at as "createdAt"`;
-
-const live = { deletedAt: null };
 
 export class ConversationsRepository {
   constructor(private readonly em: EntityManager) {}
@@ -34,7 +32,7 @@ export class ConversationsRepository {
   }
 
   find(userId: string, id: string): Promise<Conversation | null> {
-    return this.em.findOne(Conversation, { id, user: userId, ...live });
+    return this.em.findOne(Conversation, { id, user: userId });
   }
 
   flush(): Promise<void> {
@@ -43,7 +41,7 @@ export class ConversationsRepository {
 
   /** Marks it deleted; false when the user has no such live conversation. */
   async softDelete(userId: string, id: string): Promise<boolean> {
-    return (await this.em.nativeUpdate(Conversation, { id, user: userId, ...live }, { deletedAt: new Date() })) > 0;
+    return (await this.em.nativeUpdate(Conversation, { id, user: userId, deletedAt: null }, { deletedAt: new Date() })) > 0;
   }
 
   /** Up to `limit` messages, newest first, before the message `before` (or from the newest). */

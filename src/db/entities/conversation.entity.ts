@@ -28,5 +28,7 @@ export const Conversation = defineEntity({
     replyLeaseUntil: p.datetime(3).nullable(),
   },
   indexes: [{ name: 'conversations_user_id_updated_at_index', properties: ['user', 'updatedAt'] }],
+  // Soft delete, once: every find and count of conversations leaves deleted ones out (raw SQL says so itself).
+  filters: { live: { name: 'live', cond: { deletedAt: null }, default: true } },
 });
 export type Conversation = InferEntity<typeof Conversation>;
