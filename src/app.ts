@@ -28,7 +28,9 @@ import { registerInputHygiene } from './http/input-hygiene.ts';
 import { authLimits, registerRestLimit, SharedWindows } from './http/rate-limits.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { mcpRoutes } from './mcp/mcp.routes.ts';
-import { type AppServer, createGateway } from './realtime/gateway.ts';
+import { createBroadcasts } from './realtime/broadcasts.ts';
+import { serveSockets } from './realtime/gateway.ts';
+import { type AppServer, createSocketServer } from './realtime/socket-server.ts';
 import { AppError } from './shared/errors.ts';
 import { Listeners } from './shared/listeners.ts';
 import { KeyedBuckets } from './shared/token-bucket.ts';
@@ -104,17 +106,24 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     joins: new KeyedBuckets(config.limits.joins),
     socketsPerUser: config.limits.socketsPerUser,
   };
-  const gateway = createGateway(app, { tokens, sessions, databaseUrl: config.databaseUrl, corsOrigins: config.corsOrigins, limits: budgets ?? undefined });
-  await gateway.listening;
-  app.decorate('io', gateway.io);
+  const sockets = createSocketServer(app, {
+    tokens,
+    sessions,
+    databaseUrl: config.databaseUrl,
+    corsOrigins: config.corsOrigins,
+    socketsPerUser: budgets?.socketsPerUser,
+  });
+  await sockets.listening;
+  app.decorate('io', sockets.io);
+  const broadcasts = createBroadcasts(sockets.io);
   const auth = new AuthService(orm.em, { tokens, secret: config.jwtSecret, refreshTokenTtlMs: config.refreshTokenTtlMs, sessions });
-  const tasks = new TasksService(new TasksRepository(orm.em), gateway.taskEvents);
+  const tasks = new TasksService(new TasksRepository(orm.em), broadcasts.taskEvents);
   // Deleting a conversation also ends its reply, wherever it is generated (the chat service listens).
   const conversationDeleted = new Listeners<[conversationId: string]>();
   const conversationEvents: ConversationEventSink = {
-    ...gateway.conversationEvents,
+    ...broadcasts.conversationEvents,
     conversationDeleted: (userId, id) => {
-      gateway.conversationEvents.conversationDeleted(userId, id);
+      broadcasts.conversationEvents.conversationDeleted(userId, id);
       conversationDeleted.emit(id);
     },
   };
@@ -126,8 +135,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     conversations,
     conversationEvents,
     conversationDeleted,
-    replies: gateway.replyEvents,
-    stopOnPeers: gateway.stopOnPeers,
+    replies: broadcasts.replyEvents,
+    stopOnPeers: broadcasts.stopOnPeers,
     log: app.log,
     repliesPerUser: config.limits?.repliesPerUser,
     replyTimeoutMs: config.reply.timeoutMs,
@@ -137,7 +146,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   chat.start();
   // Before the sockets go: end the replies in progress as `interrupted`, persisted.
   app.addHook('preClose', () => chat.close());
-  gateway.serve({ orm, conversations, chat });
+  serveSockets(app, sockets.io, { orm, conversations, chat, limits: budgets ?? undefined });
 
   app.get('/health', { schema: { tags: ['ops'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
   app.get('/ready', { schema: { tags: ['ops'], response: { 200: z.object({ status: z.literal('ready') }) } } }, async () => {

@@ -2,7 +2,8 @@
 import type { ConversationsService } from '../../conversations/conversations.service.ts';
 import type { KeyedBuckets } from '../../shared/token-bucket.ts';
 import { conversationRoom, joinPayload, leavePayload } from '../events.ts';
-import type { AppSocket, StreamingLookup } from '../gateway.ts';
+import type { StreamingLookup } from '../gateway.ts';
+import type { AppSocket } from '../socket-server.ts';
 import { type HandlerContext, handle } from './handle.ts';
 
 export function registerConversationHandlers(

@@ -1,0 +1,94 @@
+// Socket.IO on Fastify's http server: the token handshake, the per-user socket cap, rooms across
+// instances (PostgreSQL adapter), ended sessions disconnected everywhere, and an orderly close.
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { Server, type Socket } from 'socket.io';
+import type { StreamingState } from '../assistant/chat.service.ts';
+import type { AccessTokens } from '../auth/access-tokens.ts';
+import type { EndedSessions } from '../auth/sessions.ts';
+import { AppError } from '../shared/errors.ts';
+import { createRoomAdapter } from './adapter.ts';
+import { type ClientToServerEvents, type ServerToClientEvents, sessionRoom } from './events.ts';
+
+export interface SocketData {
+  userId: string;
+  sessionId: string;
+  /** When the handshake's access token expires (epoch ms). */
+  expiresAt: number;
+}
+/** Between instances: the one generating a conversation's reply answers with its exact state. */
+export interface InterServerEvents {
+  'reply:snapshot': (conversationId: string, ack: (snapshot: StreamingState | null) => void) => void;
+  /** Ends a conversation's reply on whichever instance generates it (stop, or the conversation was deleted). */
+  'reply:stop': (conversationId: string) => void;
+  /** A login session ended (logout, or its refresh token replayed): refuse its access tokens here too. */
+  'session:ended': (sessionId: string) => void;
+}
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface SocketServerOptions {
+  tokens: AccessTokens;
+  sessions: EndedSessions;
+  databaseUrl: string;
+  corsOrigins: string[];
+  /** At most this many open sockets per user on this instance (no cap when RATE_LIMITS=off). */
+  socketsPerUser?: number;
+}
+
+/** Largest socket payload accepted: a 4,000-character message with room to spare. */
+const maxSocketPayloadBytes = 32 * 1024;
+
+/** The server, and a promise that settles once its adapter listens for other instances (closing before that would leak its connection). */
+export function createSocketServer(app: FastifyInstance, options: SocketServerOptions): { io: AppServer; listening: Promise<void> } {
+  const io: AppServer = new Server(app.server, {
+    path: '/socket.io',
+    serveClient: false,
+    maxHttpBufferSize: maxSocketPayloadBytes,
+    cors: options.corsOrigins.length ? { origin: options.corsOrigins, credentials: true } : undefined,
+  });
+  // One connection LISTENs, one sends every NOTIFY: a single sender keeps broadcasts in the order they
+  // were emitted (deltas!), which NOTIFYs racing on several connections would not. A busy instance
+  // queues thousands of them, so a queued one waits its turn for long rather than being dropped.
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2, connectionTimeoutMillis: 60_000 });
+  const logAdapterError = (error: Error) => app.log.warn({ err: error }, 'socket.io adapter: database connection failed');
+  pool.on('error', logAdapterError);
+  const adapter = createRoomAdapter(pool, logAdapterError);
+  io.adapter(adapter.factory);
+
+  // Open sockets per user on this instance, for the cap.
+  const openSockets = new Map<string, number>();
+  io.use(async (socket, next) => {
+    try {
+      Object.assign(socket.data, await options.tokens.authenticate(socket.handshake.auth?.token));
+    } catch (error) {
+      return next(new Error(error instanceof AppError && error.code === 'UNAUTHORIZED' ? 'unauthorized' : 'unavailable'));
+    }
+    const { userId } = socket.data;
+    const open = openSockets.get(userId) ?? 0;
+    if (options.socketsPerUser !== undefined && open >= options.socketsPerUser) return next(new Error('too many connections'));
+    openSockets.set(userId, open + 1);
+    socket.once('disconnect', () => {
+      const left = (openSockets.get(userId) ?? 1) - 1;
+      if (left > 0) openSockets.set(userId, left);
+      else openSockets.delete(userId);
+    });
+    next();
+  });
+
+  app.addHook('preClose', async () => {
+    io.local.disconnectSockets(true);
+  });
+  app.addHook('onClose', async () => {
+    await io.close();
+    await pool.end();
+  });
+
+  // A session ended here: tell the peers, and disconnect its sockets wherever they are.
+  io.on('session:ended', (sessionId) => options.sessions.add(sessionId));
+  options.sessions.onEnd((sessionId) => {
+    io.serverSideEmit('session:ended', sessionId);
+    io.in(sessionRoom(sessionId)).disconnectSockets(true);
+  });
+  return { io, listening: adapter.listening };
+}
