@@ -4,8 +4,8 @@ import { RequestContext } from '@mikro-orm/core';
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ConversationDto, MessageDto } from '../conversations/conversations.schemas.ts';
-import { type ConversationEventSink, type ConversationsService, titleFrom, toConversationDto, toMessageDto } from '../conversations/conversations.service.ts';
-import { Conversation, Message, type MessageStatus, type StoredToolCall, type StoredToolResult } from '../db/entities/index.ts';
+import { type ConversationEventSink, type ConversationsService, toConversationDto, toMessageDto } from '../conversations/conversations.service.ts';
+import { type Conversation, Message, type MessageStatus, type StoredToolCall, type StoredToolResult } from '../db/entities/index.ts';
 import type { Orm } from '../db/orm.ts';
 import { AppError, toErrorBody } from '../shared/errors.ts';
 import type { Listeners } from '../shared/listeners.ts';
@@ -156,65 +156,31 @@ export class ChatService {
       const existing = await this.findSent(userId, input.clientId);
       if (existing) return existing;
     }
-    const em = this.em;
-    const conversation = input.conversationId
-      ? await this.options.conversations.load(userId, input.conversationId)
-      : em.create(Conversation, { user: userId, title: titleFrom(input.content) });
-    const now = new Date();
-    conversation.updatedAt = now;
-    const userMessage = em.create(Message, {
-      conversation,
-      user: userId,
-      role: 'user',
-      content: input.content,
-      status: 'complete',
-      clientId: input.clientId ?? null,
-      createdAt: now,
-      updatedAt: now,
-    });
-    // The reply's row exists from the start (status streaming) and sorts right after the user message.
-    const assistantMessage = em.create(Message, {
-      conversation,
-      user: userId,
-      role: 'assistant',
-      content: '',
-      status: 'streaming',
-      replyTo: userMessage.id,
-      createdAt: new Date(now.getTime() + 1),
-      updatedAt: now,
-    });
+    let stored: Awaited<ReturnType<ConversationsService['addExchange']>>;
     try {
-      await em.flush();
+      stored = await this.options.conversations.addExchange(userId, input);
     } catch (error) {
       // A concurrent retry with the same clientId won the race: answer as that one did.
-      if (error instanceof UniqueConstraintViolationException && input.clientId) {
-        em.clear();
-        const existing = await this.findSent(userId, input.clientId);
-        if (existing) return existing;
-      }
+      const existing = error instanceof UniqueConstraintViolationException && input.clientId ? await this.findSent(userId, input.clientId) : undefined;
+      if (existing) return existing;
       throw error;
     }
-    const message = toMessageDto(userMessage);
+    const { conversation, message } = stored;
     const conversationDto = toConversationDto(conversation, message);
     input.beforeReply?.(conversation.id);
     this.options.replies.userMessage(conversation.id, message);
     this.options.conversationEvents.conversationUpdated(userId, conversationDto);
     // Registered before anyone hears of the message: from the ack on, stop reaches it and join reports it.
-    const active = new ActiveReply(conversation.id, assistantMessage.id);
+    const active = new ActiveReply(conversation.id, stored.replyId);
     this.active.set(conversation.id, [...(this.active.get(conversation.id) ?? []), active]);
     const reply = this.queue.run(conversation.id, () => this.generate(userId, active));
-    return { conversation: conversationDto, message, assistantMessageId: assistantMessage.id, duplicate: false, reply };
+    return { conversation: conversationDto, message, assistantMessageId: stored.replyId, duplicate: false, reply };
   }
 
   private async findSent(userId: string, clientId: string): Promise<SentMessage | undefined> {
-    const em = this.em;
-    const userMessage = await em.findOne(Message, { user: userId, clientId });
-    if (!userMessage) return undefined;
-    const conversation = await this.options.conversations.load(userId, (userMessage.conversation as { id: string }).id);
-    const assistant = await em.findOne(Message, { replyTo: userMessage.id });
-    if (!assistant) throw new AppError('NOT_FOUND', 'The reply of this message was deleted');
-    const message = toMessageDto(userMessage);
-    return { conversation: toConversationDto(conversation, message), message, assistantMessageId: assistant.id, duplicate: true };
+    const found = await this.options.conversations.findExchange(userId, clientId);
+    if (!found) return undefined;
+    return { conversation: toConversationDto(found.conversation, found.message), message: found.message, assistantMessageId: found.replyId, duplicate: true };
   }
 
   private async generate(userId: string, reply: ActiveReply): Promise<MessageDto> {

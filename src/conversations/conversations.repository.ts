@@ -39,6 +39,49 @@ export class ConversationsRepository {
     return this.em.flush();
   }
 
+  /**
+   * A user message and its reply's row (status streaming, sorting right after it) added to a
+   * conversation, which they bump; written at the next flush.
+   */
+  addExchange(conversation: Conversation, userId: string, content: string, clientId: string | null): { userMessage: Message; reply: Message } {
+    const now = new Date();
+    conversation.updatedAt = now;
+    const userMessage = this.em.create(Message, {
+      conversation,
+      user: userId,
+      role: 'user',
+      content,
+      status: 'complete',
+      clientId,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const reply = this.em.create(Message, {
+      conversation,
+      user: userId,
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      replyTo: userMessage.id,
+      createdAt: new Date(now.getTime() + 1),
+      updatedAt: now,
+    });
+    return { userMessage, reply };
+  }
+
+  /** A message sent with this clientId by this user, with its reply's id. */
+  async findByClientId(userId: string, clientId: string): Promise<{ message: Message; replyId: string | undefined } | undefined> {
+    const message = await this.em.findOne(Message, { user: userId, clientId });
+    if (!message) return undefined;
+    const reply = await this.em.findOne(Message, { replyTo: message.id }, { fields: ['id'] });
+    return { message, replyId: reply?.id };
+  }
+
+  /** Forgets what was loaded or created and not yet written (after a flush that failed). */
+  clear(): void {
+    this.em.clear();
+  }
+
   /** Marks it deleted; false when the user has no such live conversation. */
   async softDelete(userId: string, id: string): Promise<boolean> {
     return (await this.em.nativeUpdate(Conversation, { id, user: userId, deletedAt: null }, { deletedAt: new Date() })) > 0;

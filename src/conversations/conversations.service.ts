@@ -84,6 +84,34 @@ export class ConversationsService {
     return conversation;
   }
 
+  /**
+   * Stores a user message and its reply's row (status streaming) in the user's conversation, or in
+   * a new one titled after the message; both exist once this resolves.
+   */
+  async addExchange(
+    userId: string,
+    input: { conversationId?: string; content: string; clientId?: string },
+  ): Promise<{ conversation: Conversation; message: MessageDto; replyId: string }> {
+    const conversation = input.conversationId ? await this.load(userId, input.conversationId) : this.conversations.create(userId, titleFrom(input.content));
+    const { userMessage, reply } = this.conversations.addExchange(conversation, userId, input.content, input.clientId ?? null);
+    try {
+      await this.conversations.flush();
+    } catch (error) {
+      this.conversations.clear();
+      throw error;
+    }
+    return { conversation, message: toMessageDto(userMessage), replyId: reply.id };
+  }
+
+  /** What was stored for a message sent with this clientId, or undefined; NOT_FOUND when its conversation was deleted since. */
+  async findExchange(userId: string, clientId: string): Promise<{ conversation: Conversation; message: MessageDto; replyId: string } | undefined> {
+    const found = await this.conversations.findByClientId(userId, clientId);
+    if (!found) return undefined;
+    const conversation = await this.load(userId, (found.message.conversation as { id: string }).id);
+    if (!found.replyId) throw notFound('Reply');
+    return { conversation, message: toMessageDto(found.message), replyId: found.replyId };
+  }
+
   async rename(userId: string, id: string, title: string): Promise<ConversationDto> {
     const conversation = await this.load(userId, id);
     conversation.title = title;
