@@ -1,15 +1,7 @@
 // A reply from the moment its message is stored until it is final: what it has streamed, what the
 // database holds of it, and the controller that stops it (queued or streaming).
+import type { StreamingSnapshot } from '../conversations/conversations.schemas.ts';
 import type { StoredToolCall, StoredToolResult } from '../db/entities/index.ts';
-
-/** The exact state of a reply, as `conversation:join` reports it (seq −1 and no content before its first delta). */
-export interface StreamingState {
-  messageId: string;
-  seq: number;
-  content: string;
-  tool_calls: StoredToolCall[] | null;
-  tool_results: StoredToolResult[] | null;
-}
 
 /** What a checkpoint writes for one reply: the text after the first `keep` characters, and tools when they changed. */
 export interface Checkpoint {
@@ -64,7 +56,7 @@ export class ActiveReply {
     };
   }
 
-  snapshot(): StreamingState {
+  snapshot(): StreamingSnapshot {
     return {
       messageId: this.messageId,
       seq: this.seq,

@@ -2,15 +2,15 @@
 // stream it through the agent, checkpoint it while it streams, and finalize it.
 import { RequestContext } from '@mikro-orm/core';
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import type { FastifyBaseLogger } from 'fastify';
-import type { ConversationDto, MessageDto } from '../conversations/conversations.schemas.ts';
+import type { ConversationDto, MessageDto, StreamingSnapshot } from '../conversations/conversations.schemas.ts';
 import { type ConversationEventSink, type ConversationsService, toConversationDto, toMessageDto } from '../conversations/conversations.service.ts';
 import { type Conversation, Message, type MessageStatus, type StoredToolCall, type StoredToolResult } from '../db/entities/index.ts';
 import type { Orm } from '../db/orm.ts';
 import { AppError, toErrorBody } from '../shared/errors.ts';
 import type { Listeners } from '../shared/listeners.ts';
+import type { Logger } from '../shared/logger.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
-import { ActiveReply, type StreamingState } from './active-reply.ts';
+import { ActiveReply } from './active-reply.ts';
 import { runAgent } from './agent.ts';
 import { loadHistory } from './history.ts';
 import { KeyedQueue } from './keyed-queue.ts';
@@ -19,8 +19,6 @@ import type { AssistantProvider } from './provider.ts';
 import { ReplyLeases } from './reply-leases.ts';
 import { sweepStreamingRows, writeCheckpoints } from './reply-rows.ts';
 import { UserSlots } from './user-slots.ts';
-
-export type { StreamingState } from './active-reply.ts';
 
 /** Where a reply's progress is announced (the gateway emits it to the conversation's room). */
 export interface ReplyEventSink {
@@ -62,7 +60,7 @@ export interface ChatServiceOptions {
   conversationDeleted: Listeners<[conversationId: string]>;
   /** Asks the other instances to end a conversation's replies, should one of them be generating them. */
   stopOnPeers(conversationId: string): void;
-  log: FastifyBaseLogger;
+  log: Logger;
   /** How often a streaming reply's text is written to the database (about once a second). */
   checkpointMs?: number;
   /** A streaming row not written for this long belongs to a dead process and becomes `interrupted`. */
@@ -117,7 +115,7 @@ export class ChatService {
   }
 
   /** The reply streaming in a conversation, or the next one to (seq −1 until its first delta). */
-  streaming(conversationId: string): StreamingState | null {
+  streaming(conversationId: string): StreamingSnapshot | null {
     return this.active.get(conversationId)?.[0]?.snapshot() ?? null;
   }
 

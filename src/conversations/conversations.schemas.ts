@@ -23,6 +23,15 @@ export const messageDto = z.object({
 });
 export type MessageDto = z.infer<typeof messageDto>;
 
+/** A reply in progress exactly as far as `seq` (−1 and no content before its first delta), as `conversation:join` reports it. */
+export interface StreamingSnapshot {
+  messageId: string;
+  seq: number;
+  content: string;
+  tool_calls: MessageDto['tool_calls'];
+  tool_results: MessageDto['tool_results'];
+}
+
 export const conversationDto = z.object({
   id: z.uuid(),
   title: z.string(),

@@ -1,6 +1,9 @@
 // The Socket.IO contract shared by the server, the tests and the client demo.
 import { z } from 'zod';
-import type { ConversationDto, MessageDto } from '../conversations/conversations.schemas.ts';
+import type { ConversationDto, MessageDto, StreamingSnapshot } from '../conversations/conversations.schemas.ts';
+
+export type { StreamingSnapshot } from '../conversations/conversations.schemas.ts';
+
 import { messageContent } from '../conversations/conversations.schemas.ts';
 import type { Ack } from '../shared/ack.ts';
 import { uuid } from '../shared/schemas.ts';
@@ -10,14 +13,6 @@ export const joinPayload = z.object({ conversationId: uuid, afterMessageId: uuid
 export const leavePayload = z.object({ conversationId: uuid });
 export const sendPayload = z.object({ conversationId: uuid.optional(), content: messageContent, clientId: uuid });
 export const stopPayload = z.object({ conversationId: uuid });
-
-export interface StreamingSnapshot {
-  messageId: string;
-  seq: number;
-  content: string;
-  tool_calls: MessageDto['tool_calls'];
-  tool_results: MessageDto['tool_results'];
-}
 
 export type JoinAck = Ack<{ conversation: ConversationDto; messages: MessageDto[]; has_more: boolean; streaming: StreamingSnapshot | null }>;
 export type SendAck = Ack<{ conversationId: string; message: MessageDto; assistantMessageId: string }>;

@@ -2,7 +2,8 @@
 // token, and answers conversation:join/leave, message:send and assistant:stop; between instances,
 // the one generating a reply answers for it.
 import type { FastifyInstance } from 'fastify';
-import type { ChatService, StreamingState } from '../assistant/chat.service.ts';
+import type { ChatService } from '../assistant/chat.service.ts';
+import type { StreamingSnapshot } from '../conversations/conversations.schemas.ts';
 import type { ConversationsService } from '../conversations/conversations.service.ts';
 import type { Orm } from '../db/orm.ts';
 import type { KeyedBuckets } from '../shared/token-bucket.ts';
@@ -12,7 +13,7 @@ import { registerMessageHandlers } from './handlers/message.handlers.ts';
 import type { AppServer } from './socket-server.ts';
 
 /** The reply in progress in a conversation, wherever it is generated; null when there is none. */
-export type StreamingLookup = (conversationId: string) => Promise<StreamingState | null>;
+export type StreamingLookup = (conversationId: string) => Promise<StreamingSnapshot | null>;
 
 export interface GatewayServices {
   orm: Orm;
@@ -34,9 +35,9 @@ export function serveSockets(app: FastifyInstance, io: AppServer, services: Gate
     if (local) return local;
     const answers = await Promise.race([
       io.serverSideEmitWithAck('reply:snapshot', conversationId).catch(() => []),
-      new Promise<StreamingState[]>((resolve) => setTimeout(() => resolve([]), 1_000).unref()),
+      new Promise<StreamingSnapshot[]>((resolve) => setTimeout(() => resolve([]), 1_000).unref()),
     ]);
-    return answers.find((answer: StreamingState | null) => answer !== null) ?? null;
+    return answers.find((answer: StreamingSnapshot | null) => answer !== null) ?? null;
   };
   io.on('connection', (socket) => {
     // A socket lives as long as its token: at expiry the client reconnects with a fresh one.

@@ -3,9 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
-import type { StreamingState } from '../assistant/chat.service.ts';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import type { EndedSessions } from '../auth/sessions.ts';
+import type { StreamingSnapshot } from '../conversations/conversations.schemas.ts';
 import { AppError } from '../shared/errors.ts';
 import { createRoomAdapter } from './adapter.ts';
 import { type ClientToServerEvents, type ServerToClientEvents, sessionRoom } from './events.ts';
@@ -18,7 +18,7 @@ export interface SocketData {
 }
 /** Between instances: the one generating a conversation's reply answers with its exact state. */
 export interface InterServerEvents {
-  'reply:snapshot': (conversationId: string, ack: (snapshot: StreamingState | null) => void) => void;
+  'reply:snapshot': (conversationId: string, ack: (snapshot: StreamingSnapshot | null) => void) => void;
   /** Ends a conversation's reply on whichever instance generates it (stop, or the conversation was deleted). */
   'reply:stop': (conversationId: string) => void;
   /** A login session ended (logout, or its refresh token replayed): refuse its access tokens here too. */

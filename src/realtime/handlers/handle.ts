@@ -1,15 +1,15 @@
 // Wraps a socket command: validate with zod, rate-limit, run in its own EntityManager context, answer the ack.
 import { RequestContext } from '@mikro-orm/core';
-import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import type { Orm } from '../../db/orm.ts';
 import { ackError, ackOk } from '../../shared/ack.ts';
 import { AppError } from '../../shared/errors.ts';
+import type { Logger } from '../../shared/logger.ts';
 import { issueDetails, unstorableTextField, unstorableTextMessage } from '../../shared/schemas.ts';
 
 export interface HandlerContext {
   orm: Orm;
-  log: FastifyBaseLogger;
+  log: Logger;
 }
 
 export function handle<Schema extends z.ZodType, Result extends object>(
