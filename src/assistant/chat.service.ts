@@ -2,52 +2,27 @@
 // stream it through the agent, checkpoint it while it streams, and finalize it.
 import { RequestContext } from '@mikro-orm/core';
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import type { ConversationDto, MessageDto, StreamingSnapshot } from '../conversations/conversations.schemas.ts';
+import type { MessageDto, StreamingSnapshot } from '../conversations/conversations.schemas.ts';
 import { type ConversationEventSink, type ConversationsService, toConversationDto, toMessageDto } from '../conversations/conversations.service.ts';
-import { type Conversation, Message, type MessageStatus, type StoredToolCall, type StoredToolResult } from '../db/entities/index.ts';
+import { type Conversation, Message, type MessageStatus } from '../db/entities/index.ts';
 import type { Orm } from '../db/orm.ts';
 import { AppError, toErrorBody } from '../shared/errors.ts';
 import type { Listeners } from '../shared/listeners.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
-import { ActiveReply } from './active-reply.ts';
 import { runAgent } from './agent.ts';
-import { loadHistory } from './history.ts';
-import { KeyedQueue } from './keyed-queue.ts';
+import type { ReplyEventSink, SendInput, SentMessage } from './chat.types.ts';
 import { systemPrompt } from './prompts.ts';
 import type { AssistantProvider } from './provider.ts';
-import { ReplyLeases } from './reply-leases.ts';
-import { sweepStreamingRows, writeCheckpoints } from './reply-rows.ts';
-import { UserSlots } from './user-slots.ts';
+import type { ActiveReply } from './replies/active-reply.ts';
+import { sweepStreamingRows, writeCheckpoints } from './replies/checkpoints.ts';
+import { loadHistory } from './replies/history.ts';
+import { KeyedQueue } from './replies/keyed-queue.ts';
+import { ReplyLeases } from './replies/leases.ts';
+import { ReplyRegistry } from './replies/registry.ts';
+import { UserSlots } from './replies/user-slots.ts';
 
-/** Where a reply's progress is announced (the gateway emits it to the conversation's room). */
-export interface ReplyEventSink {
-  userMessage(conversationId: string, message: MessageDto): void;
-  replyStarted(conversationId: string, messageId: string): void;
-  replyDelta(conversationId: string, messageId: string, seq: number, text: string): void;
-  toolCall(conversationId: string, messageId: string, call: StoredToolCall): void;
-  toolResult(conversationId: string, messageId: string, result: StoredToolResult): void;
-  replyDone(conversationId: string, message: MessageDto): void;
-  replyError(conversationId: string, messageId: string, error: { code: string; message: string }): void;
-}
-
-export interface SentMessage {
-  conversation: ConversationDto;
-  message: MessageDto;
-  assistantMessageId: string;
-  /** True when this was a retry of an already stored message (nothing new was created). */
-  duplicate: boolean;
-  /** Settles with the final assistant message (or rejects with the reply's error); absent for a retry. */
-  reply?: Promise<MessageDto>;
-}
-
-export interface SendInput {
-  conversationId?: string;
-  content: string;
-  clientId?: string;
-  /** Runs once the message is stored and before its reply can emit anything (e.g. join the room). */
-  beforeReply?: (conversationId: string) => void;
-}
+export type { ReplyEventSink, SendInput, SentMessage } from './chat.types.ts';
 
 export interface ChatServiceOptions {
   orm: Orm;
@@ -75,20 +50,17 @@ const shutdownReason = 'server shutting down';
 const timeoutReason = 'reply took too long';
 
 export class ChatService {
-  /** Per conversation, its replies from the moment their message is stored: the first one streams, the rest wait. */
-  private readonly active = new Map<string, ActiveReply[]>();
+  private readonly active = new ReplyRegistry();
   private readonly slots: UserSlots | undefined;
   /** Messages to one conversation are stored one at a time, and its replies generated one at a time, in that order. */
   private readonly intake = new KeyedQueue();
   private readonly queue = new KeyedQueue();
   private readonly leases: ReplyLeases;
-  private readonly checkpointMs: number;
   private readonly staleAfterMs: number;
   private timer: NodeJS.Timeout | undefined;
   private closing = false;
 
   constructor(private readonly options: ChatServiceOptions) {
-    this.checkpointMs = options.checkpointMs ?? 1_000;
     this.staleAfterMs = options.staleAfterMs ?? 10_000;
     this.slots = options.repliesPerUser ? new UserSlots(options.repliesPerUser) : undefined;
     this.leases = new ReplyLeases(this.staleAfterMs);
@@ -101,7 +73,7 @@ export class ChatService {
 
   /** Starts the checkpoint / heartbeat / stale-reply sweep loop. */
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.checkpointMs);
+    this.timer = setInterval(() => void this.tick(), this.options.checkpointMs ?? 1_000);
     this.timer.unref();
     void this.tick();
   }
@@ -110,18 +82,18 @@ export class ChatService {
   async close(timeoutMs = 5_000): Promise<void> {
     this.closing = true;
     clearInterval(this.timer);
-    for (const replies of this.active.values()) for (const reply of replies) reply.controller.abort(shutdownReason);
+    this.active.abort(shutdownReason);
     await Promise.race([this.queue.drained(), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
   }
 
   /** The reply streaming in a conversation, or the next one to (seq −1 until its first delta). */
   streaming(conversationId: string): StreamingSnapshot | null {
-    return this.active.get(conversationId)?.[0]?.snapshot() ?? null;
+    return this.active.first(conversationId)?.snapshot() ?? null;
   }
 
   /** Ends the replies of a conversation, streaming or queued (stopped by its user, or deleted). */
   abort(conversationId: string): void {
-    for (const reply of this.active.get(conversationId) ?? []) reply.controller.abort('stopped');
+    this.active.abort('stopped', conversationId);
   }
 
   /** Stops the replies of a conversation of this user, on whichever instance generates them (a no-op when none runs). */
@@ -143,8 +115,7 @@ export class ChatService {
   send(userId: string, input: SendInput & { clientId?: undefined }): Promise<SentMessage & { reply: Promise<MessageDto> }>;
   send(userId: string, input: SendInput): Promise<SentMessage>;
   async send(userId: string, input: SendInput): Promise<SentMessage> {
-    // Messages to one conversation are stored and queued one at a time, so the order they are
-    // stored in is the order they are answered in.
+    // Stored and queued one at a time per conversation: the order stored is the order answered.
     return input.conversationId ? this.intake.run(input.conversationId, () => this.store(userId, input)) : this.store(userId, input);
   }
 
@@ -169,8 +140,7 @@ export class ChatService {
     this.options.replies.userMessage(conversation.id, message);
     this.options.conversationEvents.conversationUpdated(userId, conversationDto);
     // Registered before anyone hears of the message: from the ack on, stop reaches it and join reports it.
-    const active = new ActiveReply(conversation.id, stored.replyId);
-    this.active.set(conversation.id, [...(this.active.get(conversation.id) ?? []), active]);
+    const active = this.active.add(conversation.id, stored.replyId);
     const reply = this.queue.run(conversation.id, () => this.generate(userId, active));
     return { conversation: conversationDto, message, assistantMessageId: stored.replyId, duplicate: false, reply };
   }
@@ -185,9 +155,7 @@ export class ChatService {
     try {
       return await RequestContext.create(this.options.orm.em, () => this.runReply(userId, reply));
     } finally {
-      const rest = (this.active.get(reply.conversationId) ?? []).filter((other) => other !== reply);
-      if (rest.length) this.active.set(reply.conversationId, rest);
-      else this.active.delete(reply.conversationId);
+      this.active.remove(reply);
     }
   }
 
@@ -316,14 +284,14 @@ export class ChatService {
   private async tick(): Promise<void> {
     const em = this.options.orm.em.fork();
     try {
-      const changes = [...this.active.values()].flatMap((replies) => replies.flatMap((reply) => reply.checkpoint() ?? []));
+      const changes = this.active.all().flatMap((reply) => reply.checkpoint() ?? []);
       await writeCheckpoints(
         em,
         changes.map((change) => change.checkpoint),
       );
       for (const change of changes) change.saved();
       await sweepStreamingRows(em, this.queue.keys(), this.staleAfterMs);
-      await this.leases.renew(em, [...this.active.keys()]);
+      await this.leases.renew(em, this.active.conversations());
     } catch (error) {
       this.options.log.warn({ err: error }, 'reply checkpoint failed');
     }

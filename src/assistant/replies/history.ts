@@ -1,9 +1,9 @@
 // The conversation as the model reads it: the latest messages before a reply, tool calls and their
 // results replayed exactly as the live turn showed them.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Message } from '../db/entities/index.ts';
-import { toolResultContent } from './agent.ts';
-import type { ChatMessage } from './provider.ts';
+import type { Message } from '../../db/entities/index.ts';
+import { toolResultContent } from '../agent.ts';
+import type { ChatMessage } from '../provider.ts';
 
 const historyWindow = 30;
 

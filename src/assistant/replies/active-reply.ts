@@ -1,7 +1,7 @@
 // A reply from the moment its message is stored until it is final: what it has streamed, what the
 // database holds of it, and the controller that stops it (queued or streaming).
-import type { StreamingSnapshot } from '../conversations/conversations.schemas.ts';
-import type { StoredToolCall, StoredToolResult } from '../db/entities/index.ts';
+import type { StreamingSnapshot } from '../../conversations/conversations.schemas.ts';
+import type { StoredToolCall, StoredToolResult } from '../../db/entities/index.ts';
 
 /** What a checkpoint writes for one reply: the text after the first `keep` characters, and tools when they changed. */
 export interface Checkpoint {

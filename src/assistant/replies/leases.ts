@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Conversation } from '../db/entities/index.ts';
+import { Conversation } from '../../db/entities/index.ts';
 
 const retryMs = 200;
 

@@ -2,7 +2,7 @@
 // points) on PostgreSQL's (`left(content, keep) || append`), and writes that may be lost and sent again.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ActiveReply } from '../../src/assistant/active-reply.ts';
+import { ActiveReply } from '../../../src/assistant/replies/active-reply.ts';
 
 /** What `update messages set content = left(content, keep) || append` leaves in the row. */
 const applyInDatabase = (stored: string, keep: number, append: string) => Array.from(stored).slice(0, keep).join('') + append;

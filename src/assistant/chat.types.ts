@@ -1,0 +1,32 @@
+// What the chat service takes and gives: its announcements, a send, and what a send returns.
+import type { ConversationDto, MessageDto } from '../conversations/conversations.schemas.ts';
+import type { StoredToolCall, StoredToolResult } from '../db/entities/index.ts';
+
+/** Where a reply's progress is announced (the gateway emits it to the conversation's room). */
+export interface ReplyEventSink {
+  userMessage(conversationId: string, message: MessageDto): void;
+  replyStarted(conversationId: string, messageId: string): void;
+  replyDelta(conversationId: string, messageId: string, seq: number, text: string): void;
+  toolCall(conversationId: string, messageId: string, call: StoredToolCall): void;
+  toolResult(conversationId: string, messageId: string, result: StoredToolResult): void;
+  replyDone(conversationId: string, message: MessageDto): void;
+  replyError(conversationId: string, messageId: string, error: { code: string; message: string }): void;
+}
+
+export interface SentMessage {
+  conversation: ConversationDto;
+  message: MessageDto;
+  assistantMessageId: string;
+  /** True when this was a retry of an already stored message (nothing new was created). */
+  duplicate: boolean;
+  /** Settles with the final assistant message (or rejects with the reply's error); absent for a retry. */
+  reply?: Promise<MessageDto>;
+}
+
+export interface SendInput {
+  conversationId?: string;
+  content: string;
+  clientId?: string;
+  /** Runs once the message is stored and before its reply can emit anything (e.g. join the room). */
+  beforeReply?: (conversationId: string) => void;
+}
