@@ -1,6 +1,7 @@
 // The offline assistant's reading of one English request: which action, on which task, with what.
 import * as chrono from 'chrono-node';
 import type { TaskPriority } from '../../../db/entities/index.ts';
+import { numberWords, stopWords } from './vocabulary.ts';
 
 export type TaskReference = { number: number } | { it: true } | { words: string[]; phrase: string };
 
@@ -19,35 +20,6 @@ export type Intent =
   | { kind: 'delete'; ref: TaskReference }
   | { kind: 'update'; ref: TaskReference; changes: TaskChanges }
   | { kind: 'chat'; topic: 'greeting' | 'thanks' | 'help' | 'identity' | 'wellbeing' | 'unknown'; suggestion?: string };
-
-const numberWords: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-  twenty: 20,
-};
-
-const stopWords = new Set(
-  'a an the my our your this that these those task tasks todo todos to-do item items one reminder reminders list please for from on of in with about thing called named titled entry'.split(
-    ' ',
-  ),
-);
 
 const smallTalk: [RegExp, Extract<Intent, { kind: 'chat' }>['topic']][] = [
   [/^(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|greetings|howdy)( there)?( taskstream)?$/i, 'greeting'],
