@@ -1,7 +1,10 @@
 // The taskstream web client: auth, conversation sidebar, streaming chat with tool cards, live task panel.
-import { ApiError, type ConnectionState, type ConversationDto, type TaskDto, TaskstreamClient, type UserDto } from './api.ts';
-import { $, byTestId, element, showError } from './dom.ts';
-import { applyEvent, emptyRoom, joined, type RoomEvent, roomEvents, withMessage, withReply } from './room-state.ts';
+import { ApiError, type ConversationDto, type TaskDto, TaskstreamClient, type UserDto } from './api.ts';
+import { $, byTestId, showError } from './dom.ts';
+import { applyEvent, emptyRoom, joined, type RoomEvent, roomEvents, withMessage, withNotice, withReply } from './room-state.ts';
+import { authFields, clearAuthErrors, setAuthMode, showAuthError } from './views/auth.ts';
+import { setConnection } from './views/connection.ts';
+import { renderConversations as drawConversations } from './views/conversations.ts';
 import { renderMessages as drawMessages, updateStreamingText } from './views/messages.ts';
 import { renderTasks as drawTasks, type Filter } from './views/tasks.ts';
 import { mountTokensPanel } from './views/tokens.ts';
@@ -23,43 +26,21 @@ const state = {
 };
 
 // ---------- auth ----------
-function setAuthMode(signingUp: boolean) {
+function setMode(signingUp: boolean) {
   state.signingUp = signingUp;
-  $('#auth-title').textContent = signingUp ? 'Create your taskstream account' : 'Log in to taskstream';
-  $('#name-field').hidden = !signingUp;
-  byTestId('auth-submit').textContent = signingUp ? 'Sign up' : 'Log in';
-  byTestId('auth-toggle').textContent = signingUp ? 'Have an account? Log in' : 'New here? Create an account';
-  byTestId<HTMLInputElement>('auth-password').autocomplete = signingUp ? 'new-password' : 'current-password';
-  clearAuthErrors();
-}
-
-function clearAuthErrors() {
-  for (const id of ['auth-name-error', 'auth-email-error', 'auth-password-error', 'auth-error']) $(`#${id}`).textContent = '';
+  setAuthMode(signingUp);
 }
 
 async function submitAuth(event: SubmitEvent) {
   event.preventDefault();
   clearAuthErrors();
-  const email = byTestId<HTMLInputElement>('auth-email').value;
-  const password = byTestId<HTMLInputElement>('auth-password').value;
-  const name = byTestId<HTMLInputElement>('auth-name').value.trim();
+  const { email, password, name } = authFields();
   const submit = byTestId<HTMLButtonElement>('auth-submit');
   submit.disabled = true;
   try {
-    const user = state.signingUp ? await client.signup(email, password, name || undefined) : await client.login(email, password);
-    await enterApp(user);
+    await enterApp(state.signingUp ? await client.signup(email, password, name || undefined) : await client.login(email, password));
   } catch (error) {
-    if (error instanceof ApiError && error.details.length) {
-      for (const detail of error.details) {
-        const target = document.getElementById(`auth-${detail.field}-error`);
-        if (target) target.textContent = `${detail.field[0]!.toUpperCase()}${detail.field.slice(1)} ${detail.message}`;
-        else showError($('#auth-error'), error);
-      }
-    } else if (error instanceof ApiError && error.code === 'EMAIL_TAKEN') {
-      $('#auth-email-error').textContent = error.message;
-    } else {
-      showError($('#auth-error'), error);
-    }
+    showAuthError(error);
   } finally {
     submit.disabled = false;
   }
@@ -78,18 +59,11 @@ async function enterApp(user: UserDto) {
 function showAuth() {
   $('#app-view').hidden = true;
   $('#auth-view').hidden = false;
-  setAuthMode(false);
+  setMode(false);
   byTestId('auth-email').focus();
 }
 
 // ---------- connection ----------
-function setConnection(connection: ConnectionState) {
-  const label = { connecting: 'connecting…', connected: 'connected', reconnecting: 'reconnecting…', offline: 'offline' }[connection];
-  const badge = byTestId('conn-status');
-  badge.textContent = label;
-  badge.dataset.state = connection;
-}
-
 function connectSocket() {
   const socket = client.connect(setConnection);
   socket.on('connect', () => {
@@ -133,38 +107,11 @@ async function loadConversations() {
 }
 
 function renderConversations() {
-  const list = byTestId('conversation-list');
-  const sorted = [...state.conversations.values()].sort((a, b) => b.updated_at.localeCompare(a.updated_at));
-  list.replaceChildren(
-    ...sorted.map((conversation) => {
-      const open = element('button', {
-        type: 'button',
-        className: 'open',
-        textContent: conversation.title,
-        title: conversation.title,
-        onclick: () => void openConversation(conversation.id),
-      });
-      const rename = element('button', {
-        type: 'button',
-        className: 'icon',
-        textContent: '✎',
-        ariaLabel: `Rename ${conversation.title}`,
-        onclick: () => void renameConversation(conversation),
-      });
-      const remove = element('button', {
-        type: 'button',
-        className: 'icon',
-        textContent: '✕',
-        ariaLabel: `Delete ${conversation.title}`,
-        onclick: () => void removeConversation(conversation),
-      });
-      const item = element('li', { dataset: { id: conversation.id } }, open, rename, remove);
-      item.setAttribute('aria-current', String(conversation.id === current()));
-      return item;
-    }),
-  );
-  if (sorted.length === 0) list.append(element('li', { className: 'empty', textContent: 'No conversations yet' }));
-  $('#chat-title').textContent = state.conversations.get(current() ?? '')?.title || 'New conversation';
+  drawConversations(state.conversations.values(), current(), {
+    open: (conversation) => void openConversation(conversation.id),
+    rename: (conversation) => void renameConversation(conversation),
+    remove: (conversation) => void removeConversation(conversation),
+  });
 }
 
 async function renameConversation(conversation: ConversationDto) {
@@ -251,17 +198,7 @@ async function sendMessage() {
     state.room = withReply(withMessage(state.room, ack.message), ack.assistantMessageId);
   } catch (error) {
     input.value = content;
-    state.room = withMessage(state.room, {
-      id: crypto.randomUUID(),
-      conversation_id: current() ?? '',
-      role: 'assistant',
-      content: '',
-      status: 'error',
-      tool_calls: null,
-      tool_results: null,
-      created_at: new Date().toISOString(),
-      error: `Not sent: ${error instanceof Error ? error.message : String(error)}`,
-    });
+    state.room = withNotice(state.room, `Not sent: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     if (creating) flushBuffer();
   }
@@ -313,7 +250,7 @@ async function addTask(event: SubmitEvent) {
 // ---------- wiring ----------
 function wire() {
   $<HTMLFormElement>('#auth-form').addEventListener('submit', (event) => void submitAuth(event));
-  byTestId('auth-toggle').addEventListener('click', () => setAuthMode(!state.signingUp));
+  byTestId('auth-toggle').addEventListener('click', () => setMode(!state.signingUp));
   const tokensPanel = mountTokensPanel(client);
   $('#logout').addEventListener('click', () => {
     tokensPanel.reset();

@@ -52,6 +52,11 @@ export function withMessage(room: Room, message: RoomMessage): Room {
   return updateMessage(room, message.id, () => message);
 }
 
+/** The room with an error notice from the client itself (a message that could not be sent). */
+export function withNotice(room: Room, error: string): Room {
+  return withMessage(room, { ...blankReply(room, crypto.randomUUID()), status: 'error', error });
+}
+
 /** The room with a reply's row present (e.g. right after a send is acked), without changing it if known. */
 export function withReply(room: Room, id: string): Room {
   return updateMessage(room, id, (message) => message);
