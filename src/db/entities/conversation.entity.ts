@@ -1,22 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { createdAt, uuidKey } from './columns.ts';
 import { User } from './user.entity.ts';
 
 export const Conversation = defineEntity({
   name: 'Conversation',
   tableName: 'conversations',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .defaultRaw('gen_random_uuid()')
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     user: () => p.manyToOne(User).deleteRule('cascade'),
     title: p.string().length(255).check('length(btrim(title)) > 0'),
-    createdAt: p
-      .datetime(3)
-      .defaultRaw('now()')
-      .onCreate(() => new Date()),
+    createdAt: createdAt(),
     updatedAt: p
       .datetime(3)
       .defaultRaw('now()')

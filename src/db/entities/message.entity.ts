@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { createdAt, updatedAt, uuidKey } from './columns.ts';
 import { Conversation } from './conversation.entity.ts';
 import { User } from './user.entity.ts';
 
@@ -25,11 +25,7 @@ export const Message = defineEntity({
   name: 'Message',
   tableName: 'messages',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .defaultRaw('gen_random_uuid()')
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     conversation: () => p.manyToOne(Conversation).deleteRule('cascade'),
     // Denormalised owner so every message query is scoped by user without a join.
     user: () => p.manyToOne(User).deleteRule('cascade'),
@@ -42,15 +38,8 @@ export const Message = defineEntity({
     replyTo: p.uuid().nullable(),
     // The client's idempotency key for a sent message: a retry finds the row instead of adding one.
     clientId: p.uuid().nullable(),
-    createdAt: p
-      .datetime(3)
-      .defaultRaw('now()')
-      .onCreate(() => new Date()),
-    updatedAt: p
-      .datetime(3)
-      .defaultRaw('now()')
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   uniques: [
     { name: 'messages_user_id_client_id_unique', properties: ['user', 'clientId'] },

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { createdAt, uuidKey } from './columns.ts';
 import { User } from './user.entity.ts';
 
 /** A long-lived token for scripts and MCP clients; only its SHA-256 is kept. */
@@ -7,18 +7,11 @@ export const PersonalAccessToken = defineEntity({
   name: 'PersonalAccessToken',
   tableName: 'personal_access_tokens',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .defaultRaw('gen_random_uuid()')
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     user: () => p.manyToOne(User).deleteRule('cascade').index(),
     name: p.string().length(100),
     tokenHash: p.string().length(64).unique(),
-    createdAt: p
-      .datetime(3)
-      .defaultRaw('now()')
-      .onCreate(() => new Date()),
+    createdAt: createdAt(),
     lastUsedAt: p.datetime(3).nullable(),
     expiresAt: p.datetime(3).nullable(),
     revokedAt: p.datetime(3).nullable(),

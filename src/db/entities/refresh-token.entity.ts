@@ -1,16 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { createdAt, uuidKey } from './columns.ts';
 import { User } from './user.entity.ts';
 
 export const RefreshToken = defineEntity({
   name: 'RefreshToken',
   tableName: 'refresh_tokens',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .defaultRaw('gen_random_uuid()')
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     user: () => p.manyToOne(User).deleteRule('cascade').index(),
     // Every token rotated from one login shares a family; reuse of a spent token revokes the family.
     familyId: p.uuid().index(),
@@ -19,10 +15,7 @@ export const RefreshToken = defineEntity({
     usedAt: p.datetime(3).nullable(),
     // Each instance reads the sessions ended lately (see auth/sessions.ts).
     revokedAt: p.datetime(3).nullable().index(),
-    createdAt: p
-      .datetime(3)
-      .defaultRaw('now()')
-      .onCreate(() => new Date()),
+    createdAt: createdAt(),
   },
 });
 export type RefreshToken = InferEntity<typeof RefreshToken>;

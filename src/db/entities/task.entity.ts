@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { createdAt, updatedAt, uuidKey } from './columns.ts';
 import { User } from './user.entity.ts';
 
 export const taskStatuses = ['pending', 'in_progress', 'completed'] as const;
@@ -11,11 +11,7 @@ export const Task = defineEntity({
   name: 'Task',
   tableName: 'tasks',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .defaultRaw('gen_random_uuid()')
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     user: () => p.manyToOne(User).deleteRule('cascade'),
     number: p.integer(),
     title: p.string().length(255).check('length(btrim(title)) > 0'),
@@ -24,15 +20,8 @@ export const Task = defineEntity({
     priority: p.enum(taskPriorities).default('medium'),
     dueDate: p.datetime(3).nullable(),
     completedAt: p.datetime(3).nullable(),
-    createdAt: p
-      .datetime(3)
-      .defaultRaw('now()')
-      .onCreate(() => new Date()),
-    updatedAt: p
-      .datetime(3)
-      .defaultRaw('now()')
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   checks: [{ name: 'tasks_completed_at_check', expression: "(status = 'completed') = (completed_at is not null)" }],
   uniques: [{ name: 'tasks_user_id_number_unique', properties: ['user', 'number'] }],
