@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolSpecs } from '../../src/assistant/tools/index.ts';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
-import { connect, listen, waitFor } from '../helpers/socket.ts';
+import { connect, listen, listeningApp, waitFor } from '../helpers/socket.ts';
 
 async function mcpClient(url: string, token: string): Promise<Client> {
   const client = new Client({ name: 'taskstream-test', version: '1.0.0' });
@@ -22,15 +22,10 @@ async function personalToken(app: FastifyInstance, user: TestUser, name = 'lapto
 const structured = (result: Awaited<ReturnType<Client['callTool']>>) => result.structuredContent as any;
 
 describe('personal access tokens', () => {
-  let app: FastifyInstance;
-  let url: string;
-  beforeAll(async () => {
-    app = await createTestApp();
-    url = await listen(app);
-  });
-  afterAll(() => app.close());
+  const suite = listeningApp();
 
   it('are shown once, kept hashed, work wherever an access token does, and die at once when revoked', async () => {
+    const { app, url } = suite;
     const user = await signup(app);
     const { token, secret } = await personalToken(app, user);
     expect(secret).toMatch(/^tsk_[\w-]{40,}$/);
@@ -58,6 +53,7 @@ describe('personal access tokens', () => {
   });
 
   it('validate their input and can expire', async () => {
+    const { app } = suite;
     const user = await signup(app);
     for (const body of [{}, { name: '' }, { name: 'x'.repeat(101) }, { name: 'ok', expires_in_days: 0 }, { name: 'ok', expires_in_days: 366 }]) {
       expect((await call(app, user, 'POST', '/api/tokens', body)).status).toBe(400);
@@ -70,15 +66,10 @@ describe('personal access tokens', () => {
 });
 
 describe('the MCP server', () => {
-  let app: FastifyInstance;
-  let url: string;
-  beforeAll(async () => {
-    app = await createTestApp();
-    url = await listen(app);
-  });
-  afterAll(() => app.close());
+  const suite = listeningApp();
 
   it("lists the assistant's five tools with the same schemas and descriptions", async () => {
+    const { app, url } = suite;
     const user = await signup(app);
     const client = await mcpClient(url, (await personalToken(app, user)).secret);
     const { tools } = await client.listTools();
@@ -90,6 +81,7 @@ describe('the MCP server', () => {
   });
 
   it("runs every tool for the token's user, as text and structuredContent, and the user's sockets see each change", async () => {
+    const { app, url } = suite;
     const user = await signup(app);
     const socket = await connect(url, user.accessToken);
     const client = await mcpClient(url, (await personalToken(app, user)).secret);
@@ -130,6 +122,7 @@ describe('the MCP server', () => {
   });
 
   it('answers errors as isError results with the same codes', async () => {
+    const { app, url } = suite;
     const user = await signup(app);
     const client = await mcpClient(url, user.accessToken);
     const missing = await client.callTool({ name: 'complete_task', arguments: { task_number: 99 } });
@@ -144,6 +137,7 @@ describe('the MCP server', () => {
   });
 
   it('keeps users apart, whatever user id the arguments name', async () => {
+    const { app, url } = suite;
     const [alice, bob] = [await signup(app), await signup(app)];
     const aliceClient = await mcpClient(url, (await personalToken(app, alice)).secret);
     const bobClient = await mcpClient(url, (await personalToken(app, bob)).secret);
@@ -159,6 +153,7 @@ describe('the MCP server', () => {
   });
 
   it('refuses a missing, bad or revoked token with 401 and where to learn more, and describes the resource', async () => {
+    const { app, url } = suite;
     const initialize = {
       jsonrpc: '2.0',
       id: 1,
@@ -185,6 +180,7 @@ describe('the MCP server', () => {
   });
 
   it('refuses requests through a foreign Host or from a foreign Origin (DNS rebinding)', async () => {
+    const { app } = suite;
     const user = await signup(app);
     const raw = (headers: Record<string, string>) =>
       app.inject({
