@@ -48,12 +48,20 @@ export class PersonalTokensService {
     this.sessions.end(personalTokenSession(id));
   }
 
-  /** The claims of a live token (and its use recorded), or undefined. */
+  /**
+   * The claims of a live token, or undefined. Its use is recorded at most once a minute: a script or
+   * an MCP client calling many times a second costs a read per call, not a row write.
+   */
   async verify(secret: string): Promise<AccessClaims | undefined> {
     const [row] = await this.em.fork().execute<{ id: string; user_id: string; expires_at: Date | null }[]>(
-      `update personal_access_tokens set last_used_at = now()
-       where token_hash = ? and revoked_at is null and (expires_at is null or expires_at > now())
-       returning id, user_id, expires_at`,
+      `with live as (
+         select id, user_id, expires_at, last_used_at from personal_access_tokens
+         where token_hash = ? and revoked_at is null and (expires_at is null or expires_at > now())
+       ), used as (
+         update personal_access_tokens t set last_used_at = now() from live
+         where t.id = live.id and (live.last_used_at is null or live.last_used_at < now() - interval '1 minute')
+       )
+       select id, user_id, expires_at from live`,
       [sha256(secret)],
     );
     if (!row) return undefined;

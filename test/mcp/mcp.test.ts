@@ -36,6 +36,9 @@ describe('personal access tokens', () => {
     expect((await call(app, bearer, 'POST', '/api/tasks', { title: 'from a script' })).status).toBe(201);
     const listed = (await call(app, user, 'GET', '/api/tokens')).body.tokens;
     expect(listed).toEqual([{ ...token, last_used_at: expect.any(String) }]);
+    // Used again within the minute: the use is not written again.
+    expect((await call(app, bearer, 'GET', '/api/tasks')).status).toBe(200);
+    expect((await call(app, user, 'GET', '/api/tokens')).body.tokens[0].last_used_at).toBe(listed[0].last_used_at);
     expect(JSON.stringify(listed)).not.toContain(secret);
     // Managing tokens needs a login.
     expect((await call(app, bearer, 'GET', '/api/tokens')).status).toBe(403);
