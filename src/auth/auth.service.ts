@@ -6,7 +6,7 @@ import { AppError } from '../shared/errors.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import type { LoginBody, Session, SignupBody, UserDto } from './auth.schemas.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
-import { hashRefreshToken, newRefreshToken, successorOf } from './refresh-tokens.ts';
+import { hashToken, newRefreshToken, successorOf } from './refresh-tokens.ts';
 import type { EndedSessions } from './sessions.ts';
 
 export interface AuthServiceOptions {
@@ -66,7 +66,7 @@ export class AuthService {
    * new pair; later, it revokes the whole session: the token was stolen or replayed.
    */
   async refresh(token: string): Promise<{ accessToken: string; refreshToken: string }> {
-    const stored = await this.em.findOne(RefreshToken, { tokenHash: hashRefreshToken(token) });
+    const stored = await this.em.findOne(RefreshToken, { tokenHash: hashToken(token) });
     if (!stored || stored.revokedAt || stored.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken();
     const userId = typeof stored.user === 'string' ? stored.user : stored.user.id;
     const successor = successorOf(token, this.options.secret);
@@ -91,7 +91,7 @@ export class AuthService {
 
   /** Ends the presented token's session; unknown tokens are ignored (logging out twice is fine). */
   async logout(token: string): Promise<void> {
-    const stored = await this.em.findOne(RefreshToken, { tokenHash: hashRefreshToken(token) });
+    const stored = await this.em.findOne(RefreshToken, { tokenHash: hashToken(token) });
     if (stored) await this.endSession(stored.familyId);
   }
 
@@ -108,7 +108,7 @@ export class AuthService {
     await em.insert(RefreshToken, {
       user: userId,
       familyId: sessionId,
-      tokenHash: hashRefreshToken(token),
+      tokenHash: hashToken(token),
       expiresAt: new Date(Date.now() + this.options.refreshTokenTtlMs),
     });
   }

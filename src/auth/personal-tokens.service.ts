@@ -6,7 +6,7 @@ import { PersonalAccessToken } from '../db/entities/index.ts';
 import { notFound } from '../shared/errors.ts';
 import type { AccessClaims } from './access-tokens.ts';
 import type { PersonalTokenDto } from './auth.schemas.ts';
-import { hashRefreshToken as sha256 } from './refresh-tokens.ts';
+import { hashToken } from './refresh-tokens.ts';
 import type { EndedSessions } from './sessions.ts';
 
 export const personalTokenPrefix = 'tsk_';
@@ -32,7 +32,7 @@ export class PersonalTokensService {
   async create(userId: string, input: { name: string; expires_in_days?: number }): Promise<{ token: PersonalTokenDto; secret: string }> {
     const secret = `${personalTokenPrefix}${randomBytes(32).toString('base64url')}`;
     const expiresAt = input.expires_in_days ? new Date(Date.now() + input.expires_in_days * 86_400_000) : null;
-    const token = this.em.create(PersonalAccessToken, { user: userId, name: input.name, tokenHash: sha256(secret), expiresAt });
+    const token = this.em.create(PersonalAccessToken, { user: userId, name: input.name, tokenHash: hashToken(secret), expiresAt });
     await this.em.flush();
     return { token: toDto(token), secret };
   }
@@ -62,7 +62,7 @@ export class PersonalTokensService {
          where t.id = live.id and (live.last_used_at is null or live.last_used_at < now() - interval '1 minute')
        )
        select id, user_id, expires_at from live`,
-      [sha256(secret)],
+      [hashToken(secret)],
     );
     if (!row) return undefined;
     return {

@@ -1,9 +1,10 @@
-// Opaque refresh tokens: 256 random bits shown once, stored only as a SHA-256 digest.
+// Opaque tokens (refresh and personal): 256 random bits shown once, stored only as a SHA-256 digest.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 export const newRefreshToken = () => randomBytes(32).toString('base64url');
 
-export const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');
+/** What is stored of a refresh token or a personal access token. */
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
  * The token that replaces `token` at its rotation. Derived (keyed by the server secret) rather than
