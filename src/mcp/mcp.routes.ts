@@ -7,7 +7,8 @@ import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } fr
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { executeTool } from '../assistant/agent.ts';
 import { toolSpecs } from '../assistant/tools/index.ts';
-import { AccessTokens } from '../auth/access-tokens.ts';
+import type { AccessTokens } from '../auth/access-tokens.ts';
+import { requireUser } from '../http/auth-guard.ts';
 import type { KeyedBuckets } from '../shared/token-bucket.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
 
@@ -84,9 +85,11 @@ export const mcpRoutes: FastifyPluginAsync<McpRoutesOptions> = async (app, optio
     }
   };
 
+  // The REST guard, plus where an MCP client learns how to authenticate when it is refused.
+  const guard = requireUser(options.tokens);
   const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
-      request.userId = (await options.tokens.authenticate(AccessTokens.fromHeader(request.headers.authorization))).userId;
+      await guard(request);
     } catch (error) {
       reply.header('www-authenticate', `Bearer error="invalid_token", resource_metadata="${baseUrl(request)}/.well-known/oauth-protected-resource"`);
       throw error;
