@@ -70,3 +70,13 @@ export async function failedStart(env: Record<string, string>, port?: number): P
   clearTimeout(timer);
   return { code, stderr };
 }
+
+/** A JSON request to a server process: status and parsed body. */
+export async function json(url: string, init: RequestInit & { token?: string } = {}) {
+  const response = await fetch(url, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}

@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { postgresServing } from '../helpers/postgres-processes.ts';
-import { failedStart, startServerProcess, stopServerProcess } from '../helpers/server-process.ts';
+import { failedStart, json, startServerProcess, stopServerProcess } from '../helpers/server-process.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const isRoot = process.getuid?.() === 0;
+const account = { email: 'private@example.com', password: 'long enough 1' };
 
 /** A checkout of this project inside `dir`: hard links where the file system allows, copies elsewhere. */
 function checkoutInto(dir: string): string {
@@ -38,11 +39,7 @@ describe('npm start from a checkout in a private directory', () => {
         expect(clusterDir).toBeDefined();
         // As root the cluster cannot live in the private directory; otherwise it stays in DATA_DIR.
         expect(clusterDir!.startsWith(isRoot ? '/var/lib/taskstream/clusters/' : path.join(checkout, '.data'))).toBe(true);
-        const signup = await fetch(`${server.url}/api/auth/signup`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email: 'private@example.com', password: 'long enough 1' }),
-        });
+        const signup = await json(`${server.url}/api/auth/signup`, { method: 'POST', body: JSON.stringify(account) });
         expect(signup.status).toBe(201);
       } finally {
         expect(await stopServerProcess(server, 'SIGTERM')).toBe(0);
@@ -55,11 +52,7 @@ describe('npm start from a checkout in a private directory', () => {
       const again = await startServerProcess({ DATABASE_URL: '', DATA_DIR: '' }, { cwd: checkout });
       try {
         expect(again.output()).toContain(`data in ${clusterDir})`);
-        const login = await fetch(`${again.url}/api/auth/login`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email: 'private@example.com', password: 'long enough 1' }),
-        });
+        const login = await json(`${again.url}/api/auth/login`, { method: 'POST', body: JSON.stringify(account) });
         expect(login.status).toBe(200);
       } finally {
         await stopServerProcess(again, 'SIGINT');

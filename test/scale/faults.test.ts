@@ -8,17 +8,8 @@ import { startEmbeddedDatabase } from '../../src/db/embedded.ts';
 import { createTestApp } from '../helpers/app.ts';
 import { testDatabaseUrl } from '../helpers/db.ts';
 import { postgresServing } from '../helpers/postgres-processes.ts';
-import { startServerProcess, stopServerProcess } from '../helpers/server-process.ts';
+import { json, startServerProcess, stopServerProcess } from '../helpers/server-process.ts';
 import { connect, listen, until, waitFor } from '../helpers/socket.ts';
-
-async function json(url: string, init: RequestInit & { token?: string } = {}) {
-  const response = await fetch(url, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
 
 describe('a crash in the middle of a reply', () => {
   it('keeps the user message and the text streamed up to about a second before, marked interrupted; the conversation works again', async () => {
