@@ -17,6 +17,8 @@ export interface AgentRun {
   provider: AssistantProvider;
   messages: ChatMessage[];
   context: ToolContext;
+  /** The moment of the turn (the user's zone is the context's). */
+  now: Date;
   signal: AbortSignal;
   sink: AgentSink;
 }
@@ -69,7 +71,7 @@ async function runTool(call: ProviderToolCall, args: Record<string, unknown> | u
 }
 
 /** Drives the provider until it answers without tools (or the round limit), streaming through the sink. */
-export async function runAgent({ provider, messages, context, signal, sink }: AgentRun): Promise<void> {
+export async function runAgent({ provider, messages, context, now, signal, sink }: AgentRun): Promise<void> {
   const transcript = [...messages];
   let wroteText = false;
   for (let round = 0; round < maxToolRounds + 1; round++) {
@@ -78,7 +80,7 @@ export async function runAgent({ provider, messages, context, signal, sink }: Ag
     const tools = round < maxToolRounds ? toolSpecs : [];
     // A stop that came before this round (even before the first) ends the reply here.
     signal.throwIfAborted();
-    for await (const event of provider.stream({ messages: transcript, tools, signal })) {
+    for await (const event of provider.stream({ messages: transcript, tools, signal, now, timeZone: context.timeZone })) {
       if (event.type === 'text') {
         if (!event.text) continue;
         // Keep the text of successive rounds apart.

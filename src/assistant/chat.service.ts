@@ -205,11 +205,13 @@ export class ChatService {
     let failure: AppError | undefined;
     const deadline = setTimeout(() => reply.controller.abort(timeoutReason), this.options.replyTimeoutMs ?? 120_000);
     try {
-      const history = await loadHistory(em, conversationId, placeholder.createdAt);
+      const [history, timeZone] = await Promise.all([loadHistory(em, conversationId, placeholder.createdAt), this.options.tasks.timeZone(userId)]);
+      const now = new Date();
       await runAgent({
         provider: this.options.provider,
-        messages: [{ role: 'system', content: systemPrompt(new Date()) }, ...history],
-        context: { userId, tasks: this.options.tasks },
+        messages: [{ role: 'system', content: systemPrompt(now, timeZone) }, ...history],
+        context: { userId, timeZone, tasks: this.options.tasks },
+        now,
         signal: reply.controller.signal,
         sink: {
           text: (text) => {

@@ -25,6 +25,9 @@ export interface ProviderRequest {
   messages: ChatMessage[];
   tools: ToolSpec[];
   signal: AbortSignal;
+  /** The moment of the turn and the user's IANA zone, which relative dates are read in. */
+  now: Date;
+  timeZone: string;
 }
 
 export interface AssistantProvider {

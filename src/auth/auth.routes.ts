@@ -4,7 +4,7 @@ import { requireUser } from '../http/auth-guard.ts';
 import type { AuthLimits } from '../http/rate-limits.ts';
 import { errorResponse } from '../shared/schemas.ts';
 import type { AccessTokens } from './access-tokens.ts';
-import { loginBody, refreshBody, session, signupBody, tokenPair, userDto } from './auth.schemas.ts';
+import { loginBody, profilePatch, refreshBody, session, signupBody, tokenPair, userDto } from './auth.schemas.ts';
 import type { AuthService } from './auth.service.ts';
 
 export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; tokens: AccessTokens; limits: AuthLimits }> = async (app, { auth, tokens, limits }) => {
@@ -66,5 +66,21 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; tokens: Acce
       schema: { tags, summary: 'The current user', security: [{ bearer: [] }], response: { 200: z.object({ user: userDto }), 401: errorResponse } },
     },
     async (request) => ({ user: await auth.me(request.userId) }),
+  );
+
+  app.patch(
+    '/me',
+    {
+      onRequest: requireUser(tokens),
+      schema: {
+        tags,
+        summary: "Change the current user's name or time zone",
+        description: 'Calendar due dates keep their day when the time zone changes.',
+        security: [{ bearer: [] }],
+        body: profilePatch,
+        response: { 200: z.object({ user: userDto }), 400: errorResponse, 401: errorResponse, 429: errorResponse },
+      },
+    },
+    async (request) => ({ user: await auth.updateProfile(request.userId, request.body) }),
   );
 };

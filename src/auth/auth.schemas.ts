@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { isTimeZone } from '../shared/dates.ts';
 
 export const userDto = z.object({
   id: z.uuid(),
   email: z.string(),
   name: z.string().nullable(),
+  timezone: z.string(),
   created_at: z.string(),
 });
 export type UserDto = z.infer<typeof userDto>;
@@ -17,10 +19,18 @@ const email = z
   .meta({ format: 'email', maxLength: 255 });
 const password = z.string({ error: 'is required' }).min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');
 
+const name = z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
+const timezone = z
+  .string()
+  .trim()
+  .refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Berlin or America/Los_Angeles' })
+  .meta({ maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' });
+
 export const signupBody = z.object({
   email,
   password,
-  name: z.string().trim().min(1).max(255).optional(),
+  name: name.optional(),
+  timezone: timezone.optional(),
 });
 export type SignupBody = z.infer<typeof signupBody>;
 
@@ -29,6 +39,9 @@ export const loginBody = z.object({
   password: z.string({ error: 'is required' }).min(1, 'is required').max(128, 'must be at most 128 characters'),
 });
 export type LoginBody = z.infer<typeof loginBody>;
+
+export const profilePatch = z.object({ name: name.nullable().optional(), timezone: timezone.optional() });
+export type ProfilePatch = z.infer<typeof profilePatch>;
 
 export const refreshBody = z.object({ refreshToken: z.string({ error: 'is required' }).min(1).max(200) });
 

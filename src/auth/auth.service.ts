@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { RefreshToken, User } from '../db/entities/index.ts';
 import { AppError } from '../shared/errors.ts';
+import { TasksRepository } from '../tasks/tasks.repository.ts';
 import type { AccessTokens } from './access-tokens.ts';
-import type { LoginBody, Session, SignupBody, UserDto } from './auth.schemas.ts';
+import type { LoginBody, ProfilePatch, Session, SignupBody, UserDto } from './auth.schemas.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
 import { hashToken, newRefreshToken, successorOf } from './refresh-tokens.ts';
 import type { EndedSessions } from './sessions.ts';
@@ -25,6 +26,7 @@ export const toUserDto = (user: User): UserDto => ({
   id: user.id,
   email: user.email,
   name: user.name ?? null,
+  timezone: user.timezone,
   created_at: user.createdAt.toISOString(),
 });
 
@@ -38,7 +40,12 @@ export class AuthService {
   ) {}
 
   async signup(body: SignupBody): Promise<Session> {
-    const user = this.em.create(User, { email: body.email, name: body.name ?? null, passwordHash: await hashPassword(body.password) });
+    const user = this.em.create(User, {
+      email: body.email,
+      name: body.name ?? null,
+      timezone: body.timezone ?? 'UTC',
+      passwordHash: await hashPassword(body.password),
+    });
     try {
       await this.em.flush();
     } catch (error) {
@@ -56,9 +63,27 @@ export class AuthService {
   }
 
   async me(userId: string): Promise<UserDto> {
-    const user = await this.em.findOne(User, { id: userId });
+    return toUserDto(await this.user(this.em, userId));
+  }
+
+  /** Name and time zone; a new zone moves calendar-dated tasks to the start of their day there, in the same transaction. */
+  async updateProfile(userId: string, patch: ProfilePatch): Promise<UserDto> {
+    return this.em.transactional(async (em) => {
+      const user = await this.user(em, userId);
+      if (patch.name !== undefined) user.name = patch.name;
+      if (patch.timezone !== undefined && patch.timezone !== user.timezone) {
+        user.timezone = patch.timezone;
+        await new TasksRepository(em).moveCalendarDates(userId, patch.timezone);
+      }
+      await em.flush();
+      return toUserDto(user);
+    });
+  }
+
+  private async user(em: EntityManager, userId: string): Promise<User> {
+    const user = await em.findOne(User, { id: userId });
     if (!user) throw new AppError('UNAUTHORIZED', 'The user of this token no longer exists');
-    return toUserDto(user);
+    return user;
   }
 
   /**

@@ -42,7 +42,7 @@ function serverFor(userId: string, options: McpRoutesOptions): Server {
   server.setRequestHandler(CallToolRequestSchema, async ({ params }): Promise<CallToolResult> => {
     if (options.messages && !options.messages.take(userId)) return failure('RATE_LIMITED', 'Too many requests; slow down a little');
     // Whatever the arguments say (a user_id, say), the tool acts for the token's user only.
-    const outcome = await executeTool(params.name, params.arguments ?? {}, { userId, tasks: options.tasks });
+    const outcome = await executeTool(params.name, params.arguments ?? {}, { userId, timeZone: await options.tasks.timeZone(userId), tasks: options.tasks });
     if (!outcome.ok) return failure(outcome.code, outcome.error);
     return { content: [{ type: 'text', text: JSON.stringify(outcome.result) }], structuredContent: outcome.result as Record<string, unknown> };
   });

@@ -1,5 +1,7 @@
 // Small zod building blocks shared by every domain's schemas.
+import { DateTime } from 'luxon';
 import { z } from 'zod';
+import type { DueDate } from './dates.ts';
 
 export const uuid = z.uuid({ error: 'must be a UUID' });
 
@@ -16,13 +18,24 @@ function isRealDate(value: string): boolean {
 
 const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
-/** An ISO 8601 date or date-time; a date-time without a zone is read as UTC. */
+/**
+ * A due date or bound in ISO 8601: a calendar date (2030-01-31), a date-time with an offset (an
+ * instant), or a date-time without one (read later in the user's zone).
+ */
 export const isoDate = z
   .string()
   .trim()
   .refine(isRealDate, { error: 'must be a real ISO 8601 date in years 1–9999, such as 2030-01-31 or 2030-01-31T17:00:00Z' })
-  .meta({ pattern: isoDatePattern.source, description: 'ISO 8601 date (2030-01-31) or date-time (2030-01-31T17:00:00Z, 2030-01-31T09:00:00-08:00)' })
-  .transform((value) => new Date(/[T ]\d/.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? `${value}Z` : value));
+  .meta({
+    pattern: isoDatePattern.source,
+    description:
+      "ISO 8601 calendar date (2030-01-31), instant (2030-01-31T17:00:00Z, 2030-01-31T09:00:00-08:00) or local date-time read in the user's zone (2030-01-31T17:00)",
+  })
+  .transform((value): DueDate => {
+    if (!/[T ]\d/i.test(value)) return { date: value };
+    const text = `${value.slice(0, 10)}T${value.slice(11)}`.toUpperCase();
+    return /(Z|[+-]\d{2}:?\d{2})$/.test(text) ? { instant: DateTime.fromISO(text).toJSDate() } : { local: text };
+  });
 
 /** A query-string number within bounds. */
 export const queryInt = (min: number, max: number, fallback: number) =>

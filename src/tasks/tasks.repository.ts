@@ -2,8 +2,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Task, type TaskPriority, type TaskStatus } from '../db/entities/index.ts';
 import { taskPriorities } from '../db/entities/task.entity.ts';
-import type { Timestamp } from '../shared/timestamps.ts';
-import type { TaskDto, TaskInput, TaskSort } from './tasks.schemas.ts';
+import type { ResolvedDue } from '../shared/dates.ts';
+import { type Timestamp, toIso } from '../shared/timestamps.ts';
+import type { TaskInput, TaskSort } from './tasks.schemas.ts';
 
 export type TaskRef = string | number;
 
@@ -16,13 +17,14 @@ export interface TaskFields {
   status: TaskStatus;
   priority: TaskPriority;
   dueDate?: Timestamp | null;
+  dueOn?: string | null;
   completedAt?: Timestamp | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }
 
 /** The columns of `tasks t`, named as the entity's properties. */
-const taskColumns = `t.id, t.number, t.title, t.description, t.status, t.priority, t.due_date as "dueDate",
+const taskColumns = `t.id, t.number, t.title, t.description, t.status, t.priority, t.due_date as "dueDate", t.due_on::text as "dueOn",
   t.completed_at as "completedAt", t.created_at as "createdAt", t.updated_at as "updatedAt"`;
 
 /** A task's priority as its position in `taskPriorities` (1 = low … 4 = urgent). */
@@ -33,7 +35,7 @@ export interface SortPlan {
   rowKey: string;
   cursorKey: string;
   descending: boolean;
-  keyOf(task: TaskDto): string | number | null;
+  keyOf(task: TaskFields): string | number | null;
 }
 
 export function sortPlan(sort: TaskSort): SortPlan {
@@ -47,15 +49,15 @@ export function sortPlan(sort: TaskSort): SortPlan {
         rowKey: `coalesce(t.due_date, ${none}::timestamptz)`,
         cursorKey: `coalesce(?::timestamptz, ${none}::timestamptz)`,
         descending,
-        keyOf: (task) => task.due_date,
+        keyOf: (task) => (task.dueDate ? toIso(task.dueDate) : null),
       };
     }
     case 'priority':
       return { rowKey: priorityRank, cursorKey: '?::int', descending, keyOf: (task) => taskPriorities.indexOf(task.priority) + 1 };
     case 'updated_at':
-      return { rowKey: 't.updated_at', cursorKey: '?::timestamptz', descending, keyOf: (task) => task.updated_at };
+      return { rowKey: 't.updated_at', cursorKey: '?::timestamptz', descending, keyOf: (task) => toIso(task.updatedAt) };
     default:
-      return { rowKey: 't.created_at', cursorKey: '?::timestamptz', descending, keyOf: (task) => task.created_at };
+      return { rowKey: 't.created_at', cursorKey: '?::timestamptz', descending, keyOf: (task) => toIso(task.createdAt) };
   }
 }
 
@@ -132,15 +134,39 @@ export class TasksRepository {
   }
 
   /** Inserts a task with the user's next number, taken under the user row's lock in the same statement; undefined when the user is gone. */
-  async insert(userId: string, input: TaskInput & { status: TaskStatus; completedAt: Date | null }): Promise<TaskFields | undefined> {
+  async insert(
+    userId: string,
+    input: Omit<TaskInput, 'due_date'> & { due: ResolvedDue | null; status: TaskStatus; completedAt: Date | null },
+  ): Promise<TaskFields | undefined> {
     const [row] = await this.em.execute<TaskFields[]>(
       `with seq as (update users set task_seq = task_seq + 1 where id = ? returning task_seq)
-       insert into tasks as t (user_id, number, title, description, status, priority, due_date, completed_at)
-       select ?, seq.task_seq, ?, ?, ?, ?, ?, ? from seq
+       insert into tasks as t (user_id, number, title, description, status, priority, due_date, due_on, completed_at)
+       select ?, seq.task_seq, ?, ?, ?, ?, ?, ?, ? from seq
        returning ${taskColumns}`,
-      [userId, userId, input.title, input.description ?? null, input.status, input.priority ?? 'medium', input.due_date ?? null, input.completedAt],
+      [
+        userId,
+        userId,
+        input.title,
+        input.description ?? null,
+        input.status,
+        input.priority ?? 'medium',
+        input.due?.at ?? null,
+        input.due?.on ?? null,
+        input.completedAt,
+      ],
     );
     return row;
+  }
+
+  /** The user's time zone, which calendar dates and local times are read in. */
+  async timeZone(userId: string): Promise<string> {
+    const [row] = await this.em.execute<{ timezone: string }[]>('select timezone from users where id = ?', [userId]);
+    return row?.timezone ?? 'UTC';
+  }
+
+  /** Keeps calendar-dated tasks at the start of their day when the user's zone changes. */
+  async moveCalendarDates(userId: string, timeZone: string): Promise<void> {
+    await this.em.execute('update tasks set due_date = due_on::timestamp at time zone ? where user_id = ? and due_on is not null', [timeZone, userId]);
   }
 
   /** The task as an entity, to change and flush. */

@@ -2,6 +2,7 @@
 import type { Task, TaskStatus } from '../db/entities/index.ts';
 import { taskPriorities } from '../db/entities/task.entity.ts';
 import { cursorPart, decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { type DueDate, needsZone, type ResolvedDue, resolveDue } from '../shared/dates.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { toIso } from '../shared/timestamps.ts';
 import { sortPlan, type TaskFields, type TaskFilter, type TaskRef, type TasksRepository } from './tasks.repository.ts';
@@ -29,7 +30,7 @@ export function toTaskDto(task: TaskFields): TaskDto {
     status: task.status,
     completed: task.status === 'completed',
     priority: task.priority,
-    due_date: task.dueDate ? toIso(task.dueDate) : null,
+    due_date: task.dueOn ?? (task.dueDate ? toIso(task.dueDate) : null),
     completed_at: task.completedAt ? toIso(task.completedAt) : null,
     created_at: toIso(task.createdAt),
     updated_at: toIso(task.updatedAt),
@@ -49,6 +50,11 @@ function decodeTaskCursor(cursor: string, sort: TaskSort): { key: string | numbe
   return { key: key as string | number | null, number: number as number };
 }
 
+function setDue(task: Task, due: ResolvedDue | null): void {
+  task.dueDate = due?.at ?? null;
+  task.dueOn = due?.on ?? null;
+}
+
 function statusFields(status: TaskStatus, previous?: { status: TaskStatus; completedAt?: Date | null }) {
   if (status !== 'completed') return { status, completedAt: null };
   return { status, completedAt: previous?.status === 'completed' && previous.completedAt ? previous.completedAt : new Date() };
@@ -62,17 +68,18 @@ export class TasksService {
 
   async list(userId: string, query: TaskListQuery): Promise<{ tasks: TaskDto[]; next_cursor: string | null }> {
     const plan = sortPlan(query.sort);
+    const zone = needsZone(query.due_before) || needsZone(query.due_after) ? await this.timeZone(userId) : 'UTC';
     const rows = await this.tasks.page(userId, {
       filter: { status: query.status, priority: query.priority, words: query.q ? [query.q] : [] },
-      dueBefore: query.due_before,
-      dueAfter: query.due_after,
+      dueBefore: query.due_before && resolveDue(query.due_before, zone).at,
+      dueAfter: query.due_after && resolveDue(query.due_after, zone).at,
       plan,
       after: query.cursor ? decodeTaskCursor(query.cursor, query.sort) : undefined,
       limit: query.limit + 1,
     });
     const tasks = rows.slice(0, query.limit).map(toTaskDto);
-    const last = tasks.at(-1);
-    const next_cursor = rows.length > query.limit && last ? encodeCursor([query.sort, plan.keyOf(last), last.number]) : null;
+    const lastRow = rows[query.limit - 1];
+    const next_cursor = rows.length > query.limit && lastRow ? encodeCursor([query.sort, plan.keyOf(lastRow), lastRow.number]) : null;
     return { tasks, next_cursor };
   }
 
@@ -83,7 +90,9 @@ export class TasksService {
 
   async create(userId: string, input: TaskInput): Promise<TaskDto> {
     const status = input.status ?? 'pending';
-    const row = await this.tasks.insert(userId, { ...input, status, completedAt: status === 'completed' ? new Date() : null });
+    const { due_date, ...fields } = input;
+    const due = await this.resolve(userId, due_date);
+    const row = await this.tasks.insert(userId, { ...fields, due, status, completedAt: status === 'completed' ? new Date() : null });
     if (!row) throw new AppError('UNAUTHORIZED', 'The user of this token no longer exists');
     const task = toTaskDto(row);
     this.events.taskCreated(userId, task);
@@ -99,7 +108,7 @@ export class TasksService {
     if (patch.title !== undefined) task.title = patch.title;
     if (patch.description !== undefined) task.description = patch.description;
     if (patch.priority !== undefined) task.priority = patch.priority;
-    if (patch.due_date !== undefined) task.dueDate = patch.due_date;
+    if (patch.due_date !== undefined) setDue(task, await this.resolve(userId, patch.due_date));
     const status = patch.status ?? (patch.completed === undefined ? undefined : patch.completed ? 'completed' : 'pending');
     if (status !== undefined) Object.assign(task, statusFields(status, task));
     return this.save(userId, task);
@@ -112,9 +121,9 @@ export class TasksService {
       title: input.title,
       description: input.description ?? null,
       priority: input.priority ?? 'medium',
-      dueDate: input.due_date ?? null,
       ...statusFields(input.status ?? 'pending', task),
     });
+    setDue(task, await this.resolve(userId, input.due_date));
     return this.save(userId, task);
   }
 
@@ -131,6 +140,17 @@ export class TasksService {
     if (!row) throw notFound('Task');
     this.events.taskDeleted(userId, { id: row.id, number: row.number });
     return row;
+  }
+
+  /** The user's IANA time zone (the assistant reads and says dates in it). */
+  timeZone(userId: string): Promise<string> {
+    return this.tasks.timeZone(userId);
+  }
+
+  /** A due date as stored: a calendar date or local time is read in the user's zone. */
+  private async resolve(userId: string, due: DueDate | null | undefined): Promise<ResolvedDue | null> {
+    if (!due) return null;
+    return resolveDue(due, needsZone(due) ? await this.timeZone(userId) : 'UTC');
   }
 
   private async load(userId: string, ref: TaskRef): Promise<Task> {

@@ -4,7 +4,8 @@ import { nextStep } from '../../src/assistant/providers/offline/offline.provider
 
 // Monday 23 November 2026, noon UTC.
 const now = new Date('2026-11-23T12:00:00Z');
-const first = (text: string) => nextStep([{ role: 'user', content: text }], now);
+const clock = { now, timeZone: 'UTC' };
+const first = (text: string) => nextStep([{ role: 'user', content: text }], clock);
 
 type Expected = [string, string, Record<string, unknown>];
 
@@ -81,20 +82,20 @@ const table: Expected[] = [
   ['I finished task 8', 'complete_task', { task_number: 8 }],
   ["I've completed task 9", 'complete_task', { task_number: 9 }],
   ['task 10 is done', 'complete_task', { task_number: 10 }],
-  ['Mark the groceries task as done', 'list_tasks', { status: 'all', search: 'groceries' }],
-  ['I finished the report', 'list_tasks', { status: 'all', search: 'report' }],
-  ['tick off buy milk', 'list_tasks', { status: 'all', search: 'buy milk' }],
+  ['Mark the groceries task as done', 'list_tasks', { status: 'all', limit: 200 }],
+  ['I finished the report', 'list_tasks', { status: 'all', limit: 200 }],
+  ['tick off buy milk', 'list_tasks', { status: 'all', limit: 200 }],
   // deleting
   ['Delete task 1', 'delete_task', { task_number: 1 }],
   ['delete #12', 'delete_task', { task_number: 12 }],
   ['Remove task 4 from my list', 'delete_task', { task_number: 4 }],
   ['Get rid of task 5', 'delete_task', { task_number: 5 }],
   ['cancel task 6', 'delete_task', { task_number: 6 }],
-  ['Delete the groceries task', 'list_tasks', { status: 'all', search: 'groceries' }],
-  ['Delete the meeting task', 'list_tasks', { status: 'all', search: 'meeting' }],
-  ['remove buy milk from my list', 'list_tasks', { status: 'all', search: 'buy milk' }],
-  ['Cancel the gym membership task', 'list_tasks', { status: 'all', search: 'gym membership' }],
-  ['please get rid of the dentist one', 'list_tasks', { status: 'all', search: 'dentist' }],
+  ['Delete the groceries task', 'list_tasks', { status: 'all', limit: 200 }],
+  ['Delete the meeting task', 'list_tasks', { status: 'all', limit: 200 }],
+  ['remove buy milk from my list', 'list_tasks', { status: 'all', limit: 200 }],
+  ['Cancel the gym membership task', 'list_tasks', { status: 'all', limit: 200 }],
+  ['please get rid of the dentist one', 'list_tasks', { status: 'all', limit: 200 }],
   ['Trash task 9', 'delete_task', { task_number: 9 }],
   // updating
   ["Change task 2 to 'Call mom tonight'", 'update_task', { task_number: 2, title: 'Call mom tonight' }],
@@ -112,8 +113,8 @@ const table: Expected[] = [
   ['Mark task 4 as not done', 'update_task', { task_number: 4, completed: false }],
   ['uncheck task 5', 'update_task', { task_number: 5, completed: false }],
   ['reopen task 9', 'update_task', { task_number: 9, completed: false }],
-  ['Rename the groceries task to Weekly shop', 'list_tasks', { status: 'all', search: 'groceries' }],
-  ['make the dentist task urgent', 'list_tasks', { status: 'all', search: 'dentist' }],
+  ['Rename the groceries task to Weekly shop', 'list_tasks', { status: 'all', limit: 200 }],
+  ['make the dentist task urgent', 'list_tasks', { status: 'all', limit: 200 }],
 ];
 
 describe('offline assistant: request → first tool call', () => {
@@ -123,10 +124,10 @@ describe('offline assistant: request → first tool call', () => {
 
   it.each(table)('%s → %s %o', (text, name, args) => {
     const step = first(text);
-    expect(step).toHaveProperty('call');
-    if (!('call' in step)) return;
-    expect(step.call.name).toBe(name);
-    expect(step.call.args).toEqual(args);
+    expect(step).toHaveProperty('calls');
+    if (!('calls' in step)) return;
+    expect(step.calls[0]?.name).toBe(name);
+    expect(step.calls[0]?.args).toEqual(args);
   });
 
   it.each(['hi', 'Hello!', 'thanks', 'who are you?', 'how are you', 'help'])('answers small talk "%s" without touching tasks', (text) => {
@@ -136,7 +137,7 @@ describe('offline assistant: request → first tool call', () => {
 
   it('suggests how to add when it does not understand, without creating anything', () => {
     const step = first('the weather is nice');
-    expect(step).toEqual({ say: expect.stringContaining('add The weather is nice') });
+    expect(step).toEqual({ say: expect.stringContaining('add Weather is nice') });
   });
 });
 
@@ -153,24 +154,24 @@ describe('offline assistant: multi-step turns', () => {
 
   it('acts on the single task a title matches, then confirms', () => {
     const lookup = turn('Delete the meeting task', ['list_tasks', { status: 'all', search: 'meeting' }, { tasks: [task(4, 'Team meeting')] }]);
-    expect(nextStep(lookup, now)).toEqual({ call: { name: 'delete_task', args: { task_number: 4 } } });
+    expect(nextStep(lookup, clock)).toEqual({ calls: [{ name: 'delete_task', args: { task_number: 4 } }] });
     const done = turn(
       'Delete the meeting task',
       ['list_tasks', { status: 'all', search: 'meeting' }, { tasks: [task(4, 'Team meeting')] }],
       ['delete_task', { task_number: 4 }, { task_number: 4, status: 'deleted', title: 'Team meeting' }],
     );
-    expect(nextStep(done, now)).toEqual({ say: 'Deleted task #4 "Team meeting".' });
+    expect(nextStep(done, clock)).toEqual({ say: 'Deleted task #4 "Team meeting".' });
   });
 
   it('asks instead of guessing when several tasks match, and says kindly when none does', () => {
-    const several = nextStep(turn('complete the meeting task', ['list_tasks', {}, { tasks: [task(2, 'Team meeting'), task(5, 'Meeting notes')] }]), now);
+    const several = nextStep(turn('complete the meeting task', ['list_tasks', {}, { tasks: [task(2, 'Team meeting'), task(5, 'Meeting notes')] }]), clock);
     expect(several).toEqual({ say: expect.stringMatching(/#2 Team meeting[\s\S]*#5 Meeting notes[\s\S]*Which one/) });
-    const none = nextStep(turn('complete the meeting task', ['list_tasks', {}, { tasks: [] }]), now);
+    const none = nextStep(turn('complete the meeting task', ['list_tasks', {}, { tasks: [] }]), clock);
     expect(none).toEqual({ say: expect.stringContaining('couldn\'t find a task matching "meeting"') });
   });
 
   it('reports an unknown task number kindly', () => {
-    const step = nextStep(turn('Complete task 99', ['complete_task', { task_number: 99 }, { error: 'Task 99 not found' }]), now);
+    const step = nextStep(turn('Complete task 99', ['complete_task', { task_number: 99 }, { error: 'Task 99 not found' }]), clock);
     expect(step).toEqual({ say: expect.stringContaining("couldn't find task #99") });
   });
 
@@ -180,11 +181,11 @@ describe('offline assistant: multi-step turns', () => {
       { role: 'assistant', content: 'Added task #7 "Buy milk".' },
       { role: 'user', content: 'make it urgent' },
     ];
-    expect(nextStep(messages, now)).toEqual({ call: { name: 'update_task', args: { task_number: 7, priority: 'urgent' } } });
+    expect(nextStep(messages, clock)).toEqual({ calls: [{ name: 'update_task', args: { task_number: 7, priority: 'urgent' } }] });
   });
 
   it('lists tasks by name in its reply', () => {
-    const step = nextStep(turn('show my tasks', ['list_tasks', { status: 'all' }, { tasks: [task(1, 'Buy groceries'), task(2, 'Pay bills')] }]), now);
+    const step = nextStep(turn('show my tasks', ['list_tasks', { status: 'all' }, { tasks: [task(1, 'Buy groceries'), task(2, 'Pay bills')] }]), clock);
     expect(step).toEqual({ say: expect.stringMatching(/2 tasks:\n- #1 Buy groceries\n- #2 Pay bills/) });
   });
 });

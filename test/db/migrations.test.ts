@@ -60,3 +60,28 @@ describe('schema', () => {
     }
   });
 });
+
+describe('migration to calendar due dates', () => {
+  it('turns the UTC midnights of the old schema into calendar dates and leaves times as instants', async () => {
+    const orm = await openOrm(await testDatabaseUrl('due_dates_migration'), { poolMax: 2, migrate: false });
+    try {
+      const em = orm.em.fork();
+      await orm.migrator.down({ to: 'Migration20261128205257_personal_access_tokens' });
+      const [user] = await em.execute(`insert into users (email, password_hash) values ('m@example.com', 'x') returning id`);
+      await em.execute(
+        `insert into tasks (user_id, number, title, due_date) values (?, 1, 'day', '2030-05-01T00:00:00Z'), (?, 2, 'time', '2030-05-01T17:00:00Z'), (?, 3, 'none', null)`,
+        [user!.id, user!.id, user!.id],
+      );
+      await orm.migrator.up();
+      const rows = await em.execute(`select title, due_on::text as due_on, due_date from tasks order by number`);
+      expect(rows.map((row) => [row.title, row.due_on, row.due_date && new Date(row.due_date).toISOString()])).toEqual([
+        ['day', '2030-05-01', '2030-05-01T00:00:00.000Z'],
+        ['time', null, '2030-05-01T17:00:00.000Z'],
+        ['none', null, null],
+      ]);
+      expect((await em.execute(`select timezone from users`))[0]!.timezone).toBe('UTC');
+    } finally {
+      await orm.close();
+    }
+  });
+});

@@ -26,7 +26,7 @@ describe('tasks REST', () => {
       status: 'pending',
       completed: false,
       priority: 'medium',
-      due_date: '2030-05-01T00:00:00.000Z',
+      due_date: '2030-05-01',
       completed_at: null,
     });
     expect((await call(app, user, 'GET', '/api/tasks/1')).body.task.id).toBe(task.id);

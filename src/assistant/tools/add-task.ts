@@ -10,7 +10,7 @@ export const addTask = defineTool({
     title: taskTitle.describe('Short title of the task, e.g. "Buy groceries"'),
     description: taskDescription.optional().describe('Optional longer details'),
     priority: taskPriority.optional().describe('Priority; omit for medium'),
-    due_date: isoDate.optional().describe('Due date as ISO 8601, e.g. 2030-01-31 or 2030-01-31T17:00:00Z'),
+    due_date: isoDate.optional().describe("Due date: 2030-01-31 for a day, 2030-01-31T17:00 for a time in the user's zone"),
   }),
   async execute({ userId, tasks }, input) {
     const task = await tasks.create(userId, input);

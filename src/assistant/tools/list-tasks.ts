@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inZone } from '../../shared/dates.ts';
 import { taskPriority } from '../../tasks/tasks.schemas.ts';
 import { defineTool } from './tool.ts';
 
@@ -12,7 +13,7 @@ export const listTasks = defineTool({
     search: z.string().trim().max(200).optional().describe('Words that must all appear in the title or description'),
     limit: z.number().int().min(1).max(200).default(50),
   }),
-  async execute({ userId, tasks }, input) {
+  async execute({ userId, timeZone, tasks }, input) {
     const found = await tasks.search(userId, {
       // "pending" covers every task that is not completed, in progress included.
       status: input.status === 'pending' ? 'open' : input.status,
@@ -20,6 +21,15 @@ export const listTasks = defineTool({
       words: input.search?.split(/\s+/).filter(Boolean),
       limit: input.limit,
     });
-    return { tasks: found.map(({ number, title, status, priority, due_date }) => ({ number, title, status, priority, due_date })) };
+    return {
+      tasks: found.map(({ number, title, status, priority, due_date }) => ({
+        number,
+        title,
+        status,
+        priority,
+        // A calendar date as it is; an instant in the user's zone, with its offset.
+        due_date: due_date && due_date.length > 10 ? inZone(due_date, timeZone) : due_date,
+      })),
+    };
   },
 });

@@ -5,6 +5,8 @@ import type { ToolSpec } from '../provider.ts';
 
 export interface ToolContext {
   userId: string;
+  /** The user's IANA zone: dates in results are given in it. */
+  timeZone: string;
   tasks: TasksService;
 }
 

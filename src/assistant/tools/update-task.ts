@@ -11,7 +11,7 @@ export const updateTask = defineTool({
     title: taskTitle.optional().describe('The new title'),
     description: taskDescription.optional().describe('The new description'),
     priority: taskPriority.optional(),
-    due_date: isoDate.nullable().optional().describe('New due date as ISO 8601, or null to clear it'),
+    due_date: isoDate.nullable().optional().describe("New due date (2030-01-31, or 2030-01-31T17:00 in the user's zone), or null to clear it"),
     completed: z.boolean().optional(),
   }),
   async execute({ userId, tasks }, { task_number, ...changes }) {

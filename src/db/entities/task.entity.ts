@@ -18,12 +18,18 @@ export const Task = defineEntity({
     description: p.text().nullable().check('description is null or length(description) <= 1000'),
     status: p.enum(taskStatuses).default('pending'),
     priority: p.enum(taskPriorities).default('medium'),
+    // The instant the task is due (for a calendar date: the start of that day in the user's zone, so
+    // both kinds sort and filter together); dueOn is the calendar date when no time of day was given.
     dueDate: p.datetime(3).nullable(),
+    dueOn: p.date().nullable(),
     completedAt: p.datetime(3).nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  checks: [{ name: 'tasks_completed_at_check', expression: "(status = 'completed') = (completed_at is not null)" }],
+  checks: [
+    { name: 'tasks_completed_at_check', expression: "(status = 'completed') = (completed_at is not null)" },
+    { name: 'tasks_due_on_check', expression: 'due_on is null or due_date is not null' },
+  ],
   uniques: [{ name: 'tasks_user_id_number_unique', properties: ['user', 'number'] }],
   indexes: [
     { name: 'tasks_user_id_created_at_index', properties: ['user', 'createdAt'] },

@@ -8,6 +8,8 @@ export const User = defineEntity({
     id: uuidKey(),
     email: p.string().length(255).unique(),
     name: p.string().length(255).nullable(),
+    // IANA zone every date the assistant reads or says is in.
+    timezone: p.string().length(64).default('UTC'),
     passwordHash: p.string().length(255).hidden(),
     // Last task number handed out; incremented under a row lock so numbers are never reused.
     taskSeq: p.integer().default(0),

@@ -1,7 +1,9 @@
 // The built-in assistant without a language model: reads English requests deterministically,
 // makes the same tool calls through the same agent loop, and streams its reply word by word.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { TaskPriority } from '../../../db/entities/index.ts';
 import type { AssistantProvider, ChatMessage, ProviderEvent, ProviderRequest } from '../../provider.ts';
+import { matchTasks } from './matching.ts';
 import {
   ambiguousReply,
   chatReply,
@@ -14,7 +16,8 @@ import {
   notFoundReply,
   nothingToChangeReply,
 } from './replies.ts';
-import { type Intent, type TaskReference, understand } from './understand.ts';
+import { type TaskReference, understand } from './understand.ts';
+import type { Clock } from './when.ts';
 
 interface ToolOutcome {
   name: string;
@@ -48,77 +51,108 @@ function lastMentionedTask(earlier: ChatMessage[]): number | undefined {
   return undefined;
 }
 
-type Step = { call: { name: string; args: Record<string, unknown> } } | { say: string };
+export type Step = { calls: { name: string; args: Record<string, unknown> }[] } | { say: string };
 
-const call = (name: string, args: Record<string, unknown>): Step => ({ call: { name, args } });
+const calls = (...list: { name: string; args: Record<string, unknown> }[]): Step => ({ calls: list });
 
-function describeChanges(args: Record<string, unknown>): string {
+function describeChanges(args: Record<string, unknown>, timeZone: string): string {
   const parts: string[] = [];
   if (args.title) parts.push(`renamed to "${String(args.title)}"`);
   if (args.priority) parts.push(`priority ${String(args.priority)}`);
-  if (args.due_date) parts.push(`due ${formatDue(String(args.due_date))}`);
+  if (args.due_date) parts.push(`due ${formatDue(String(args.due_date), timeZone)}`);
   if (args.due_date === null) parts.push('no due date');
   if (args.completed === false) parts.push('marked as not done');
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
-function actionArgs(intent: Extract<Intent, { kind: 'complete' | 'delete' | 'update' }>, taskNumber: number): Record<string, unknown> {
-  return intent.kind === 'update' ? { task_number: taskNumber, ...intent.changes } : { task_number: taskNumber };
+const actionTool = { complete: 'complete_task', delete: 'delete_task', update: 'update_task' } as const;
+const lookup = () => calls({ name: 'list_tasks', args: { status: 'all', limit: 200 } });
+
+/** Task numbers for references: numbers as given, "it" from the conversation, titles from the lookup. */
+function resolve(refs: TaskReference[], earlier: ChatMessage[], listed: ListedTask[] | undefined, timeZone: string) {
+  const numbers: number[] = [];
+  const problems: string[] = [];
+  for (const ref of refs) {
+    if ('number' in ref) numbers.push(ref.number);
+    else if ('it' in ref) {
+      const number = lastMentionedTask(earlier);
+      if (number) numbers.push(number);
+      else problems.push(noReferentReply());
+    } else {
+      const matches = matchTasks(ref.phrase, listed ?? []);
+      if (matches.length === 1) numbers.push(matches[0]!.number);
+      else problems.push(matches.length === 0 ? noMatchReply(ref.phrase) : ambiguousReply(ref.phrase, matches, timeZone));
+    }
+  }
+  return { numbers: [...new Set(numbers)], problems };
 }
 
-const actionTool = { complete: 'complete_task', delete: 'delete_task', update: 'update_task' } as const;
+const priorityOrder: TaskPriority[] = ['low', 'medium', 'high', 'urgent'];
 
 /** Decides the next step of a turn from the request and what the tools answered so far. */
-export function nextStep(messages: ChatMessage[], now: Date): Step {
+export function nextStep(messages: ChatMessage[], clock: Clock): Step {
   const { request, outcomes, earlier } = outcomesOfTurn(messages);
-  const intent = understand(request, now);
-  const last = outcomes.at(-1);
+  const intent = understand(request, clock);
   switch (intent.kind) {
     case 'chat':
       return { say: chatReply(intent) };
     case 'add':
-      if (!last)
-        return call('add_task', {
-          title: intent.title,
-          ...(intent.priority ? { priority: intent.priority } : {}),
-          ...(intent.due_date ? { due_date: intent.due_date } : {}),
-        });
+      if (outcomes.length === 0) return calls(...intent.tasks.map((task) => ({ name: 'add_task', args: { ...task } })));
       return {
-        say: last.output.error
-          ? `I couldn't add that task: ${String(last.output.error)}`
-          : confirmationReply('add', last.output as never, describeChanges({ priority: intent.priority, due_date: intent.due_date })),
+        say: outcomes
+          .map((outcome) =>
+            outcome.output.error
+              ? `I couldn't add "${String(outcome.args.title)}": ${String(outcome.output.error)}`
+              : confirmationReply(
+                  'add',
+                  outcome.output as never,
+                  describeChanges({ priority: outcome.args.priority, due_date: outcome.args.due_date }, clock.timeZone),
+                ),
+          )
+          .join('\n'),
       };
-    case 'list':
+    case 'list': {
+      const last = outcomes.at(-1);
       if (!last)
-        return call('list_tasks', {
-          status: intent.status,
-          ...(intent.priority ? { priority: intent.priority } : {}),
-          ...(intent.search ? { search: intent.search } : {}),
+        return calls({
+          name: 'list_tasks',
+          args: { status: intent.status, ...(intent.priority ? { priority: intent.priority } : {}), ...(intent.search ? { search: intent.search } : {}) },
         });
-      return { say: listingReply(intent, (last.output.tasks as ListedTask[]) ?? []) };
+      return { say: listingReply(intent, (last.output.tasks as ListedTask[]) ?? [], clock.timeZone) };
+    }
     default: {
-      const ref: TaskReference = intent.ref;
+      const tool = actionTool[intent.kind];
+      const refs = intent.kind === 'update' ? [intent.ref] : intent.refs;
       if (intent.kind === 'update' && Object.keys(intent.changes).length === 0) {
+        const ref = intent.ref;
         const number = 'number' in ref ? ref.number : lastMentionedTask(earlier);
         return { say: number ? nothingToChangeReply(number) : noReferentReply() };
       }
-      const acted = outcomes.find((outcome) => outcome.name === actionTool[intent.kind]);
-      if (acted) {
-        if (acted.output.error) return { say: notFoundReply(Number(acted.args.task_number)) };
-        return { say: confirmationReply(intent.kind, acted.output as never, intent.kind === 'update' ? describeChanges(acted.args) : '') };
+      const listed = outcomes.find((outcome) => outcome.name === 'list_tasks')?.output.tasks as ListedTask[] | undefined;
+      const needsLookup = refs.some((ref) => 'phrase' in ref) || (intent.kind === 'update' && intent.changes.priorityStep !== undefined);
+      if (needsLookup && !listed) return lookup();
+      const { numbers, problems } = resolve(refs, earlier, listed, clock.timeZone);
+      const acted = outcomes.filter((outcome) => outcome.name === tool);
+      if (acted.length === 0 && numbers.length > 0) {
+        return calls(
+          ...numbers.map((number) => {
+            if (intent.kind !== 'update') return { name: tool, args: { task_number: number } };
+            const { priorityStep, ...changes } = intent.changes;
+            if (priorityStep) {
+              const current = listed?.find((task) => task.number === number)?.priority as TaskPriority | undefined;
+              const index = priorityOrder.indexOf(current ?? 'medium') + priorityStep;
+              changes.priority = priorityOrder[Math.min(Math.max(index, 0), priorityOrder.length - 1)];
+            }
+            return { name: tool, args: { task_number: number, ...changes } };
+          }),
+        );
       }
-      if ('number' in ref) return call(actionTool[intent.kind], actionArgs(intent, ref.number));
-      if ('it' in ref) {
-        const number = lastMentionedTask(earlier);
-        return number ? call(actionTool[intent.kind], actionArgs(intent, number)) : { say: noReferentReply() };
-      }
-      // A reference by title: look it up first (completed tasks included), then act on a single match.
-      if (!last) return call('list_tasks', { status: 'all', search: ref.phrase });
-      const matches = (last.output.tasks as ListedTask[]) ?? [];
-      const exact = matches.filter((task) => task.title.toLowerCase() === ref.phrase);
-      const chosen = matches.length === 1 ? matches : exact.length === 1 ? exact : [];
-      if (chosen.length === 1) return call(actionTool[intent.kind], actionArgs(intent, chosen[0]!.number));
-      return { say: matches.length === 0 ? noMatchReply(ref.phrase) : ambiguousReply(ref.phrase, matches) };
+      const done = acted.map((outcome) =>
+        outcome.output.error
+          ? notFoundReply(Number(outcome.args.task_number))
+          : confirmationReply(intent.kind, outcome.output as never, intent.kind === 'update' ? describeChanges(outcome.args, clock.timeZone) : ''),
+      );
+      return { say: [...done, ...problems].join('\n') };
     }
   }
 }
@@ -127,12 +161,15 @@ export class OfflineProvider implements AssistantProvider {
   readonly name = 'offline';
   private callCount = 0;
 
-  constructor(private readonly options: { wordDelayMs: number; now?: () => Date }) {}
+  constructor(private readonly options: { wordDelayMs: number }) {}
 
-  async *stream({ messages, signal }: ProviderRequest): AsyncIterable<ProviderEvent> {
-    const step = nextStep(messages, this.options.now?.() ?? new Date());
-    if ('call' in step) {
-      yield { type: 'tool_calls', calls: [{ id: `call_offline_${++this.callCount}`, name: step.call.name, arguments: JSON.stringify(step.call.args) }] };
+  async *stream({ messages, signal, now, timeZone }: ProviderRequest): AsyncIterable<ProviderEvent> {
+    const step = nextStep(messages, { now, timeZone });
+    if ('calls' in step) {
+      yield {
+        type: 'tool_calls',
+        calls: step.calls.map((call) => ({ id: `call_offline_${++this.callCount}`, name: call.name, arguments: JSON.stringify(call.args) })),
+      };
       return;
     }
     for (const word of step.say.match(/\S+\s*|\s+/g) ?? []) {

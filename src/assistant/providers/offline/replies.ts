@@ -1,4 +1,5 @@
 // What the offline assistant says: confirmations, listings, questions and small talk.
+import { DateTime } from 'luxon';
 import type { Intent } from './understand.ts';
 
 export interface ListedTask {
@@ -9,28 +10,24 @@ export interface ListedTask {
   due_date: string | null;
 }
 
-const dayFormat = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
-const timeFormat = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' });
-
-export function formatDue(due: string | null): string {
+/** A due date as the user reads it: "Wed, Nov 25" for a calendar date, "Wed, Nov 25 at 5:00 PM" in their zone for an instant. */
+export function formatDue(due: string | null, timeZone: string): string {
   if (!due) return '';
-  const date = new Date(due);
-  const hasTime = date.getUTCHours() !== 0 || date.getUTCMinutes() !== 0;
-  const day = dayFormat.format(date);
-  return hasTime ? `${day} at ${timeFormat.format(date)}` : day;
+  if (due.length === 10) return DateTime.fromISO(due, { zone: 'UTC' }).toFormat('ccc, LLL d');
+  return DateTime.fromISO(due, { setZone: true }).setZone(timeZone).toFormat("ccc, LLL d 'at' h:mm a");
 }
 
-const describeTask = (task: ListedTask) =>
+const describeTask = (task: ListedTask, timeZone: string) =>
   [
     `#${task.number} ${task.title}`,
     task.status === 'completed' ? '(done)' : '',
     task.priority !== 'medium' ? `[${task.priority}]` : '',
-    task.due_date ? `— due ${formatDue(task.due_date)}` : '',
+    task.due_date ? `— due ${formatDue(task.due_date, timeZone)}` : '',
   ]
     .filter(Boolean)
     .join(' ');
 
-export function listingReply(intent: Extract<Intent, { kind: 'list' }>, tasks: ListedTask[]): string {
+export function listingReply(intent: Extract<Intent, { kind: 'list' }>, tasks: ListedTask[], timeZone: string): string {
   const which = intent.status === 'pending' ? 'pending ' : intent.status === 'completed' ? 'completed ' : '';
   const about = intent.search ? ` matching "${intent.search}"` : '';
   const priority = intent.priority ? `${intent.priority}-priority ` : '';
@@ -41,13 +38,13 @@ export function listingReply(intent: Extract<Intent, { kind: 'list' }>, tasks: L
   }
   const noun = tasks.length === 1 ? 'task' : 'tasks';
   if (intent.count) return `You have ${tasks.length} ${priority}${which}${noun}${about}.`;
-  return [`You have ${tasks.length} ${priority}${which}${noun}${about}:`, ...tasks.map((task) => `- ${describeTask(task)}`)].join('\n');
+  return [`You have ${tasks.length} ${priority}${which}${noun}${about}:`, ...tasks.map((task) => `- ${describeTask(task, timeZone)}`)].join('\n');
 }
 
-export function ambiguousReply(phrase: string, tasks: ListedTask[]): string {
+export function ambiguousReply(phrase: string, tasks: ListedTask[], timeZone: string): string {
   return [
     `I found ${tasks.length} tasks matching "${phrase}":`,
-    ...tasks.slice(0, 10).map((task) => `- ${describeTask(task)}`),
+    ...tasks.slice(0, 10).map((task) => `- ${describeTask(task, timeZone)}`),
     'Which one do you mean? You can tell me its number.',
   ].join('\n');
 }
@@ -65,6 +62,8 @@ export function chatReply(intent: Extract<Intent, { kind: 'chat' }>): string {
   switch (intent.topic) {
     case 'greeting':
       return 'Hi! I can add, list, complete, update and delete your tasks. What would you like to do?';
+    case 'farewell':
+      return 'Okay! I am here whenever you need me.';
     case 'thanks':
       return "You're welcome! Anything else on your list?";
     case 'identity':

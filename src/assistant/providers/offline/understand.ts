@@ -1,54 +1,46 @@
-// The offline assistant's reading of one English request: which action, on which task, with what.
-import * as chrono from 'chrono-node';
+// The offline assistant's reading of one English request: which action, on which tasks, with what.
+// The main verb decides (in any inflection, after any politeness); a statement about a task ("the
+// rent is paid", "I no longer need the milk") is read like the request it stands for.
 import type { TaskPriority } from '../../../db/entities/index.ts';
-import { numberWords, stopWords } from './vocabulary.ts';
+import { cleanTitle, normalize, quotedAll } from './text.ts';
+import { type Clock, extractDate } from './when.ts';
+import { type Action, lemma, numberWords, stopWords, taskVerbs, verbAction } from './words.ts';
 
-export type TaskReference = { number: number } | { it: true } | { words: string[]; phrase: string };
+export type TaskReference = { number: number } | { it: true } | { phrase: string };
+
+export interface NewTask {
+  title: string;
+  priority?: TaskPriority;
+  due_date?: string;
+}
 
 export interface TaskChanges {
   title?: string;
   priority?: TaskPriority;
+  /** One step up (+1) or down (−1) from the task's current priority. */
+  priorityStep?: 1 | -1;
   due_date?: string | null;
   completed?: boolean;
-  description?: string;
 }
 
 export type Intent =
-  | { kind: 'add'; title: string; priority?: TaskPriority; due_date?: string }
+  | { kind: 'add'; tasks: NewTask[] }
   | { kind: 'list'; status: 'all' | 'pending' | 'completed'; priority?: TaskPriority; search?: string; count: boolean }
-  | { kind: 'complete'; ref: TaskReference }
-  | { kind: 'delete'; ref: TaskReference }
+  | { kind: 'complete' | 'delete'; refs: TaskReference[] }
   | { kind: 'update'; ref: TaskReference; changes: TaskChanges }
-  | { kind: 'chat'; topic: 'greeting' | 'thanks' | 'help' | 'identity' | 'wellbeing' | 'unknown'; suggestion?: string };
+  | { kind: 'chat'; topic: 'greeting' | 'thanks' | 'help' | 'identity' | 'wellbeing' | 'farewell' | 'unknown'; suggestion?: string };
 
 const smallTalk: [RegExp, Extract<Intent, { kind: 'chat' }>['topic']][] = [
-  [/^(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|greetings|howdy)( there)?( taskstream)?$/i, 'greeting'],
-  [/^(thanks|thank you|thx|ty|cheers|great|awesome|perfect|nice|cool|ok(ay)?|got it)( (so|very) much)?( thanks)?$/i, 'thanks'],
+  [/^(hi|hello|hey|hiya|yo|good (morning|afternoon|evening|day)|greetings|howdy)( there)?( taskstream)?$/i, 'greeting'],
+  [
+    /^((thanks|thank you|thx|ty|cheers|great|awesome|perfect|nice|cool|ok(ay)?|got it|lol|haha|sweet|good|fine|alright)[ ,!]*)+( (so|very) much)?( mate)?$/i,
+    'thanks',
+  ],
+  [/^(bye|goodbye|good night|see you|see ya|later|that'?s all|that is all( for now)?|nothing else|never ?mind|no|nope|all good)$/i, 'farewell'],
   [/^(help|what can you do|how does this work|how do (i|you) use (this|you)|commands)$/i, 'help'],
-  [/^(who|what) are you$/i, 'identity'],
-  [/^(how are you( doing)?|how's it going|what's up|sup)$/i, 'wellbeing'],
+  [/^((who|what) are you|what'?s your name|what is your name)$/i, 'identity'],
+  [/^(how are you( doing)?( today)?|how's it going|what's up|sup)$/i, 'wellbeing'],
 ];
-
-/** Lower-level cleanup: trims politeness and punctuation that never carries meaning. */
-function normalize(text: string): string {
-  let result = text
-    .trim()
-    .replace(/\s+/g, ' ')
-    .replace(/[.!?]+$/, '')
-    .trim();
-  for (let previous = ''; previous !== result; ) {
-    previous = result;
-    result = result
-      .replace(/^(ok(ay)?|so|um+|well|hey|hi|hello|yo)[,!.]?\s+(?=\S)/i, '')
-      .replace(/^(please|pls|kindly)\s+/i, '')
-      .replace(/^(can|could|would|will) you (please )?/i, '')
-      .replace(/^(i'?d like|i would like|i want) you to /i, '')
-      .replace(/^(just|also|and|then|now)\s+/i, '')
-      .replace(/[,]?\s+(please|for me|thanks|thank you)$/i, '')
-      .trim();
-  }
-  return result;
-}
 
 const priorityPatterns: [RegExp, TaskPriority][] = [
   [/\b(urgent(ly)?|asap|critical|top priority|immediately|right away)\b/i, 'urgent'],
@@ -57,222 +49,329 @@ const priorityPatterns: [RegExp, TaskPriority][] = [
   [/\b(medium|normal)([- ]priority)?\b/i, 'medium'],
 ];
 
-function findPriority(text: string): TaskPriority | undefined {
-  return priorityPatterns.find(([pattern]) => pattern.test(text))?.[1];
-}
+const findPriority = (text: string): TaskPriority | undefined =>
+  /\b(less|more)\s+(important|urgent)\b/i.test(text) ? undefined : priorityPatterns.find(([pattern]) => pattern.test(text))?.[1];
 
-/** Removes a priority phrase from a would-be title ("buy milk, it's urgent" → "buy milk"). */
-function stripPriority(text: string): string {
-  return text
+/** A priority phrase taken out of a would-be title ("buy milk, it's urgent" → "buy milk"). */
+const stripPriority = (text: string) =>
+  text
     .replace(
-      /[,(]?\s*(it'?s|it is|as|with|at|mark(ed)? (it )?as|make it|set to)?\s*(an?\s+)?(urgent(ly)?|asap|critical|top priority|high[- ]priority|low[- ]priority|important|not urgent|medium[- ]priority|normal[- ]priority)(\s+priority)?\s*[)]?/gi,
+      /[,(]?\s*\b(it'?s|it is|as|with|at|mark(ed)? (it )?as|make it|set to)?\s*(an?\s+)?(urgent(ly)?|asap|critical|top priority|high[- ]priority|low[- ]priority|important|not urgent|medium[- ]priority|normal[- ]priority)\b(\s+priority)?\s*[)]?/gi,
       ' ',
     )
-    .replace(/\s+(priority)\b/gi, ' ')
+    .replace(/^\s*(low|high|normal|medium)\s+priority\b|\s+(priority)\b/gi, ' ')
+    .trim();
+
+const step = (text: string): 1 | -1 | undefined =>
+  /\b(lower|decrease|reduce|downgrade|deprioriti[sz]e|demote|less (important|urgent))\b/i.test(text)
+    ? -1
+    : /\b(raise|increase|upgrade|prioriti[sz]e|promote|escalate|bump|more (important|urgent))\b/i.test(text)
+      ? 1
+      : undefined;
+
+/** "task 3", "#3", "number three", "the first one", "3": a task's number. */
+function findNumber(text: string): number | undefined {
+  const word = /^(?:(?:the|tasks?|todos?|to-do|items?|number|no\.?|#)\s*)*#?\s*([a-z]+|\d{1,9})(?:\s+(?:one|task|item))?$/i.exec(text.trim())?.[1];
+  const inside = /(?:\b(?:tasks?|todos?|items?)(?:\s+(?:number|no\.?))?|\bnumber|#)\s*#?\s*(\d{1,9})\b/i.exec(text)?.[1];
+  const found = word ?? inside;
+  if (!found) return undefined;
+  const value = /^\d+$/.test(found) ? Number(found) : numberWords[found.toLowerCase()];
+  return value && value > 0 ? value : undefined;
+}
+
+/** Which task a phrase means: its number, "it", or words of its title. */
+function findReference(phrase: string): TaskReference | undefined {
+  const text = phrase.replace(/^[\s,:;-]+|[\s,:;.!-]+$/g, '');
+  const number = findNumber(text);
+  if (number !== undefined) return { number };
+  const [quoted] = quotedAll(text);
+  if (quoted) return { phrase: quoted };
+  if (/^(it|that|this|that one|this one|the last one|the one)$/i.test(text)) return { it: true };
+  const words = text
+    .toLowerCase()
+    .replace(/['’]s\b/g, '')
+    .split(/[^a-z0-9@&+-]+/)
+    .filter((word) => word && !stopWords.has(word));
+  return words.length ? { phrase: words.join(' ') } : undefined;
+}
+
+/** Several tasks named in one breath: "1 and 3", "tasks 2, 5 and 8", "the milk and the rent". */
+function findReferences(text: string): TaskReference[] {
+  const quoted = quotedAll(text);
+  if (quoted.length > 1) return quoted.map((phrase) => ({ phrase }));
+  const parts = text
+    .replace(/^(all of|both|all)\s+/i, '')
+    .split(/\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+plus\s+/i)
+    .filter(Boolean);
+  // "tasks 2, 5 and 8": the noun before the first number names them all.
+  const refs = parts.map((part) => findReference(/^\d+$/.test(part) ? `task ${part}` : part));
+  return refs.every(Boolean) && refs.length > 0 ? (refs as TaskReference[]) : ([findReference(text)].filter(Boolean) as TaskReference[]);
+}
+
+/** The object of a verb: what follows it, without "as done", "off my list" and the like. */
+function objectOf(text: string): string {
+  return text
+    .replace(/^\s*(with|off|about|of|out|up|away)\s+/i, '')
+    .replace(/\s+(from|off|on) (my|the) (todo |to-do |task )?(list|tasks)\b.*$/i, '')
+    .replace(/\s+(as|to|is|are|was)\s+(done|complete|completed|finished|paid)\b.*$/i, '')
+    .replace(/\s+(done|complete|completed|finished|off|for me|already|now)$/i, '')
+    .replace(/^\s*(as\s+)?(done|complete|completed|finished)\s*:\s*/i, '')
+    .replace(/^[\s:,-]+/, '')
     .trim();
 }
 
-function toIsoDate(result: chrono.ParsedResult): string {
-  const date = result.start.date();
-  return result.start.isCertain('hour') ? date.toISOString() : date.toISOString().slice(0, 10);
+/** Words that may stand before the verb: "I've finished", "just watered", "you can mark". */
+const subject = /^((i|we)('ve| have| had|'m| am| just| already| finally| totally)*|you can|finally|just|already|all|i think|pretty sure i)\s+/i;
+
+interface Lead {
+  action: Action;
+  /** The verb as written, in past tense or not. */
+  past: boolean;
+  /** The words after the verb. */
+  rest: string;
+  verb: string;
+  hadSubject: boolean;
 }
 
-/** Finds a date or time in free text and returns it with the text around it removed. */
-function extractDate(text: string, now: Date): { date?: string; rest: string } {
-  const [found] = chrono.parse(text, now, { forwardDate: true });
-  if (!found) return { rest: text };
-  const before = text.slice(0, found.index).replace(/\s*\b(by|on|at|due|before|for|until|till|in|from)\s*$/i, '');
-  const rest = `${before} ${text.slice(found.index + found.text.length)}`.replace(/\s+/g, ' ').trim();
-  return { date: toIsoDate(found), rest };
-}
-
-function quoted(text: string): string | undefined {
-  return /["“'‘]([^"”'’]{1,255})["”'’]/.exec(text)?.[1]?.trim();
-}
-
-function cleanTitle(text: string): string {
-  const title = text
-    .replace(/\s+(to|on|onto|in|into) (my|the) (todo |to-do |task )?(list|tasks)$/i, '')
-    .replace(/\s+as an? (task|todo|reminder)$/i, '')
-    .replace(/^[\s,:;-]+|[\s,:;.!-]+$/g, '')
-    .replace(/\s+/g, ' ');
-  return title.charAt(0).toUpperCase() + title.slice(1);
-}
-
-/** "task 3", "#3", "number three", "3" at the start of the object: the task's number. */
-function findNumber(text: string): number | undefined {
-  const candidates = [
-    ...text.matchAll(/(?:\b(?:task|todo|to-do|item)(?:\s+(?:number|no\.?))?|\bnumber|\bno\.|#)\s*#?\s*(\d{1,9}|[a-z]+)\b/gi),
-    ...text.trim().matchAll(/^(\d{1,9})\b/g),
-  ];
-  for (const [, word] of candidates) {
-    const value = /^\d+$/.test(word!) ? Number(word) : numberWords[word!.toLowerCase()];
-    if (value && value > 0) return value;
+/** The request's main verb, if one leads it. */
+function leadVerb(text: string): Lead | undefined {
+  const hadSubject = subject.test(text);
+  // "take the milk off my list", "tick 8 and 11 off": the particle belongs to the verb.
+  const body = text
+    .replace(subject, '')
+    .replace(/^(\S+)\s+(.+?)\s+off(\s+(my|the)\s+(todo\s+|to-do\s+)?list)?$/i, (whole, verb: string, object: string) =>
+      verbAction.has(`${lemma(verb, (stem) => verbAction.has(`${stem} off`))} off`) ? `${verb} off ${object}` : whole,
+    );
+  const words = body.split(' ');
+  for (const size of [2, 1]) {
+    if (words.length < size) continue;
+    const written = words.slice(0, size).join(' ');
+    const base = words
+      .slice(0, size)
+      .map((word, index) => (index === 0 ? lemma(word.replace(/[:,]$/, '')) : word.toLowerCase()))
+      .join(' ')
+      .replace(/[:,]$/, '');
+    const action =
+      verbAction.get(base) ??
+      (size === 2
+        ? verbAction.get(`${lemma(words[0]!, (stem) => verbAction.has(`${stem} ${words[1]!.toLowerCase()}`))} ${words[1]!.toLowerCase()}`)
+        : undefined);
+    if (action) return { action, past: written.toLowerCase().split(' ')[0] !== base.split(' ')[0], rest: words.slice(size).join(' '), verb: base, hadSubject };
   }
   return undefined;
 }
 
-/** Reads which task a phrase means: its number, "it", or words of its title. */
-function findReference(phrase: string): TaskReference | undefined {
-  const number = findNumber(phrase);
-  if (number !== undefined) return { number };
-  const text = phrase
-    .replace(/["“”'‘’]/g, ' ')
-    .replace(/'s\b/g, '')
-    .trim();
-  if (/^(it|that|this|that one|this one|the last one|the one)$/i.test(text)) return { it: true };
-  const words = text
-    .toLowerCase()
-    .split(/[^a-z0-9@&+-]+/i)
-    .filter((word) => word && !stopWords.has(word));
-  return words.length ? { words: words.slice(0, 6), phrase: words.join(' ') } : undefined;
+/** Splits "milk, eggs and bread" or "call mom and pay rent" into tasks, but keeps "buy salt and pepper" whole. */
+function splitTitles(text: string): string[] {
+  const quoted = quotedAll(text);
+  if (quoted.length > 1) return quoted;
+  const parts = text.split(/\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+plus\s+/i).filter((part) => part.trim());
+  if (parts.length < 2) return [text];
+  const startsWithVerb = (part: string) => taskVerbs.has(lemma(part.trim().split(' ')[0] ?? ''));
+  if (parts.slice(1).every(startsWithVerb)) return parts;
+  if (!parts.some(startsWithVerb) && parts.every((part) => part.trim().split(' ').length <= 3)) return parts;
+  return [text];
 }
 
-// Leading verbs, tried in order; the first that starts the request decides (the main verb decides).
-const addLead =
-  /^(add|create|make a|make an|make new|put|insert|jot down|note down|write down|log|record|new|set a reminder|set up a reminder|schedule|plan)\b/i;
-const rememberLead =
-  /^(remember|remind me|don'?t (let me )?forget|don'?t forget|i (really )?((need|have|got|ought|want) to|should|must|gotta)|i'?ve got to|i'?ll need to|need to|have to|gotta|todo|to-do|to do:)\b/i;
-const deleteLead = /^(delete|remove|get rid of|cancel|drop|erase|trash|discard|scrap|scratch|forget about|forget|kill|nuke|throw away|take off|clear)\b/i;
-const reopenLead = /^(uncheck|untick|reopen|re-open|undo|unmark|restore)\b/i;
-const completeLead =
-  /^(mark|check off|check|tick off|tick|complete|finish|finished|done|close|i(?:'ve| have| just)?\s+(finished|completed|done|did|closed))\b/i;
-const updateLead = /^(change|rename|update|edit|modify|reschedule|move|push|postpone|delay|bump|set|make|call|retitle|prioriti[sz]e|deprioriti[sz]e|switch)\b/i;
-const listLead =
-  /^(show|list|display|view|see|get|give me|tell me|read|what|which|how many|how much|do i have|have i|did i|are there|is there|any|anything|whats|what's|where|find|search|look up|lookup|my (tasks|todos|list))\b/i;
+function understandAdd(body: string, clock: Clock): Intent {
+  const rest = body
+    .replace(
+      /^\s*(also\s+)?((a|an|the|another|new|task|tasks|todo|todos|to-do|item|items|reminder|note|these|this|following|\d+|two|three|four|urgent|important|high|low|normal|medium|priority|high-priority|low-priority)([\s:,-]+|$))*/i,
+      '',
+    )
+    .replace(/^\s*(to|for|that|about|called|named|titled|saying|:)\s+/i, '')
+    .replace(/^\s*(remember|remind me)\s+(to\s+)?/i, '')
+    .trim();
+  // "add urgent: fix the tap": a priority in the words before the title applies to every task.
+  const leading = findPriority(body.slice(0, Math.max(body.indexOf(rest), 0)));
+  const tasks = splitTitles(rest).map((part): NewTask => {
+    const [quoted] = quotedAll(part);
+    const outside = quoted ? part.replace(/["“'‘][^"”'’]*["”'’]/, ' ') : part;
+    const priority = findPriority(outside) ?? leading;
+    const { date, rest: withoutDate } = extractDate(outside, clock);
+    const title = cleanTitle(quoted ?? stripPriority(withoutDate));
+    return { title: title || cleanTitle(part), ...(priority ? { priority } : {}), ...(date ? { due_date: date } : {}) };
+  });
+  return { kind: 'add', tasks };
+}
 
 const notDone = /\b(not (yet )?(done|complete|completed|finished)|undone|incomplete|uncompleted|unfinished|pending|open|to ?do|in progress)\b/i;
 
-function understandAdd(text: string, now: Date): Intent {
-  let rest = text;
-  for (let previous = ''; previous !== rest; ) {
-    previous = rest;
-    rest = rest
-      .replace(rememberLead, '')
-      .replace(addLead, '')
-      .replace(
-        /^\s*(also\s+)?((a|an|the|another|new|task|todo|to-do|item|reminder|note|urgent|important|high|low|normal|priority|high-priority|low-priority)([\s:]+|$))*/i,
-        '',
-      )
-      .replace(/^\s*(to|for|that|about|called|named|titled|saying|:)\s+/i, '')
-      .replace(/^\s*(remember|remind me)\s+(to\s+)?/i, '')
-      .trim();
-  }
-  const explicit = quoted(text);
-  const priority = findPriority(explicit ? text.replace(explicit, '') : text);
-  const { date, rest: withoutDate } = extractDate(explicit ? rest.replace(/["“'‘][^"”'’]*["”'’]/, ' ') : rest, now);
-  const title = cleanTitle(explicit ?? stripPriority(withoutDate));
-  return { kind: 'add', title: title || cleanTitle(text), priority, due_date: date };
-}
-
 function understandList(text: string): Intent {
   const lower = text.toLowerCase();
-  const completed =
-    /\b(completed|complete|done|finished|did i (do|finish|complete)|have i (done|finished|completed)|accomplished|ticked off|checked off)\b/.test(lower);
-  const pending = notDone.test(lower) || /\b(left|remaining|still|outstanding|need to do|have to do|due|upcoming|next)\b/.test(lower);
+  const completed = /\b(completed|complete|done|finished|did i|have i (done|finished|completed)|accomplished|ticked off|checked off)\b/.test(lower);
+  const pending =
+    notDone.test(lower) ||
+    /\b(left|remaining|remains?|still|outstanding|need to do|have to do|supposed to|should i|work on|on my plate|due|upcoming|next|what i need)\b/.test(lower);
   const status = pending ? 'pending' : completed ? 'completed' : 'all';
   const searchMatch =
     /\b(?:about|with|containing|mentioning|matching|named|called|for|regarding|related to)\s+(?:the\s+)?["“']?([^"”']+?)["”']?(?:\s+tasks?)?$/i.exec(text);
-  const search = searchMatch && !/^(me|my|all|everything|today|tomorrow|now)\b/i.test(searchMatch[1]!) ? findReference(searchMatch[1]!) : undefined;
+  const phrase = searchMatch?.[1];
+  const search = phrase && !/^(me|my|all|everything|today|tomorrow|now|this week|next)\b/i.test(phrase) ? findReference(phrase) : undefined;
   const priority = /\b(urgent|high|low|important)\b/.test(lower) ? findPriority(lower) : undefined;
-  return { kind: 'list', status, priority, search: search && 'words' in search ? search.phrase : undefined, count: /\bhow many\b/.test(lower) };
+  return { kind: 'list', status, priority, search: search && 'phrase' in search ? search.phrase : undefined, count: /\bhow many\b/.test(lower) };
 }
 
-/** The object of a verb: the words after it, up to "as …", "to …", "from my list" and the like. */
-function objectAfter(lead: RegExp, text: string): string {
-  return text
-    .replace(lead, '')
-    .replace(/^\s*(with|off|about|of)\s+/i, '')
-    .replace(/\s+(from|off|on) (my|the) (todo |to-do |task )?(list|tasks)\b.*$/i, '')
-    .replace(/\s+(as|to|is|are|was)\s+(done|complete|completed|finished)\b.*$/i, '')
-    .trim();
-}
+const datePhrase =
+  /^(next|this|tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|in \d|\d{4}-|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
 
-function understandUpdate(text: string, now: Date): Intent | undefined {
-  const body = text
-    .replace(updateLead, '')
-    .replace(reopenLead, '')
-    .replace(/^\s*(mark|set)\s+/i, '')
-    .trim();
-  // Split "task 2 to 'Call mom'" / "the dentist task until friday" into the task and the change.
-  const split = /^(.*?)\s+(?:to|into|as|until|till|for|->|=)\s+(.+)$/i.exec(body);
-  const changes: TaskChanges = {};
+function understandUpdate(body: string, verb: string, clock: Clock): Intent | undefined {
+  const split = /^(.*?)\s*(?:\s(?:to|into|->|=)|:)\s+(.+)$/i.exec(body) ?? /^(.*?)\s*(?:\s(?:as|until|till|for|at))\s+(.+)$/i.exec(body);
   const target = split?.[1] ?? body;
-  const value = split?.[2] ?? '';
-  const explicitTitle = quoted(text);
-  const reopening = reopenLead.test(text) || notDone.test(value);
-  if (reopening) changes.completed = false;
+  const dueValue = /^(due|by)\s+/i.test(split?.[2] ?? '');
+  const value = (split?.[2] ?? '').replace(/^(due|by)\s+/i, '');
+  const changes: TaskChanges = {};
+  const [explicitTitle] = quotedAll(value || body);
   const bare = /^(high|low|medium|normal)$/i.exec(value.trim())?.[1]?.toLowerCase();
   const priority =
     findPriority(value) ??
     (bare ? (bare === 'normal' ? 'medium' : (bare as TaskPriority)) : undefined) ??
-    (/\b(urgent|important|high priority|low priority|priority)\b/i.test(target) ? findPriority(target) : undefined);
-  const wantsDate = /^(reschedule|move|push|postpone|delay|bump)\b/i.test(text) || /\b(due|deadline|date)\b/i.test(target);
-  if (explicitTitle && !/\b(due|priority)\b/i.test(target)) {
-    changes.title = explicitTitle;
-  } else if (priority && !reopening) {
-    changes.priority = priority;
-  } else if (!reopening && value) {
-    const { date } = extractDate(value, now);
-    if (
-      date &&
-      (wantsDate ||
-        /^(next|this|tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|in \d|\d{4}-|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i.test(
-          value,
-        ))
-    ) {
-      changes.due_date = date;
-    } else if (/^(no date|no due date|none|nothing)$/i.test(value)) {
-      changes.due_date = null;
-    } else {
-      changes.title = cleanTitle(value);
-    }
-  } else if (!reopening && wantsDate) {
-    const { date } = extractDate(body, now);
-    if (date) changes.due_date = date;
-  }
-  // "make task 3 urgent": the priority sits in the target itself.
-  const refText = target
-    .replace(/\b(the )?(title|name|due date|deadline|date|priority|description) of\b/gi, '')
-    .replace(/'s\s+(title|name|due date|deadline|date|priority|description)\b/gi, '')
-    .replace(/\b(title|name|due date|deadline|date|priority|description)$/i, '');
+    (/\b(urgent|important|high|low|priority)\b/i.test(target) && !/^(lower|raise)/.test(verb) ? findPriority(target) : undefined);
+  const wantsDate = dueValue || /^(reschedule|move|push|postpone|delay|bump|shift|bring forward|extend)$/.test(verb) || /\b(due|deadline|date)\b/i.test(target);
+  const relative = step(`${verb} ${body}`);
+  if (/\b(un-?complete|reopen|uncheck|untick|unmark|restore|undo)\b/i.test(verb) || notDone.test(value)) changes.completed = false;
+  else if (explicitTitle && !/\b(due|priority)\b/i.test(target)) changes.title = explicitTitle;
+  else if (priority) changes.priority = priority;
+  else if (value && (wantsDate || datePhrase.test(value)) && extractDate(value, clock).date) changes.due_date = extractDate(value, clock).date;
+  else if (/^(no date|no due date|none|nothing)$/i.test(value)) changes.due_date = null;
+  else if (relative && (!value || /^(up|down)$/i.test(value)) && !(wantsDate && extractDate(body, clock).date)) changes.priorityStep = relative;
+  else if (wantsDate && extractDate(body, clock).date) changes.due_date = extractDate(body, clock).date;
+  else if (value && !/^(up|down)$/i.test(value)) changes.title = cleanTitle(value);
+  else if (relative) changes.priorityStep = relative;
+  const refText = (changes.due_date !== undefined && !split ? extractDate(target, clock).rest : target)
+    .replace(/\b(the )?(title|name|due date|deadline|date|priority|description)\s+(of|for|on)\b/gi, '')
+    .replace(/['’]s\s+(title|name|due date|deadline|date|priority|description)\b/gi, '')
+    .replace(/\b(title|name|due date|deadline|date|priority|description|due)$/i, '')
+    .replace(/\b(up|down|a bit|a little|more|less) ?(important|urgent)?$/i, '')
+    .replace(/\b(up|down)\b/gi, '');
   const ref = findReference(priority ? stripPriority(refText) : refText);
-  if (!ref) return undefined;
-  return { kind: 'update', ref, changes };
+  return ref ? { kind: 'update', ref, changes } : undefined;
 }
 
-/** Reads one request. `now` anchors relative dates such as "tomorrow". */
-export function understand(message: string, now: Date): Intent {
-  const text = normalize(message);
+/** "the rent is paid", "plants watered", "task 6 - done", "milk: done". */
+const doneStatement =
+  /^(.+?)\s*(?:\b(?:is|are|was|were|has been|have been|got|'s)\s+(?:now\s+|all\s+|finally\s+|already\s+)?)?(?:[:-]\s*)?\b(done|complete|completed|finished|sorted|handled|taken care of|dealt with|out of the way|clean|ready|over|[a-z]+ed|paid|bought|sent|made|got)(\s+now|\s+already)?$/i;
+const noLongerNeeded =
+  /\b(no longer (need|want|have to|required|needed|necessary|relevant)|(don'?t|do not|doesn'?t) (need|want|have to)|(isn'?t|is not|aren'?t|are not|not) (needed|necessary|required|happening)|no need for|not needed|can go|(is|are) (cancelled|canceled|off)|any ?more)\b/i;
+
+/** Reads one request. `clock` anchors relative dates such as "tomorrow" in the user's zone. */
+export function understand(message: string, clock: Clock): Intent {
+  const normalized = normalize(message);
+  // "I'd like to see my tasks", "I want to add …": the wish frames a request.
+  const framed = /^(i'?d like|i would like|i want|i wanna|let me|i'd love) to\s+/i.exec(normalized);
+  const text = framed && leadVerb(normalized.slice(framed[0].length)) ? normalized.slice(framed[0].length) : normalized;
   const topic = smallTalk.find(([pattern]) => pattern.test(text))?.[1];
   if (topic || !text) return { kind: 'chat', topic: topic ?? 'help' };
 
-  if (rememberLead.test(text) && !/^i (need|have|want) to (see|know|check|review|look)\b/i.test(text)) return understandAdd(text, now);
-  if (deleteLead.test(text)) {
-    const ref = findReference(objectAfter(deleteLead, text));
-    return ref ? { kind: 'delete', ref } : { kind: 'chat', topic: 'help' };
+  if (
+    /^remind me (what|which|how|of my)\b/i.test(text) ||
+    /^(what|which|how many|how much|do i have|have i|did i|are there|is there|any|anything|whats|what's|where|my (tasks|todos|list))\b/i.test(text) ||
+    /^(tasks|todos|to-?dos|my list|list|open tasks)$/i.test(text)
+  )
+    return understandList(text);
+  if (
+    /^(remember|remind me|don'?t (let me )?forget|(i |we )?(really )?(need|have|got|ought|want) to|(i |we )?(should|must|gotta)|i'?ve got to|i'?ll need to|todo|to-do|to do:|please note)\b/i.test(
+      text,
+    ) &&
+    !/^(i |we )?(need|have|want) to (see|know|check|review|look)\b/i.test(text) &&
+    !noLongerNeeded.test(text)
+  ) {
+    const body = text.replace(
+      /^(remember|remind me( about)?|don'?t (let me )?forget( about)?|(i |we )?(really )?(need|have|got|ought|want) to( add)?|(i |we )?(should|must|gotta)|i'?ve got to|i'?ll need to|todo|to-do|to do:|please note)\s*(to\s+)?[:,]?\s*/i,
+      '',
+    );
+    return understandAdd(body, clock);
   }
-  if (reopenLead.test(text)) {
-    const ref = findReference(objectAfter(reopenLead, text));
-    return ref ? { kind: 'update', ref, changes: { completed: false } } : { kind: 'chat', topic: 'help' };
+  if (/\b(remove|clear|delete|drop|take off)\s+(the\s+)?(due date|deadline|date)\s+(from|of|on)\s+/i.test(text)) {
+    const ref = findReference(text.replace(/^.*\b(from|of|on)\s+/i, ''));
+    if (ref) return { kind: 'update', ref, changes: { due_date: null } };
   }
-  if (completeLead.test(text)) {
-    // "mark task 3 as urgent" / "mark it as not done" change the task rather than complete it.
-    const afterAs = /\bas\s+(.+)$/i.exec(text)?.[1] ?? '';
-    if (/^mark\b/i.test(text) && afterAs && (notDone.test(afterAs) || findPriority(afterAs)))
-      return understandUpdate(text, now) ?? { kind: 'chat', topic: 'help' };
-    const ref = findReference(objectAfter(completeLead, text));
-    return ref ? { kind: 'complete', ref } : { kind: 'chat', topic: 'help' };
+  if (noLongerNeeded.test(text)) {
+    const object = text
+      .replace(subject, '')
+      .replace(noLongerNeeded, ' ')
+      .replace(/\b(the|we|i|to|there'?s|anymore|any more|longer|no)\b/gi, ' ')
+      .replace(/\s+/g, ' ');
+    const refs = findReferences(objectOf(object));
+    if (refs.length) return { kind: 'delete', refs };
   }
-  if (addLead.test(text)) return understandAdd(text, now);
-  if (updateLead.test(text)) return understandUpdate(text, now) ?? { kind: 'chat', topic: 'help' };
-  if (listLead.test(text) || text.endsWith('?') || /^(tasks|todos|to-?dos|my list|list)$/i.test(text)) return understandList(text);
+  const lead = leadVerb(text);
+  if (lead) {
+    const intent = fromLead(lead, text, clock);
+    if (intent) return intent;
+  }
+  return fromStatement(text, clock) ?? { kind: 'chat', topic: 'unknown', suggestion: cleanTitle(text) };
+}
 
-  // No leading verb: "task 3 is done", "the groceries one can go".
-  const statement = /^(.*?)\s+(is|are|was|has been)\s+(done|complete|completed|finished)$/i.exec(text);
-  if (statement) {
-    const ref = findReference(statement[1]!);
-    if (ref) return { kind: 'complete', ref };
+function fromLead(lead: Lead, text: string, clock: Clock): Intent | undefined {
+  const { rest, verb } = lead;
+  switch (lead.action) {
+    case 'add':
+      // "put task 1 at low priority" changes a task; "make a note" adds one.
+      if (findNumber(rest.split(/\s+(?:at|to|as)\s+/)[0] ?? '') !== undefined && /^(put|set|stick)$/.test(verb)) return understandUpdate(rest, verb, clock);
+      return understandAdd(rest, clock);
+    case 'list':
+      return understandList(text);
+    case 'reopen':
+      return withRef(findReference(objectOf(rest.replace(/\s+(to|as)\s+(pending|open|not done)$/i, ''))), (ref) => ({
+        kind: 'update',
+        ref,
+        changes: { completed: false },
+      }));
+    case 'delete': {
+      const refs = findReferences(objectOf(rest));
+      return refs.length ? { kind: 'delete', refs } : undefined;
+    }
+    case 'complete': {
+      // "mark 3 as urgent" / "mark it as not done" change the task; "sort the garage" (not past) adds one.
+      const afterAs = /\bas\s+(.+)$/i.exec(rest)?.[1] ?? '';
+      if (verb === 'mark' && afterAs && (notDone.test(afterAs) || findPriority(afterAs))) return understandUpdate(rest, verb, clock);
+      if (/^(sort|sort out|handle|nail|tackle|knock out|wrap up|take care)$/.test(verb) && !lead.past && !lead.hadSubject) return undefined;
+      const refs = findReferences(objectOf(rest));
+      return refs.length ? { kind: 'complete', refs } : undefined;
+    }
+    default: {
+      if (verb === 'make' && /^(a|an)\s+(new\s+)?(task|todo|to-do|note|reminder)\b/i.test(rest)) return understandAdd(rest, clock);
+      if (verb === 'set' && /^(a|an)\s+(reminder|task)\b/i.test(rest)) return understandAdd(rest, clock);
+      return understandUpdate(rest, verb, clock);
+    }
   }
-  return { kind: 'chat', topic: 'unknown', suggestion: cleanTitle(text) };
+}
+
+function withRef(ref: TaskReference | undefined, intent: (ref: TaskReference) => Intent): Intent | undefined {
+  return ref ? intent(ref) : undefined;
+}
+
+/** No leading verb: "task 3 is done", "I called the dentist", "the rent is urgent", "task 4 is due tomorrow". */
+function fromStatement(text: string, clock: Clock): Intent | undefined {
+  const body = text.replace(subject, '');
+  const doneFirst = /^(?:that'?s|it'?s|this is|mark(?: it)?)\s+(?:done|finished|complete|completed)[,:;-]?\s+(.+)$/i.exec(body);
+  if (doneFirst) {
+    const refs = findReferences(doneFirst[1]!);
+    if (refs.length) return { kind: 'complete', refs };
+  }
+  const reopen = /^(.+?)\s+(isn'?t|is not|wasn'?t|was not)\s+(done|finished|complete|completed)( yet)?$/i.exec(body);
+  if (reopen) return withRef(findReference(reopen[1]!), (ref) => ({ kind: 'update', ref, changes: { completed: false } }));
+  const change = /^(.+?)\s+(?:is|are|should be|needs to be|must be|has to be)\s+(?:now\s+)?(.+)$/i.exec(body);
+  if (change) {
+    const priority = findPriority(change[2]!);
+    const due = /^due\b|^by\b/i.test(change[2]!) ? extractDate(change[2]!, clock).date : undefined;
+    if (priority && !/\bdone\b/i.test(change[2]!)) return withRef(findReference(change[1]!), (ref) => ({ kind: 'update', ref, changes: { priority } }));
+    if (due) return withRef(findReference(change[1]!), (ref) => ({ kind: 'update', ref, changes: { due_date: due } }));
+  }
+  // "I called the dentist", "Emailed Sarah", "booked the flights": a task verb in the past tense.
+  const [first = '', ...others] = body.split(' ');
+  const base = lemma(first);
+  if (others.length && base !== first.toLowerCase() && taskVerbs.has(base) && /(ed|[^e]d|ght|id|nt|ot|ook|ade|ent)$/i.test(first))
+    return withRef(findReference(`${base} ${others.join(' ')}`), (ref) => ({ kind: 'complete', refs: [ref] }));
+  const statement = doneStatement.exec(body);
+  if (statement) {
+    const word = statement[2]!.toLowerCase();
+    const verb = lemma(word);
+    if (/ed$/.test(word) && !taskVerbs.has(verb) && !/^(complet|finish|sort|handl)/.test(word)) return undefined;
+    const subjectText = statement[1]!.replace(/^that'?s\s+/i, '').replace(/[,:-]+$/, '');
+    const mentioned = /^(done|complete|completed|finished|sorted|handled|clean|ready|over)$/.test(word) ? subjectText : `${subjectText} ${verb}`;
+    return withRef(findReference(mentioned), (ref) => ({ kind: 'complete', refs: [ref] }));
+  }
+  return undefined;
 }

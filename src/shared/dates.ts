@@ -1,0 +1,59 @@
+// Time zones and due dates: a due date is a calendar date when no time of day was given, an
+// instant when one was; a time of day without an offset is read in the user's zone.
+import { DateTime, IANAZone } from 'luxon';
+
+/** A due date as a client wrote it, before the user's zone is known. */
+export type DueDate = { date: string } | { local: string } | { instant: Date };
+
+/** A due date as it is stored: the calendar date (if it is one) and the instant it sorts at. */
+export interface ResolvedDue {
+  /** `YYYY-MM-DD` for a calendar date, null for an instant. */
+  on: string | null;
+  /** The instant; for a calendar date, the start of that day in the user's zone. */
+  at: Date;
+}
+
+/** True for an IANA zone name this server (and PostgreSQL) can compute with, such as `Europe/Berlin`. */
+export function isTimeZone(name: string): boolean {
+  return name.length <= 64 && /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name) && IANAZone.isValidZone(name);
+}
+
+/** Wall-clock `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm[:ss]` in `zone` → the instant. */
+function wallClock(text: string, zone: string): Date {
+  return DateTime.fromISO(text, { zone }).toJSDate();
+}
+
+export function resolveDue(due: DueDate, zone: string): ResolvedDue {
+  if ('instant' in due) return { on: null, at: due.instant };
+  if ('date' in due) return { on: due.date, at: wallClock(due.date, zone) };
+  return { on: null, at: wallClock(due.local, zone) };
+}
+
+/** Whether resolving needs the user's zone (an instant does not). */
+export const needsZone = (due: DueDate | null | undefined): due is Exclude<DueDate, { instant: Date }> => !!due && !('instant' in due);
+
+/** What a moment is in a zone: its date, weekday, time and offset, as people read them. */
+export function localMoment(now: Date, zone: string) {
+  const local = DateTime.fromJSDate(now, { zone });
+  return {
+    date: local.toISODate()!,
+    weekday: local.toFormat('cccc'),
+    time: local.toFormat('HH:mm'),
+    offset: local.toFormat('ZZ'),
+    /** Minutes east of UTC at that moment. */
+    offsetMinutes: local.offset,
+  };
+}
+
+/** An instant as an ISO date-time with the zone's offset, e.g. 2026-11-25T17:00:00-08:00. */
+export const inZone = (instant: Date | string, zone: string) =>
+  DateTime.fromJSDate(new Date(instant), { zone }).toISO({ suppressMilliseconds: true, includeOffset: true })!;
+
+/** Local wall-clock parts (from a date parser) in `zone` → the instant, DST included. */
+export function instantOf(parts: { year: number; month: number; day: number; hour: number; minute: number }, zone: string): Date {
+  return DateTime.fromObject(parts, { zone }).toJSDate();
+}
+
+/** `YYYY-MM-DD` of a wall-clock date. */
+export const calendarDate = (parts: { year: number; month: number; day: number }) =>
+  `${String(parts.year).padStart(4, '0')}-${String(parts.month).padStart(2, '0')}-${String(parts.day).padStart(2, '0')}`;
