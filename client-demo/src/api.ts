@@ -7,6 +7,9 @@ import type { TaskDto } from '../../src/tasks/tasks.schemas.ts';
 
 export type { ConversationDto, JoinAck, MessageDto, PersonalTokenDto, ServerToClientEvents, TaskDto, UserDto };
 
+/** The browser's IANA zone, e.g. "Europe/Berlin". */
+const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -36,7 +39,15 @@ export class TaskstreamClient {
 
   // ---- auth ----
   async signup(email: string, password: string, name?: string): Promise<UserDto> {
-    return this.startSession(await this.request('POST', '/api/auth/signup', { email, password, ...(name ? { name } : {}) }, false));
+    const body = { email, password, timezone: browserTimeZone(), ...(name ? { name } : {}) };
+    return this.startSession(await this.request('POST', '/api/auth/signup', body, false));
+  }
+
+  /** Keeps the account's zone the browser's, so the assistant reads "tomorrow" where the user is. */
+  async followBrowserTimeZone(user: UserDto): Promise<UserDto> {
+    const timezone = browserTimeZone();
+    if (!timezone || timezone === user.timezone) return user;
+    return (await this.request<{ user: UserDto }>('PATCH', '/api/auth/me', { timezone })).user;
   }
 
   async login(email: string, password: string): Promise<UserDto> {

@@ -46,7 +46,8 @@ async function submitAuth(event: SubmitEvent) {
   }
 }
 
-async function enterApp(user: UserDto) {
+async function enterApp(signedIn: UserDto) {
+  const user = await client.followBrowserTimeZone(signedIn).catch(() => signedIn);
   state.user = user;
   $('#user-name').textContent = user.name ?? user.email;
   $('#auth-view').hidden = true;

@@ -199,3 +199,26 @@ describe('client demo: connecting an MCP client', () => {
     await expect(client.callTool({ name: 'list_tasks', arguments: {} })).rejects.toThrow(/401|Unauthorized/i);
   }, 60_000);
 });
+
+describe('client demo: the user time zone', () => {
+  const suite = browserSuite({ ASSISTANT_STREAM_DELAY_MS: '0' });
+
+  it('gives the account the browser zone and shows due dates in it, calendar dates unshifted', async () => {
+    const { app, browser, url } = suite;
+    const user = await signup(app);
+    const authorization = `Bearer ${user.accessToken}`;
+    for (const [title, due_date] of [
+      ['instant', '2030-05-02T00:00:00Z'],
+      ['calendar', '2030-05-01'],
+    ])
+      await app.inject({ method: 'POST', url: '/api/tasks', headers: { authorization }, payload: { title, due_date } });
+    const page = await (await browser.newContext({ timezoneId: 'America/Los_Angeles', locale: 'en-US' })).newPage();
+    await logIn(page, url, user.email, user.password);
+    await expect
+      .poll(async () => (await app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization } })).json().user.timezone)
+      .toBe('America/Los_Angeles');
+    await expect
+      .poll(() => byTestId(page, 'task-item').allTextContents())
+      .toEqual([expect.stringMatching(/^instant.*due May 1, 5:00\sPMDelete$/), expect.stringMatching(/^calendar.*due May 1Delete$/)]);
+  }, 60_000);
+});

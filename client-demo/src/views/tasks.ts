@@ -9,12 +9,11 @@ export interface TaskActions {
   remove(task: TaskDto): void;
 }
 
-const formatDate = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, {
-    month: 'short',
-    day: 'numeric',
-    ...(iso.endsWith('T00:00:00.000Z') ? { timeZone: 'UTC' } : { hour: 'numeric', minute: '2-digit' }),
-  });
+/** A calendar date as its day (never shifted by a zone); an instant as the browser's local day and time. */
+const formatDate = (due: string) =>
+  due.length === 10
+    ? new Date(`${due}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
+    : new Date(due).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
 
 function taskElement(task: TaskDto, actions: TaskActions) {
   const checkbox = element('input', {
