@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isTimeZone } from '../shared/dates.ts';
+import { canonicalTimeZone, isTimeZone } from '../shared/dates.ts';
 
 export const userDto = z.object({
   id: z.uuid(),
@@ -24,6 +24,7 @@ const timezone = z
   .string()
   .trim()
   .refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Berlin or America/Los_Angeles' })
+  .transform(canonicalTimeZone)
   .meta({ maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' });
 
 export const signupBody = z.object({

@@ -18,6 +18,11 @@ export function isTimeZone(name: string): boolean {
   return name.length <= 64 && /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name) && IANAZone.isValidZone(name);
 }
 
+const knownZones = new Map(Intl.supportedValuesOf('timeZone').map((zone) => [zone.toLowerCase(), zone]));
+
+/** A zone's name in its usual spelling ("europe/berlin" → "Europe/Berlin"); names are otherwise kept as given (Asia/Kolkata stays). */
+export const canonicalTimeZone = (name: string) => (name.toLowerCase() === 'utc' ? 'UTC' : name === name.toLowerCase() ? (knownZones.get(name) ?? name) : name);
+
 /** Wall-clock `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm[:ss]` in `zone` → the instant. */
 function wallClock(text: string, zone: string): Date {
   return DateTime.fromISO(text, { zone }).toJSDate();

@@ -37,6 +37,7 @@ describe('time zones and due dates over REST', () => {
     }
     const bad = await call(app, undefined, 'POST', '/api/auth/signup', { email: `x${email}`, password: 'password123', timezone: 'Nowhere/Town' });
     expect(bad.status).toBe(400);
+    expect((await call(app, plain, 'PATCH', '/api/auth/me', { timezone: 'europe/berlin' })).body.user.timezone).toBe('Europe/Berlin');
     const renamed = await call(app, plain, 'PATCH', '/api/auth/me', { name: 'Zed', timezone: 'Pacific/Kiritimati' });
     expect(renamed.body.user).toMatchObject({ name: 'Zed', timezone: 'Pacific/Kiritimati' });
     expect((await call(app, plain, 'PATCH', '/api/auth/me', {})).body.user).toMatchObject({ name: 'Zed', timezone: 'Pacific/Kiritimati' });
