@@ -19,6 +19,7 @@ import type { Config } from './config/config.ts';
 import { ConversationsRepository } from './conversations/conversations.repository.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
 import { type ConversationEventSink, ConversationsService } from './conversations/conversations.service.ts';
+import { ConversationSearch } from './conversations/search.ts';
 import { type Orm, openOrm } from './db/orm.ts';
 import { registerJwt, requireUser } from './http/auth-guard.ts';
 import { registerClientDemo } from './http/client-demo.ts';
@@ -164,7 +165,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     async (api) => {
       api.addHook('onRequest', requireUser(tokens));
       await api.register(tasksRoutes, { tasks });
-      await api.register(conversationsRoutes, { conversations });
+      await api.register(conversationsRoutes, { conversations, search: new ConversationSearch(orm.em) });
       await api.register(chatRoutes, { chat, messages: budgets?.messages });
     },
     { prefix: '/api' },

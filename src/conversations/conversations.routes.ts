@@ -9,14 +9,34 @@ import {
   messageDto,
   messagesQuery,
   renameConversationBody,
+  searchQuery,
+  searchResult,
 } from './conversations.schemas.ts';
 import type { ConversationsService } from './conversations.service.ts';
+import type { ConversationSearch } from './search.ts';
 
 const conversationResponse = z.object({ conversation: conversationDto });
 const errors = { 400: errorResponse, 401: errorResponse, 404: errorResponse };
 
-export const conversationsRoutes: FastifyPluginAsyncZod<{ conversations: ConversationsService }> = async (app, { conversations }) => {
+export const conversationsRoutes: FastifyPluginAsyncZod<{ conversations: ConversationsService; search: ConversationSearch }> = async (
+  app,
+  { conversations, search },
+) => {
   const common = { tags: ['conversations'], security: [{ bearer: [] }] };
+
+  app.get(
+    '/search',
+    {
+      schema: {
+        ...common,
+        summary: 'Search conversation titles and messages, best match first',
+        description: 'Full-text search (English stemming; "quoted phrases", -excluded words and `or` work as on the web).',
+        querystring: searchQuery,
+        response: { 200: z.object({ results: z.array(searchResult), next_cursor: z.string().nullable() }), ...errors },
+      },
+    },
+    (request) => search.search(request.userId, request.query),
+  );
 
   app.get(
     '/conversations',

@@ -57,3 +57,17 @@ export const messagesQuery = z
 
 export const chatBody = z.object({ conversation_id: uuid.optional(), message: messageContent });
 export const chatResponse = z.object({ conversation_id: z.uuid(), response: z.string(), tool_calls: z.array(toolCallDto) });
+
+export const searchQuery = z.object({
+  q: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  limit: queryInt(1, 50, 20),
+  cursor: z.string().max(100).optional(),
+});
+export type SearchQuery = z.infer<typeof searchQuery>;
+
+export const searchResult = z.object({
+  conversation: z.object({ id: z.uuid(), title: z.string() }),
+  message: z.object({ id: z.uuid(), role: z.enum(messageRoles), created_at: z.string() }).nullable(),
+  snippet: z.string().describe('The matching text, HTML-escaped, with the matched words in <mark>…</mark>'),
+});
+export type SearchResult = z.infer<typeof searchResult>;

@@ -20,7 +20,13 @@ export const Conversation = defineEntity({
     replyOwner: p.string().length(64).nullable(),
     replyLeaseUntil: p.datetime(3).nullable(),
   },
-  indexes: [{ name: 'conversations_user_id_updated_at_index', properties: ['user', 'updatedAt'] }],
+  indexes: [
+    { name: 'conversations_user_id_updated_at_index', properties: ['user', 'updatedAt'] },
+    {
+      name: 'conversations_search_index',
+      expression: `create index "conversations_search_index" on "conversations" using gin (to_tsvector('english', "title"))`,
+    },
+  ],
   // Soft delete, once: every find and count of conversations leaves deleted ones out (raw SQL says so itself).
   filters: { live: { name: 'live', cond: { deletedAt: null }, default: true } },
 });

@@ -49,6 +49,8 @@ export const Message = defineEntity({
   indexes: [
     { name: 'messages_conversation_id_created_at_index', properties: ['conversation', 'createdAt'] },
     { name: 'messages_status_index', properties: ['status'], where: "status = 'streaming'" },
+    // Full-text search over what was said (GET /api/search).
+    { name: 'messages_search_index', expression: `create index "messages_search_index" on "messages" using gin (to_tsvector('english', "content"))` },
   ],
 });
 export type Message = InferEntity<typeof Message>;
