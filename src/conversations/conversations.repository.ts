@@ -109,6 +109,13 @@ export class ConversationsRepository {
     return rows;
   }
 
+  /** Every message of a conversation, oldest first. */
+  all(conversationId: string): Promise<MessageFields[]> {
+    return this.em.execute<MessageFields[]>(`select ${messageColumns} from messages m where m.conversation_id = ? order by m.created_at, m.id`, [
+      conversationId,
+    ]);
+  }
+
   /** The newest message of each conversation. */
   async lastMessages(conversationIds: string[]): Promise<MessageFields[]> {
     if (conversationIds.length === 0) return [];

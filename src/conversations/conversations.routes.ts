@@ -13,6 +13,7 @@ import {
   searchResult,
 } from './conversations.schemas.ts';
 import type { ConversationsService } from './conversations.service.ts';
+import { conversationExportFormats, exportConversation } from './export.ts';
 import type { ConversationSearch } from './search.ts';
 
 const conversationResponse = z.object({ conversation: conversationDto });
@@ -81,6 +82,29 @@ export const conversationsRoutes: FastifyPluginAsyncZod<{ conversations: Convers
     async (request, reply) => {
       await conversations.remove(request.userId, request.params.id);
       return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/conversations/:id/export',
+    {
+      schema: {
+        ...common,
+        summary: 'Download a conversation as Markdown or JSON',
+        params: conversationIdParams,
+        querystring: z.object({ format: z.enum(conversationExportFormats).default('markdown') }),
+        produces: ['text/markdown', 'application/json'],
+        response: { 200: z.any().describe('The file, as an attachment'), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { conversation, messages } = await conversations.everything(request.userId, request.params.id);
+      const file = exportConversation(conversation, messages, request.query.format);
+      return reply
+        .type(file.type)
+        .header('content-disposition', `attachment; filename="${file.fileName}"`)
+        .serializer((body: string) => body)
+        .send(file.body);
     },
   );
 

@@ -162,6 +162,13 @@ export class ConversationsService {
     return { conversation: toConversationDto(conversation, page.messages.at(-1)), ...page };
   }
 
+  /** The whole conversation, oldest message first, for an export. */
+  async everything(userId: string, id: string): Promise<{ conversation: ConversationDto; messages: MessageDto[] }> {
+    const conversation = await this.load(userId, id);
+    const messages = (await this.conversations.all(id)).map(toMessageDto);
+    return { conversation: toConversationDto(conversation, messages.at(-1)), messages };
+  }
+
   private async page(conversationId: string, query: { before?: string; limit: number }): Promise<{ messages: MessageDto[]; has_more: boolean }> {
     const rows = await this.conversations.latest(conversationId, query.limit + 1, query.before);
     return { messages: rows.slice(0, query.limit).reverse().map(toMessageDto), has_more: rows.length > query.limit };

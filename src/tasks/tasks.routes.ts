@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { errorResponse } from '../shared/schemas.ts';
 import { completeBody, taskDto, taskInput, taskListQuery, taskPatch, taskRefParams } from './tasks.schemas.ts';
 import type { TasksService } from './tasks.service.ts';
+import { exportFormats, exportTasks, importBody, importReport, importTasks, maxImportRows } from './tasks.transfer.ts';
 
 export interface TasksRoutesOptions {
   tasks: TasksService;
@@ -27,6 +28,42 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
       },
     },
     (request) => tasks.list(request.userId, request.query),
+  );
+
+  app.get(
+    '/tasks/export',
+    {
+      schema: {
+        ...common,
+        summary: 'Download every task as JSON, CSV or iCalendar (one VTODO per task, DUE in the user zone)',
+        querystring: z.object({ format: z.enum(exportFormats).default('json') }),
+        produces: ['application/json', 'text/csv', 'text/calendar'],
+        response: { 200: z.any().describe('The file, as an attachment'), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const [all, timeZone] = await Promise.all([tasks.search(request.userId, { status: 'all', limit: 100_000 }), tasks.timeZone(request.userId)]);
+      const file = exportTasks(all, request.query.format, timeZone);
+      return reply
+        .type(file.type)
+        .header('content-disposition', `attachment; filename="tasks-${new Date().toISOString().slice(0, 10)}.${file.extension}"`)
+        .serializer((body: string) => body)
+        .send(file.body);
+    },
+  );
+
+  app.post(
+    '/tasks/import',
+    {
+      bodyLimit: 5 * 1024 * 1024,
+      schema: {
+        ...common,
+        summary: `Create tasks from JSON or CSV (at most ${maxImportRows} rows); each row is created or reported on its own`,
+        body: importBody,
+        response: { 200: importReport, ...errors },
+      },
+    },
+    (request) => importTasks(tasks, request.userId, request.body),
   );
 
   app.post(

@@ -43,7 +43,7 @@ describe('GET /api/search', () => {
   it("never returns another user's rows or a deleted conversation, and pages with a cursor", async () => {
     const owner = await signup(app);
     const other = await signup(app);
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await chat(owner, `add invoice number ${i} for the zebra project`));
     expect((await search(other, 'q=zebra')).body.results).toEqual([]);
     await call(app, owner, 'DELETE', `/api/conversations/${ids[0]}`);
@@ -85,9 +85,7 @@ describe('search plans', () => {
        from conversations c, generate_series(1, 50) i`,
     );
     // A word only a few messages hold: what people search for.
-    await em.execute(
-      `update messages set content = content || ' zebra' where id in (select id from messages order by id limit 12)`,
-    );
+    await em.execute(`update messages set content = content || ' zebra' where id in (select id from messages order by id limit 12)`);
     await em.execute('analyze');
   });
   afterAll(() => orm.close());
@@ -95,7 +93,9 @@ describe('search plans', () => {
   it('answers a search from the full-text indexes, not by reading every message of the user', async () => {
     const em = orm.em.fork();
     const [user] = await em.execute(`select id from users limit 1`);
-    const [row] = (await em.execute(`explain (format json) ${searchStatement}`, ['zebra', user!.id, 'zebra', user!.id, 'zebra', 21, 0])) as { 'QUERY PLAN': unknown }[];
+    const [row] = (await em.execute(`explain (format json) ${searchStatement}`, ['zebra', user!.id, 'zebra', user!.id, 'zebra', 21, 0])) as {
+      'QUERY PLAN': unknown;
+    }[];
     const plan = JSON.stringify(row!['QUERY PLAN']);
     expect(plan).toContain('messages_search_index');
     expect(plan).toContain('conversations_search_index');

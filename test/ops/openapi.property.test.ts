@@ -165,6 +165,9 @@ describe('the REST API against its OpenAPI document', () => {
               expect(res.body, where).toBe('');
               return;
             }
+            const mediaType = String(res.headers['content-type']).split(';')[0]!;
+            expect(declared!.content?.[mediaType], `undeclared media type ${mediaType}: ${where}`).toBeDefined();
+            if (mediaType !== 'application/json') return;
             const schema = declared!.content?.['application/json']?.schema;
             expect(schema, `no schema: ${where}`).toBeDefined();
             const validate = validatorFor(schema!);

@@ -1,0 +1,140 @@
+// Tasks out (JSON, CSV, iCalendar VTODOs) and in (JSON or CSV, each row on its own).
+import { parse as parseCsv } from 'csv-parse/sync';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
+import ICAL from 'ical.js';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { AppError } from '../shared/errors.ts';
+import { issueDetails, unstorableTextField, unstorableTextMessage } from '../shared/schemas.ts';
+import { type TaskDto, taskInput } from './tasks.schemas.ts';
+import type { TasksService } from './tasks.service.ts';
+
+export const exportFormats = ['json', 'csv', 'ics'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+/** The columns of a CSV export, which an import reads back. */
+const csvColumns = ['number', 'title', 'description', 'status', 'priority', 'due_date', 'completed_at', 'created_at'] as const;
+
+/** RFC 5545 priorities: 1 is the highest, 9 the lowest. */
+const icalPriority = { urgent: 1, high: 3, medium: 5, low: 9 } as const;
+const icalStatus = { pending: 'NEEDS-ACTION', in_progress: 'IN-PROCESS', completed: 'COMPLETED' } as const;
+
+const utc = (iso: string) => ICAL.Time.fromJSDate(new Date(iso), true);
+
+/** One VTODO per task; DUE is a DATE for a calendar date and the local time with TZID (the user's zone) for an instant. */
+function toICalendar(tasks: TaskDto[], timeZone: string): string {
+  const calendar = new ICAL.Component('vcalendar');
+  calendar.addPropertyWithValue('prodid', '-//taskstream//tasks//EN');
+  calendar.addPropertyWithValue('version', '2.0');
+  const stamp = ICAL.Time.fromJSDate(new Date(), true);
+  for (const task of tasks) {
+    const todo = new ICAL.Component('vtodo');
+    todo.addPropertyWithValue('uid', `${task.id}@taskstream`);
+    todo.addPropertyWithValue('dtstamp', stamp);
+    todo.addPropertyWithValue('summary', task.title);
+    if (task.description) todo.addPropertyWithValue('description', task.description);
+    todo.addPropertyWithValue('status', icalStatus[task.status]);
+    todo.addPropertyWithValue('priority', icalPriority[task.priority]);
+    todo.addPropertyWithValue('created', utc(task.created_at));
+    todo.addPropertyWithValue('last-modified', utc(task.updated_at));
+    if (task.completed_at) todo.addPropertyWithValue('completed', utc(task.completed_at));
+    if (task.due_date?.length === 10) todo.addPropertyWithValue('due', ICAL.Time.fromDateString(task.due_date));
+    else if (task.due_date) {
+      const local = DateTime.fromISO(task.due_date).setZone(timeZone);
+      const due = todo.addPropertyWithValue('due', ICAL.Time.fromDateTimeString(local.toFormat("yyyy-LL-dd'T'HH:mm:ss")));
+      if (timeZone !== 'UTC') due.setParameter('tzid', timeZone);
+      else due.setValue(utc(task.due_date));
+    }
+    calendar.addSubcomponent(todo);
+  }
+  return calendar.toString();
+}
+
+export function exportTasks(tasks: TaskDto[], format: ExportFormat, timeZone: string): { body: string; type: string; extension: string } {
+  switch (format) {
+    case 'csv':
+      return { body: stringifyCsv(tasks, { header: true, columns: [...csvColumns], bom: true }), type: 'text/csv; charset=utf-8', extension: 'csv' };
+    case 'ics':
+      return { body: toICalendar(tasks, timeZone), type: 'text/calendar; charset=utf-8', extension: 'ics' };
+    default:
+      return { body: `${JSON.stringify({ tasks }, null, 2)}\n`, type: 'application/json; charset=utf-8', extension: 'json' };
+  }
+}
+
+export const maxImportRows = 1_000;
+
+export const importBody = z.object({
+  format: z.enum(['json', 'csv']),
+  data: z
+    .union([z.string().max(4_000_000), z.array(z.unknown()).max(maxImportRows, `must hold at most ${maxImportRows} rows`)])
+    .describe('CSV text with a header row (as exported), or an array of task objects (a JSON string of one is also taken)'),
+});
+
+export const importReport = z.object({
+  imported: z.number().int(),
+  skipped: z.number().int(),
+  errors: z.array(z.object({ line: z.number().int(), message: z.string() })),
+});
+export type ImportReport = z.infer<typeof importReport>;
+
+/** A row of an import as a task: blank cells are absent, `completed` is read as the status when no status is given. */
+const importRow = z.preprocess((row) => {
+  if (!row || typeof row !== 'object') return row;
+  const fields = Object.fromEntries(Object.entries(row).filter(([, value]) => value !== '' && value !== null));
+  if (fields.status === undefined && (fields.completed === true || fields.completed === 'true')) fields.status = 'completed';
+  const { number: _number, completed: _completed, completed_at: _completedAt, created_at: _createdAt, updated_at: _updatedAt, id: _id, ...task } = fields;
+  return task;
+}, taskInput.strict());
+
+const tooMany = () => new AppError('VALIDATION_ERROR', 'Too many rows', [{ field: 'data', message: `must hold at most ${maxImportRows} rows` }]);
+
+/** The rows of an import with the line each starts on (CSV: in the file, the header being line 1; JSON: the position, from 1). */
+function rowsOf(body: z.infer<typeof importBody>): { line: number; row: unknown }[] {
+  if (body.format === 'csv') {
+    if (typeof body.data !== 'string') throw new AppError('VALIDATION_ERROR', 'Invalid import', [{ field: 'data', message: 'must be CSV text' }]);
+    let records: { record: Record<string, string>; info: { lines: number } }[];
+    try {
+      records = parseCsv(body.data, { columns: true, bom: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: true });
+    } catch (error) {
+      throw new AppError('VALIDATION_ERROR', 'Invalid CSV', [{ field: 'data', message: (error as Error).message.split('\n')[0]! }]);
+    }
+    if (records.length > maxImportRows) throw tooMany();
+    // info.lines is where a record ends; it starts after the previous one (quoted fields may span lines).
+    return records.map(({ record }, index) => ({ line: index === 0 ? 2 : records[index - 1]!.info.lines + 1, row: record }));
+  }
+  let data: unknown = body.data;
+  if (typeof data === 'string') {
+    try {
+      data = JSON.parse(data);
+    } catch {
+      throw new AppError('VALIDATION_ERROR', 'Invalid JSON', [{ field: 'data', message: 'must be a JSON array of tasks' }]);
+    }
+  }
+  if (data && typeof data === 'object' && !Array.isArray(data) && Array.isArray((data as { tasks?: unknown }).tasks))
+    data = (data as { tasks: unknown[] }).tasks;
+  if (!Array.isArray(data)) throw new AppError('VALIDATION_ERROR', 'Invalid import', [{ field: 'data', message: 'must be an array of tasks' }]);
+  if (data.length > maxImportRows) throw tooMany();
+  return data.map((row, index) => ({ line: index + 1, row }));
+}
+
+/** Creates each valid row as a task (in order, announced like any new task); a bad row is reported and skipped. */
+export async function importTasks(tasks: TasksService, userId: string, body: z.infer<typeof importBody>): Promise<ImportReport> {
+  const report: ImportReport = { imported: 0, skipped: 0, errors: [] };
+  for (const { line, row } of rowsOf(body)) {
+    const bad = unstorableTextField(row);
+    const parsed = bad === undefined ? importRow.safeParse(row) : undefined;
+    if (!parsed?.success) {
+      report.skipped += 1;
+      const message = parsed
+        ? issueDetails(parsed.error.issues, 'row')
+            .map((detail) => `${detail.field}: ${detail.message}`)
+            .join('; ')
+        : `${bad}: ${unstorableTextMessage}`;
+      report.errors.push({ line, message });
+      continue;
+    }
+    await tasks.create(userId, parsed.data);
+    report.imported += 1;
+  }
+  return report;
+}
