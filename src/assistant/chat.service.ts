@@ -1,28 +1,26 @@
 // One chat turn from end to end: persist the user message, queue the reply per conversation,
 // stream it through the agent, checkpoint it while it streams, and finalize it.
 import { RequestContext } from '@mikro-orm/core';
-import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { MessageDto, StreamingSnapshot } from '../conversations/conversations.schemas.ts';
-import { type ConversationEventSink, type ConversationsService, toConversationDto, toMessageDto } from '../conversations/conversations.service.ts';
-import { type Conversation, Message, type MessageStatus } from '../db/entities/index.ts';
+import { type ConversationEventSink, type ConversationsService, toConversationDto } from '../conversations/conversations.service.ts';
+import type { Conversation } from '../db/entities/index.ts';
 import type { Orm } from '../db/orm.ts';
-import { AppError, toErrorBody } from '../shared/errors.ts';
+import { AppError } from '../shared/errors.ts';
 import type { Listeners } from '../shared/listeners.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
-import { runAgent } from './agent.ts';
-import type { ReplyEventSink, SendInput, SentMessage } from './chat.types.ts';
-import { systemPrompt } from './prompts.ts';
+import type { EditInput, ReplyEventSink, SendInput, SentMessage } from './chat.types.ts';
 import type { AssistantProvider } from './provider.ts';
 import type { ActiveReply } from './replies/active-reply.ts';
 import { sweepStreamingRows, writeCheckpoints } from './replies/checkpoints.ts';
-import { loadHistory } from './replies/history.ts';
 import { KeyedQueue } from './replies/keyed-queue.ts';
 import { ReplyLeases } from './replies/leases.ts';
 import { ReplyRegistry } from './replies/registry.ts';
 import { UserSlots } from './replies/user-slots.ts';
+import { ReplyRunner, shutdownReason } from './reply-runner.ts';
 
-export type { ReplyEventSink, SendInput, SentMessage } from './chat.types.ts';
+export type { EditInput, ReplyEventSink, SendInput, SentMessage } from './chat.types.ts';
 
 export interface ChatServiceOptions {
   orm: Orm;
@@ -46,9 +44,6 @@ export interface ChatServiceOptions {
   replyTimeoutMs?: number;
 }
 
-const shutdownReason = 'server shutting down';
-const timeoutReason = 'reply took too long';
-
 export class ChatService {
   private readonly active = new ReplyRegistry();
   private readonly slots: UserSlots | undefined;
@@ -56,6 +51,7 @@ export class ChatService {
   private readonly intake = new KeyedQueue();
   private readonly queue = new KeyedQueue();
   private readonly leases: ReplyLeases;
+  private readonly runner: ReplyRunner;
   private readonly staleAfterMs: number;
   private timer: NodeJS.Timeout | undefined;
   private closing = false;
@@ -64,11 +60,8 @@ export class ChatService {
     this.staleAfterMs = options.staleAfterMs ?? 10_000;
     this.slots = options.repliesPerUser ? new UserSlots(options.repliesPerUser) : undefined;
     this.leases = new ReplyLeases(this.staleAfterMs);
+    this.runner = new ReplyRunner(options, this.leases, this.slots, () => this.closing);
     options.conversationDeleted.on((conversationId) => this.stopEverywhere(conversationId));
-  }
-
-  private get em(): EntityManager {
-    return this.options.orm.em as EntityManager;
   }
 
   /** Starts the checkpoint / heartbeat / stale-reply sweep loop. */
@@ -134,15 +127,60 @@ export class ChatService {
       if (existing) return existing;
       throw error;
     }
-    const { conversation, message } = stored;
+    input.beforeReply?.(stored.conversation.id);
+    this.options.replies.userMessage(stored.conversation.id, stored.message);
+    return this.answer(userId, stored.conversation, stored.message, stored.replyId);
+  }
+
+  /** Announces the conversation and queues the reply whose row was just stored. */
+  private answer(userId: string, conversation: Conversation, message: MessageDto, replyId: string): SentMessage {
     const conversationDto = toConversationDto(conversation, message);
-    input.beforeReply?.(conversation.id);
-    this.options.replies.userMessage(conversation.id, message);
     this.options.conversationEvents.conversationUpdated(userId, conversationDto);
     // Registered before anyone hears of the message: from the ack on, stop reaches it and join reports it.
-    const active = this.active.add(conversation.id, stored.replyId);
+    const active = this.active.add(conversation.id, replyId);
     const reply = this.queue.run(conversation.id, () => this.generate(userId, active));
-    return { conversation: conversationDto, message, assistantMessageId: stored.replyId, duplicate: false, reply };
+    return { conversation: conversationDto, message, assistantMessageId: replyId, duplicate: false, reply };
+  }
+
+  /**
+   * Edits a user message and answers it anew: the conversation's replies stop (everywhere), the
+   * messages after it leave (announced), and a new reply is generated; in order with sends.
+   */
+  edit(userId: string, edit: EditInput): Promise<SentMessage> {
+    return this.intake.run(edit.conversationId, async () => {
+      const existing = await this.findSent(userId, edit.clientId);
+      if (existing) return existing;
+      await this.settle(userId, edit.conversationId);
+      const revised = await this.options.conversations.revise(userId, edit);
+      edit.beforeReply?.(edit.conversationId);
+      this.options.replies.messagesRemoved(edit.conversationId, revised.removed);
+      this.options.replies.messageEdited(edit.conversationId, revised.message);
+      return this.answer(userId, revised.conversation, revised.message, revised.replyId);
+    });
+  }
+
+  /** Generates the last reply of a conversation anew (the old one leaves, announced). */
+  regenerate(
+    userId: string,
+    input: Pick<EditInput, 'conversationId' | 'clientId' | 'beforeReply'>,
+  ): Promise<{ assistantMessageId: string; reply?: Promise<MessageDto> }> {
+    return this.intake.run(input.conversationId, async () => {
+      const existing = await this.options.conversations.findRegenerated(userId, input.clientId);
+      if (existing) return { assistantMessageId: existing.replyId };
+      await this.settle(userId, input.conversationId);
+      const regenerated = await this.options.conversations.regenerate(userId, input.conversationId, input.clientId);
+      input.beforeReply?.(input.conversationId);
+      this.options.replies.messagesRemoved(input.conversationId, regenerated.removed);
+      const { assistantMessageId, reply } = this.answer(userId, regenerated.conversation, regenerated.reply, regenerated.replyId);
+      return { assistantMessageId, reply };
+    });
+  }
+
+  /** Stops the conversation's replies everywhere and waits until they have ended (here, and on a peer for up to 5 s). */
+  private async settle(userId: string, conversationId: string): Promise<void> {
+    await this.stop(userId, conversationId);
+    await this.queue.run(conversationId, async () => undefined);
+    await this.leases.awaitFree(this.options.orm.em.fork(), conversationId, 5_000);
   }
 
   private async findSent(userId: string, clientId: string): Promise<SentMessage | undefined> {
@@ -153,130 +191,10 @@ export class ChatService {
 
   private async generate(userId: string, reply: ActiveReply): Promise<MessageDto> {
     try {
-      return await RequestContext.create(this.options.orm.em, () => this.runReply(userId, reply));
+      return await RequestContext.create(this.options.orm.em, () => this.runner.run(userId, reply));
     } finally {
       this.active.remove(reply);
     }
-  }
-
-  private async runReply(userId: string, reply: ActiveReply): Promise<MessageDto> {
-    const em = this.em;
-    const placeholder = await em.findOne(Message, { id: reply.messageId });
-    if (placeholder?.status !== 'streaming') throw new AppError('NOT_FOUND', 'The conversation was deleted');
-    let release: (() => void) | undefined;
-    try {
-      release = await this.slots?.acquire(userId, reply.controller.signal);
-    } catch {
-      return this.endUnstarted(em, placeholder, reply);
-    }
-    try {
-      const conversation = await this.leases.claim(em, reply.conversationId, () => this.closing || reply.controller.signal.aborted);
-      // Stopped while queued, the server is closing, or the conversation was deleted meanwhile.
-      if (!conversation) return await this.endUnstarted(em, placeholder, reply);
-      try {
-        return await this.streamReply(em, userId, conversation, placeholder, reply);
-      } finally {
-        await this.leases
-          .release(em, reply.conversationId)
-          .catch((error: unknown) =>
-            this.options.log.warn({ err: error, conversationId: reply.conversationId }, 'reply lease not released; it expires by itself'),
-          );
-      }
-    } finally {
-      release?.();
-    }
-  }
-
-  /** A reply that never started: `stopped` when its user stopped it, `interrupted` otherwise. */
-  private async endUnstarted(em: EntityManager, placeholder: Message, reply: ActiveReply): Promise<MessageDto> {
-    placeholder.status = reply.controller.signal.reason === 'stopped' ? 'stopped' : 'interrupted';
-    await em.flush();
-    const dto = toMessageDto(placeholder);
-    this.options.replies.replyDone(reply.conversationId, dto);
-    return dto;
-  }
-
-  private async streamReply(em: EntityManager, userId: string, conversation: Conversation, placeholder: Message, reply: ActiveReply): Promise<MessageDto> {
-    const conversationId = conversation.id;
-    const messageId = placeholder.id;
-    const { replies } = this.options;
-    replies.replyStarted(conversationId, messageId);
-    let status: MessageStatus = 'complete';
-    let failure: AppError | undefined;
-    const deadline = setTimeout(() => reply.controller.abort(timeoutReason), this.options.replyTimeoutMs ?? 120_000);
-    try {
-      const [history, timeZone] = await Promise.all([loadHistory(em, conversationId, placeholder.createdAt), this.options.tasks.timeZone(userId)]);
-      const now = new Date();
-      await runAgent({
-        provider: this.options.provider,
-        messages: [{ role: 'system', content: systemPrompt(now, timeZone) }, ...history],
-        context: { userId, timeZone, tasks: this.options.tasks },
-        now,
-        signal: reply.controller.signal,
-        sink: {
-          text: (text) => {
-            reply.seq += 1;
-            reply.content += text;
-            replies.replyDelta(conversationId, messageId, reply.seq, text);
-          },
-          toolCall: (call) => {
-            reply.toolCalls.push(call);
-            replies.toolCall(conversationId, messageId, call);
-          },
-          toolResult: (result) => {
-            reply.toolResults.push(result);
-            replies.toolResult(conversationId, messageId, result);
-          },
-        },
-      });
-    } catch (error) {
-      const reason: unknown = reply.controller.signal.aborted ? reply.controller.signal.reason : undefined;
-      if (reason === 'stopped' || reason === shutdownReason) {
-        status = reason === shutdownReason ? 'interrupted' : 'stopped';
-      } else {
-        status = 'error';
-        failure =
-          reason === timeoutReason
-            ? new AppError('PROVIDER_TIMEOUT', 'The reply took too long and was cut short')
-            : error instanceof AppError
-              ? error
-              : new AppError('INTERNAL_ERROR', 'The assistant failed');
-        // What the provider said stays in the log; the user gets the code and a plain sentence.
-        if (!(error instanceof AppError) || error.cause) this.options.log.error({ err: error, conversationId, messageId }, 'assistant reply failed');
-      }
-    } finally {
-      clearTimeout(deadline);
-    }
-    return this.finish(em, conversation, placeholder, reply, status, userId, failure);
-  }
-
-  private async finish(
-    em: EntityManager,
-    conversation: Conversation,
-    message: Message,
-    reply: ActiveReply,
-    status: MessageStatus,
-    userId: string,
-    failure?: AppError,
-  ): Promise<MessageDto> {
-    Object.assign(message, {
-      content: reply.content,
-      status,
-      toolCalls: reply.toolCalls.length ? reply.toolCalls : null,
-      toolResults: reply.toolResults.length ? reply.toolResults : null,
-    });
-    conversation.updatedAt = new Date();
-    await em.flush();
-    const dto = toMessageDto(message);
-    if (failure) {
-      const body = toErrorBody(failure);
-      this.options.replies.replyError(conversation.id, message.id, { code: body.code, message: body.message });
-    } else {
-      this.options.replies.replyDone(conversation.id, dto);
-    }
-    this.options.conversationEvents.conversationUpdated(userId, toConversationDto(conversation, dto));
-    if (failure) throw failure;
-    return dto;
   }
 
   /**

@@ -11,6 +11,17 @@ export interface ReplyEventSink {
   toolResult(conversationId: string, messageId: string, result: StoredToolResult): void;
   replyDone(conversationId: string, message: MessageDto): void;
   replyError(conversationId: string, messageId: string, error: { code: string; message: string }): void;
+  /** Messages that left the conversation (an edit or a regeneration), oldest first. */
+  messagesRemoved(conversationId: string, messageIds: string[]): void;
+  messageEdited(conversationId: string, message: MessageDto): void;
+}
+
+export interface EditInput {
+  conversationId: string;
+  messageId: string;
+  content: string;
+  clientId: string;
+  beforeReply?: (conversationId: string) => void;
 }
 
 export interface SentMessage {

@@ -69,6 +69,69 @@ export class ConversationsRepository {
     return { userMessage, reply };
   }
 
+  /**
+   * An edit: the user message gets new content (and the edit's clientId), every message after it
+   * is deleted, and a new reply row follows it; all in one transaction. Undefined when the message
+   * is not a user message of this user in this conversation.
+   */
+  async revise(
+    conversation: Conversation,
+    userId: string,
+    edit: { messageId: string; content: string; clientId: string },
+  ): Promise<{ message: Message; reply: Message; removed: string[] } | undefined> {
+    return this.em.transactional(async (em) => {
+      const message = await em.findOne(Message, { id: edit.messageId, user: userId, conversation, role: 'user' });
+      if (!message) return undefined;
+      const removed = await this.removeFrom(em, conversation.id, message, false);
+      Object.assign(message, { content: edit.content, clientId: edit.clientId });
+      const reply = this.newReply(em, conversation, userId, message.id, new Date(message.createdAt.getTime() + 1), null);
+      conversation.updatedAt = new Date();
+      await em.flush();
+      return { message, reply, removed };
+    });
+  }
+
+  /** A regeneration: the last reply (and anything after it) is deleted and a new reply row answers the same user message. */
+  async regenerate(conversation: Conversation, userId: string, clientId: string): Promise<{ reply: Message; removed: string[] } | undefined> {
+    return this.em.transactional(async (em) => {
+      const last = await em.findOne(Message, { conversation, role: 'assistant', replyTo: { $ne: null } }, { orderBy: { createdAt: 'desc', id: 'desc' } });
+      if (!last?.replyTo) return undefined;
+      const removed = await this.removeFrom(em, conversation.id, last, true);
+      const reply = this.newReply(em, conversation, userId, last.replyTo, last.createdAt, clientId);
+      conversation.updatedAt = new Date();
+      await em.flush();
+      return { reply, removed };
+    });
+  }
+
+  /** Deletes the messages after `anchor` (and `anchor` itself when inclusive); their ids, oldest first. */
+  private async removeFrom(em: EntityManager, conversationId: string, anchor: Message, inclusive: boolean): Promise<string[]> {
+    const rows = await em.execute<{ id: string; created_at: Date }[]>(
+      `delete from messages where conversation_id = ? and (created_at, id) ${inclusive ? '>=' : '>'} (?::timestamptz, ?::uuid) returning id, created_at`,
+      [conversationId, anchor.createdAt, anchor.id],
+    );
+    return rows.sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime()).map((row) => row.id);
+  }
+
+  private newReply(em: EntityManager, conversation: Conversation, userId: string, replyTo: string, createdAt: Date, clientId: string | null): Message {
+    return em.create(Message, {
+      conversation,
+      user: userId,
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      replyTo,
+      clientId,
+      createdAt,
+      updatedAt: new Date(),
+    });
+  }
+
+  /** A regenerated reply made with this clientId by this user. */
+  findReplyByClientId(userId: string, clientId: string): Promise<Message | null> {
+    return this.em.findOne(Message, { user: userId, clientId, role: 'assistant' });
+  }
+
   /** A message sent with this clientId by this user, with its reply's id. */
   async findByClientId(userId: string, clientId: string): Promise<{ message: Message; replyId: string | undefined } | undefined> {
     const message = await this.em.findOne(Message, { user: userId, clientId });

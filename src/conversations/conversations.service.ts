@@ -1,12 +1,20 @@
 // Conversations and their messages, always scoped to one user; deleted conversations are invisible.
 import type { Conversation } from '../db/entities/index.ts';
 import { cursorPart, decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { notFound } from '../shared/errors.ts';
+import { AppError, notFound } from '../shared/errors.ts';
 import { toIso } from '../shared/timestamps.ts';
 import type { ConversationsRepository, MessageFields } from './conversations.repository.ts';
 import type { ConversationDto, MessageDto } from './conversations.schemas.ts';
 
 export type { MessageFields } from './conversations.repository.ts';
+
+/** What an edit or a regeneration changed: the messages that left, and the new reply's row. */
+export interface Revision {
+  conversation: Conversation;
+  message: MessageDto;
+  replyId: string;
+  removed: string[];
+}
 
 /** Where conversation changes are announced (the realtime gateway turns them into socket events). */
 export interface ConversationEventSink {
@@ -101,6 +109,31 @@ export class ConversationsService {
       throw error;
     }
     return { conversation, message: toMessageDto(userMessage), replyId: reply.id };
+  }
+
+  /** Edits a user message of the user's: the messages after it leave, a new reply row follows it (see ConversationsRepository.revise). */
+  async revise(userId: string, edit: { conversationId: string; messageId: string; content: string; clientId: string }): Promise<Revision> {
+    const conversation = await this.load(userId, edit.conversationId);
+    const revised = await this.conversations.revise(conversation, userId, edit);
+    if (!revised)
+      throw new AppError('VALIDATION_ERROR', 'Only your own messages can be edited', [
+        { field: 'messageId', message: 'must be one of your messages in this conversation' },
+      ]);
+    return { conversation, message: toMessageDto(revised.message), replyId: revised.reply.id, removed: revised.removed };
+  }
+
+  /** Replaces the last reply of the user's conversation with a new reply row to the same message. */
+  async regenerate(userId: string, conversationId: string, clientId: string): Promise<Omit<Revision, 'message'> & { reply: MessageDto }> {
+    const conversation = await this.load(userId, conversationId);
+    const regenerated = await this.conversations.regenerate(conversation, userId, clientId);
+    if (!regenerated) throw notFound('Reply');
+    return { conversation, reply: toMessageDto(regenerated.reply), replyId: regenerated.reply.id, removed: regenerated.removed };
+  }
+
+  /** The reply a regeneration with this clientId made, if there was one. */
+  async findRegenerated(userId: string, clientId: string): Promise<{ conversationId: string; replyId: string } | undefined> {
+    const reply = await this.conversations.findReplyByClientId(userId, clientId);
+    return reply ? { conversationId: (reply.conversation as { id: string }).id, replyId: reply.id } : undefined;
   }
 
   /** What was stored for a message sent with this clientId, or undefined; NOT_FOUND when its conversation was deleted since. */

@@ -54,6 +54,8 @@ export function createBroadcasts(io: AppServer): Broadcasts {
         }),
       replyDone: (conversationId, message) => toConversation(conversationId).emit('assistant:done', { conversationId, message }),
       replyError: (conversationId, messageId, error) => toConversation(conversationId).emit('assistant:error', { conversationId, messageId, ...error }),
+      messagesRemoved: (conversationId, messageIds) => toConversation(conversationId).emit('message:removed', { conversationId, messageIds }),
+      messageEdited: (conversationId, message) => toConversation(conversationId).emit('message:updated', { conversationId, message }),
     },
   };
 }

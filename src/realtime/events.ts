@@ -13,16 +13,22 @@ export const joinPayload = z.object({ conversationId: uuid, afterMessageId: uuid
 export const leavePayload = z.object({ conversationId: uuid });
 export const sendPayload = z.object({ conversationId: uuid.optional(), content: messageContent, clientId: uuid });
 export const stopPayload = z.object({ conversationId: uuid });
+export const editPayload = z.object({ conversationId: uuid, messageId: uuid, content: messageContent, clientId: uuid });
+export const regeneratePayload = z.object({ conversationId: uuid, clientId: uuid });
 
 export type JoinAck = Ack<{ conversation: ConversationDto; messages: MessageDto[]; has_more: boolean; streaming: StreamingSnapshot | null }>;
 export type SendAck = Ack<{ conversationId: string; message: MessageDto; assistantMessageId: string }>;
 export type EmptyAck = Ack<object>;
+export type EditAck = Ack<{ message: MessageDto; assistantMessageId: string }>;
+export type RegenerateAck = Ack<{ assistantMessageId: string }>;
 
 export interface ClientToServerEvents {
   'conversation:join': (payload: z.input<typeof joinPayload>, ack: (response: JoinAck) => void) => void;
   'conversation:leave': (payload: z.input<typeof leavePayload>, ack: (response: EmptyAck) => void) => void;
   'message:send': (payload: z.input<typeof sendPayload>, ack: (response: SendAck) => void) => void;
   'assistant:stop': (payload: z.input<typeof stopPayload>, ack: (response: EmptyAck) => void) => void;
+  'message:edit': (payload: z.input<typeof editPayload>, ack: (response: EditAck) => void) => void;
+  'assistant:regenerate': (payload: z.input<typeof regeneratePayload>, ack: (response: RegenerateAck) => void) => void;
 }
 
 export interface ToolCallEvent {
@@ -44,6 +50,10 @@ export interface ToolResultEvent {
 
 export interface ServerToClientEvents {
   'message:new': (payload: { conversationId: string; message: MessageDto }) => void;
+  /** An edited user message. */
+  'message:updated': (payload: { conversationId: string; message: MessageDto }) => void;
+  /** Messages that left the conversation (after an edit, or a regenerated reply), oldest first. */
+  'message:removed': (payload: { conversationId: string; messageIds: string[] }) => void;
   'assistant:start': (payload: { conversationId: string; messageId: string }) => void;
   'assistant:delta': (payload: { conversationId: string; messageId: string; seq: number; text: string }) => void;
   'assistant:tool_call': (payload: ToolCallEvent) => void;

@@ -32,6 +32,17 @@ export class ReplyLeases {
     }
   }
 
+  /** Waits (at most `timeoutMs`) until no other instance generates a reply in the conversation. */
+  async awaitFree(em: EntityManager, conversationId: string, timeoutMs: number): Promise<void> {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(retryMs / 4)) {
+      const [busy] = await em.execute(
+        'select 1 from conversations where id = ? and reply_owner is not null and reply_owner <> ? and reply_lease_until >= now()',
+        [conversationId, this.owner],
+      );
+      if (!busy) return;
+    }
+  }
+
   async release(em: EntityManager, conversationId: string): Promise<void> {
     await em.execute(`update conversations set reply_owner = null, reply_lease_until = null where id = ? and reply_owner = ?`, [conversationId, this.owner]);
   }

@@ -1,7 +1,7 @@
-// message:send and assistant:stop.
+// message:send, message:edit, assistant:regenerate and assistant:stop.
 import type { ChatService } from '../../assistant/chat.service.ts';
 import type { KeyedBuckets } from '../../shared/token-bucket.ts';
-import { conversationRoom, sendPayload, stopPayload } from '../events.ts';
+import { conversationRoom, editPayload, regeneratePayload, sendPayload, stopPayload } from '../events.ts';
 import type { AppSocket } from '../socket-server.ts';
 import { type HandlerContext, handle } from './handle.ts';
 
@@ -24,6 +24,34 @@ export function registerMessageHandlers(socket: AppSocket, context: HandlerConte
         sent.reply?.catch(() => undefined);
         if (sent.duplicate) await socket.join(conversationRoom(sent.conversation.id));
         return { conversationId: sent.conversation.id, message: sent.message, assistantMessageId: sent.assistantMessageId };
+      },
+      allow,
+    ),
+  );
+  socket.on(
+    'message:edit',
+    handle(
+      context,
+      editPayload,
+      async (edit) => {
+        const sent = await chat.edit(userId, { ...edit, beforeReply: (id) => void socket.join(conversationRoom(id)) });
+        sent.reply?.catch(() => undefined);
+        if (sent.duplicate) await socket.join(conversationRoom(edit.conversationId));
+        return { message: sent.message, assistantMessageId: sent.assistantMessageId };
+      },
+      allow,
+    ),
+  );
+  socket.on(
+    'assistant:regenerate',
+    handle(
+      context,
+      regeneratePayload,
+      async (input) => {
+        const regenerated = await chat.regenerate(userId, { ...input, beforeReply: (id) => void socket.join(conversationRoom(id)) });
+        if (regenerated.reply) regenerated.reply.catch(() => undefined);
+        else await socket.join(conversationRoom(input.conversationId));
+        return { assistantMessageId: regenerated.assistantMessageId };
       },
       allow,
     ),
