@@ -21,6 +21,8 @@ export interface AgentRun {
   now: Date;
   signal: AbortSignal;
   sink: AgentSink;
+  /** A reply going on after the user answered a held call. */
+  resume?: { calls: ProviderToolCall[]; decision: Decision; wroteText: boolean };
 }
 
 function parseArguments(raw: string): Record<string, unknown> | undefined {
@@ -70,10 +72,56 @@ async function runTool(call: ProviderToolCall, args: Record<string, unknown> | u
   return outcome.ok ? { ...base, ok: true, result: outcome.result } : { ...base, ok: false, error: outcome.error };
 }
 
-/** Drives the provider until it answers without tools (or the round limit), streaming through the sink. */
-export async function runAgent({ provider, messages, context, now, signal, sink }: AgentRun): Promise<void> {
+/** Whether a call waits for the user's approval: deleting a task, or clearing its due date or description. */
+export function isDestructive(name: string, args: Record<string, unknown> | undefined): boolean {
+  if (name === 'delete_task') return true;
+  return name === 'update_task' && !!args && (args.due_date === null || args.description === null || args.description === '');
+}
+
+/** The user's answer to a held call, when a reply resumes after it. */
+export interface Decision {
+  toolCallId: string;
+  approved: boolean;
+}
+
+/** How a run ended: the model answered, or a call waits for the user's approval (the calls after it wait too). */
+export type AgentOutcome = { done: true } | { done: false; held: ProviderToolCall };
+
+export const declinedError = 'The user declined this action; it was not done.';
+
+/**
+ * Runs a round's calls in order. A destructive call of a user who asked for approvals is held
+ * (returned) unless `decision` answers it; a declined call gets a "declined" result instead of running.
+ */
+async function runCalls(
+  calls: ProviderToolCall[],
+  run: Pick<AgentRun, 'context' | 'sink'> & { transcript: ChatMessage[]; announce: boolean; decision?: Decision },
+): Promise<ProviderToolCall | undefined> {
+  for (const call of calls) {
+    const args = parseArguments(call.arguments);
+    if (run.announce) run.sink.toolCall({ id: call.id, name: call.name, arguments: args ?? {} });
+    const decided = run.decision?.toolCallId === call.id ? run.decision : undefined;
+    if (!decided && run.context.confirmDestructive && isDestructive(call.name, args)) return call;
+    const result: StoredToolResult =
+      decided && !decided.approved ? { tool_call_id: call.id, name: call.name, ok: false, error: declinedError } : await runTool(call, args, run.context);
+    run.sink.toolResult(result);
+    run.transcript.push({ role: 'tool', tool_call_id: call.id, content: toolResultContent(result) });
+  }
+  return undefined;
+}
+
+/**
+ * Drives the provider until it answers without tools (or the round limit), streaming through the
+ * sink. A reply resuming after an approval passes the calls still unanswered (the held one first)
+ * and the user's decision; `messages` then ends with the turn so far.
+ */
+export async function runAgent({ provider, messages, context, now, signal, sink, resume }: AgentRun): Promise<AgentOutcome> {
   const transcript = [...messages];
-  let wroteText = false;
+  let wroteText = resume?.wroteText ?? false;
+  if (resume) {
+    const held = await runCalls(resume.calls, { context, sink, transcript, announce: false, decision: resume.decision });
+    if (held) return { done: false, held };
+  }
   for (let round = 0; round < maxToolRounds + 1; round++) {
     let roundText = '';
     let calls: ProviderToolCall[] = [];
@@ -92,14 +140,10 @@ export async function runAgent({ provider, messages, context, now, signal, sink 
         calls = event.calls;
       }
     }
-    if (calls.length === 0) return;
+    if (calls.length === 0) return { done: true };
     transcript.push({ role: 'assistant', content: roundText || null, tool_calls: calls });
-    for (const call of calls) {
-      const args = parseArguments(call.arguments);
-      sink.toolCall({ id: call.id, name: call.name, arguments: args ?? {} });
-      const result = await runTool(call, args, context);
-      sink.toolResult(result);
-      transcript.push({ role: 'tool', tool_call_id: call.id, content: toolResultContent(result) });
-    }
+    const held = await runCalls(calls, { context, sink, transcript, announce: true });
+    if (held) return { done: false, held };
   }
+  return { done: true };
 }

@@ -1,5 +1,7 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { chatBody, chatResponse } from '../conversations/conversations.schemas.ts';
+import { approveBody, chatBody, chatHeldResponse, chatResponse, type MessageDto } from '../conversations/conversations.schemas.ts';
+import { pendingApproval } from '../conversations/conversations.service.ts';
 import { rateLimited } from '../shared/errors.ts';
 import { errorResponse } from '../shared/schemas.ts';
 import type { KeyedBuckets } from '../shared/token-bucket.ts';
@@ -12,27 +14,75 @@ export interface ChatRoutesOptions {
   alias?: boolean;
 }
 
+const turnResponses = {
+  200: chatResponse,
+  202: chatHeldResponse,
+  400: errorResponse,
+  401: errorResponse,
+  404: errorResponse,
+  429: errorResponse,
+  502: errorResponse,
+  504: errorResponse,
+};
+
 /** The stateless HTTP form of one chat turn: the same assistant and events as a socket message. */
 export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { chat, messages, alias = false }) => {
+  const budget = async (request: FastifyRequest) => {
+    if (messages && !messages.take(request.userId)) throw rateLimited(1_000);
+  };
   app.post(
     '/chat',
     {
-      preHandler: async (request) => {
-        if (messages && !messages.take(request.userId)) throw rateLimited(1_000);
-      },
+      preHandler: budget,
       schema: {
         tags: ['chat'],
         summary: 'Send a message and wait for the whole reply',
         security: [{ bearer: [] }],
         hide: alias,
         body: chatBody,
-        response: { 200: chatResponse, 400: errorResponse, 401: errorResponse, 404: errorResponse, 429: errorResponse, 502: errorResponse, 504: errorResponse },
+        response: turnResponses,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const sent = await chat.send(request.userId, { conversationId: request.body.conversation_id, content: request.body.message });
-      const reply = await sent.reply;
-      return { conversation_id: sent.conversation.id, response: reply.content, tool_calls: reply.tool_calls ?? [] };
+      return answer(reply, sent.conversation.id, await sent.reply);
+    },
+  );
+
+  app.post(
+    '/chat/approve',
+    {
+      preHandler: budget,
+      schema: {
+        tags: ['chat'],
+        summary: 'Answer a tool call held for approval, and wait for the rest of the turn',
+        security: [{ bearer: [] }],
+        hide: alias,
+        body: approveBody,
+        response: { ...turnResponses, 409: errorResponse },
+      },
+    },
+    async (request, reply) => {
+      const { conversation_id, tool_call_id, approved } = request.body;
+      const resumed = await chat.approve(request.userId, { conversationId: conversation_id, toolCallId: tool_call_id, approved });
+      return answer(reply, conversation_id, await resumed.reply);
     },
   );
 };
+
+/** A finished turn is 200; a turn held for approval is 202 with the call that waits. */
+function answer(reply: FastifyReply, conversationId: string, message: MessageDto) {
+  const body = {
+    conversation_id: conversationId,
+    response: message.content,
+    tool_calls: (message.tool_calls ?? []).map(({ summary: _summary, ...call }) => call),
+  };
+  const pending = pendingApproval({
+    ...message,
+    toolCalls: message.tool_calls,
+    toolResults: message.tool_results,
+    createdAt: message.created_at,
+    conversation: conversationId,
+  });
+  return pending ? reply.status(202).send({ ...body, pending_approval: pending }) : reply.status(200).send(body);
+}

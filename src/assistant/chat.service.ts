@@ -10,7 +10,7 @@ import { AppError } from '../shared/errors.ts';
 import type { Listeners } from '../shared/listeners.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
-import type { EditInput, ReplyEventSink, SendInput, SentMessage } from './chat.types.ts';
+import type { ApproveInput, EditInput, ReplyEventSink, SendInput, SentMessage } from './chat.types.ts';
 import type { AssistantProvider } from './provider.ts';
 import type { ActiveReply } from './replies/active-reply.ts';
 import { sweepStreamingRows, writeCheckpoints } from './replies/checkpoints.ts';
@@ -20,7 +20,7 @@ import { ReplyRegistry } from './replies/registry.ts';
 import { UserSlots } from './replies/user-slots.ts';
 import { ReplyRunner, shutdownReason } from './reply-runner.ts';
 
-export type { EditInput, ReplyEventSink, SendInput, SentMessage } from './chat.types.ts';
+export type { ApproveInput, EditInput, ReplyEventSink, SendInput, SentMessage } from './chat.types.ts';
 
 export interface ChatServiceOptions {
   orm: Orm;
@@ -173,6 +173,19 @@ export class ChatService {
       this.options.replies.messagesRemoved(input.conversationId, regenerated.removed);
       const { assistantMessageId, reply } = this.answer(userId, regenerated.conversation, regenerated.reply, regenerated.replyId);
       return { assistantMessageId, reply };
+    });
+  }
+
+  /**
+   * The user's answer to a held tool call, from any tab or instance, taken once (CONFLICT after):
+   * the reply goes on where it stopped, the call run (approved) or reported declined.
+   */
+  approve(userId: string, input: ApproveInput): Promise<{ assistantMessageId: string; reply: Promise<MessageDto> }> {
+    return this.intake.run(input.conversationId, async () => {
+      const { conversation, messageId } = await this.options.conversations.claimApproval(userId, input.conversationId, input.toolCallId);
+      input.beforeReply?.(conversation.id);
+      const active = this.active.add(conversation.id, messageId, { toolCallId: input.toolCallId, approved: input.approved });
+      return { assistantMessageId: messageId, reply: this.queue.run(conversation.id, () => this.generate(userId, active)) };
     });
   }
 

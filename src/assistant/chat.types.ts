@@ -1,5 +1,5 @@
 // What the chat service takes and gives: its announcements, a send, and what a send returns.
-import type { ConversationDto, MessageDto } from '../conversations/conversations.schemas.ts';
+import type { ConversationDto, MessageDto, PendingApproval } from '../conversations/conversations.schemas.ts';
 import type { StoredToolCall, StoredToolResult } from '../db/entities/index.ts';
 
 /** Where a reply's progress is announced (the gateway emits it to the conversation's room). */
@@ -14,6 +14,15 @@ export interface ReplyEventSink {
   /** Messages that left the conversation (an edit or a regeneration), oldest first. */
   messagesRemoved(conversationId: string, messageIds: string[]): void;
   messageEdited(conversationId: string, message: MessageDto): void;
+  /** A reply holds a destructive call until its user answers. */
+  approvalRequest(conversationId: string, pending: PendingApproval): void;
+}
+
+export interface ApproveInput {
+  conversationId: string;
+  toolCallId: string;
+  approved: boolean;
+  beforeReply?: (conversationId: string) => void;
 }
 
 export interface EditInput {

@@ -2,18 +2,43 @@
 // output as events and into the active reply, then store how it ended.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MessageDto } from '../conversations/conversations.schemas.ts';
-import { toConversationDto, toMessageDto } from '../conversations/conversations.service.ts';
-import { type Conversation, Message, type MessageStatus } from '../db/entities/index.ts';
+import { pendingApproval, toConversationDto, toMessageDto } from '../conversations/conversations.service.ts';
+import { type Conversation, Message, type MessageStatus, type StoredToolCall } from '../db/entities/index.ts';
 import { AppError, toErrorBody } from '../shared/errors.ts';
-import { runAgent } from './agent.ts';
+import { runAgent, toolResultContent } from './agent.ts';
 import type { ChatServiceOptions } from './chat.service.ts';
 import { systemPrompt } from './prompts.ts';
+import type { ChatMessage, ProviderToolCall } from './provider.ts';
 import type { ActiveReply } from './replies/active-reply.ts';
 import { loadHistory } from './replies/history.ts';
 import type { ReplyLeases } from './replies/leases.ts';
 import type { UserSlots } from './replies/user-slots.ts';
+import type { ToolContext } from './tools/index.ts';
 
 export const shutdownReason = 'server shutting down';
+
+/** The stored turn of a reply resuming after an approval, as the model read it, and its calls still unanswered (the held one first). */
+function turnSoFar(reply: ActiveReply): { messages: ChatMessage[]; unanswered: ProviderToolCall[] } {
+  const answered = new Map(reply.toolResults.map((result) => [result.tool_call_id, result]));
+  const calls = reply.toolCalls.map((call) => ({ id: call.id, name: call.name, arguments: JSON.stringify(call.arguments) }));
+  return {
+    messages: [
+      { role: 'assistant', content: reply.content || null, tool_calls: calls },
+      ...reply.toolResults.map((result): ChatMessage => ({ role: 'tool', tool_call_id: result.tool_call_id, content: toolResultContent(result) })),
+    ],
+    unanswered: calls.filter((call) => !answered.has(call.id)),
+  };
+}
+
+/** What a held call would do, in the words of the approval card. */
+async function summarize(call: StoredToolCall, context: ToolContext): Promise<string> {
+  const number = Number(call.arguments.task_number);
+  const task = Number.isInteger(number) ? await context.tasks.get(context.userId, number).catch(() => undefined) : undefined;
+  const target = task ? `task #${number} "${task.title}"` : `task #${number}`;
+  if (call.name === 'delete_task') return `Delete ${target}?`;
+  const clearing = [call.arguments.due_date === null ? 'its due date' : '', call.arguments.description !== undefined ? 'its description' : ''].filter(Boolean);
+  return `Clear ${clearing.join(' and ')} on ${target}?`;
+}
 const timeoutReason = 'reply took too long';
 
 export class ReplyRunner {
@@ -29,6 +54,7 @@ export class ReplyRunner {
     const em = this.options.orm.em as EntityManager;
     const placeholder = await em.findOne(Message, { id: reply.messageId });
     if (placeholder?.status !== 'streaming') throw new AppError('NOT_FOUND', 'The conversation was deleted');
+    if (reply.decision) reply.resumeFrom(placeholder);
     let release: (() => void) | undefined;
     try {
       release = await this.slots?.acquire(userId, reply.controller.signal);
@@ -71,13 +97,19 @@ export class ReplyRunner {
     let failure: AppError | undefined;
     const deadline = setTimeout(() => reply.controller.abort(timeoutReason), this.options.replyTimeoutMs ?? 120_000);
     try {
-      const [history, timeZone] = await Promise.all([loadHistory(em, conversationId, placeholder.createdAt), this.options.tasks.timeZone(userId)]);
+      const [history, { timeZone, confirmDestructive }] = await Promise.all([
+        loadHistory(em, conversationId, placeholder.createdAt),
+        this.options.tasks.preferences(userId),
+      ]);
       const now = new Date();
-      await runAgent({
+      const context = { userId, timeZone, confirmDestructive, tasks: this.options.tasks };
+      const turn = reply.decision ? turnSoFar(reply) : undefined;
+      const outcome = await runAgent({
         provider: this.options.provider,
-        messages: [{ role: 'system', content: systemPrompt(now, timeZone) }, ...history],
-        context: { userId, timeZone, tasks: this.options.tasks },
+        messages: [{ role: 'system', content: systemPrompt(now, timeZone) }, ...history, ...(turn?.messages ?? [])],
+        context,
         now,
+        resume: turn && reply.decision && { calls: turn.unanswered, decision: reply.decision, wroteText: reply.content.length > 0 },
         signal: reply.controller.signal,
         sink: {
           text: (text) => {
@@ -95,6 +127,11 @@ export class ReplyRunner {
           },
         },
       });
+      if (!outcome.done) {
+        status = 'awaiting_approval';
+        const held = reply.toolCalls.find((call) => call.id === outcome.held.id)!;
+        held.summary = await summarize(held, context);
+      }
     } catch (error) {
       const reason: unknown = reply.controller.signal.aborted ? reply.controller.signal.reason : undefined;
       if (reason === 'stopped' || reason === shutdownReason) {
@@ -128,15 +165,19 @@ export class ReplyRunner {
     Object.assign(message, {
       content: reply.content,
       status,
+      lastSeq: status === 'awaiting_approval' ? reply.seq : null,
       toolCalls: reply.toolCalls.length ? reply.toolCalls : null,
       toolResults: reply.toolResults.length ? reply.toolResults : null,
     });
     conversation.updatedAt = new Date();
     await em.flush();
     const dto = toMessageDto(message);
+    const held = status === 'awaiting_approval' ? pendingApproval(message) : null;
     if (failure) {
       const body = toErrorBody(failure);
       this.options.replies.replyError(conversation.id, message.id, { code: body.code, message: body.message });
+    } else if (held) {
+      this.options.replies.approvalRequest(conversation.id, held);
     } else {
       this.options.replies.replyDone(conversation.id, dto);
     }

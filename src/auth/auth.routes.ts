@@ -74,7 +74,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; tokens: Acce
       onRequest: requireUser(tokens),
       schema: {
         tags,
-        summary: "Change the current user's name or time zone",
+        summary: "Change the current user's name, time zone or approval setting",
         description: 'Calendar due dates keep their day when the time zone changes.',
         security: [{ bearer: [] }],
         body: profilePatch,

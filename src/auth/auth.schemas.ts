@@ -6,6 +6,7 @@ export const userDto = z.object({
   email: z.string(),
   name: z.string().nullable(),
   timezone: z.string(),
+  confirm_destructive: z.boolean().describe('The assistant asks before deleting a task or clearing a due date or description'),
   created_at: z.string(),
 });
 export type UserDto = z.infer<typeof userDto>;
@@ -41,7 +42,7 @@ export const loginBody = z.object({
 });
 export type LoginBody = z.infer<typeof loginBody>;
 
-export const profilePatch = z.object({ name: name.nullable().optional(), timezone: timezone.optional() });
+export const profilePatch = z.object({ name: name.nullable().optional(), timezone: timezone.optional(), confirm_destructive: z.boolean().optional() });
 export type ProfilePatch = z.infer<typeof profilePatch>;
 
 export const refreshBody = z.object({ refreshToken: z.string({ error: 'is required' }).min(1).max(200) });

@@ -27,6 +27,7 @@ export const toUserDto = (user: User): UserDto => ({
   email: user.email,
   name: user.name ?? null,
   timezone: user.timezone,
+  confirm_destructive: user.confirmDestructive,
   created_at: user.createdAt.toISOString(),
 });
 
@@ -66,11 +67,12 @@ export class AuthService {
     return toUserDto(await this.user(this.em, userId));
   }
 
-  /** Name and time zone; a new zone moves calendar-dated tasks to the start of their day there, in the same transaction. */
+  /** Name, time zone and approvals; a new zone moves calendar-dated tasks to the start of their day there, in the same transaction. */
   async updateProfile(userId: string, patch: ProfilePatch): Promise<UserDto> {
     return this.em.transactional(async (em) => {
       const user = await this.user(em, userId);
       if (patch.name !== undefined) user.name = patch.name;
+      if (patch.confirm_destructive !== undefined) user.confirmDestructive = patch.confirm_destructive;
       if (patch.timezone !== undefined && patch.timezone !== user.timezone) {
         user.timezone = patch.timezone;
         await new TasksRepository(em).moveCalendarDates(userId, patch.timezone);

@@ -172,6 +172,31 @@ export class ConversationsRepository {
     return rows;
   }
 
+  /** The message of a conversation that waits for its user's approval, if one does. */
+  async awaitingApproval(conversationId: string): Promise<MessageFields | undefined> {
+    const [row] = await this.em.execute<MessageFields[]>(
+      `select ${messageColumns} from messages m where m.conversation_id = ? and m.status = 'awaiting_approval' order by m.created_at desc limit 1`,
+      [conversationId],
+    );
+    return row;
+  }
+
+  /**
+   * Takes a held call's answer: the message waiting on `toolCallId` goes back to streaming, once;
+   * undefined when no message of this user waits on that call (already answered, or never held).
+   */
+  async claimApproval(userId: string, conversationId: string, toolCallId: string): Promise<string | undefined> {
+    const [row] = await this.em.execute<{ id: string }[]>(
+      `update messages set status = 'streaming', updated_at = now()
+        where conversation_id = ? and user_id = ? and status = 'awaiting_approval'
+          and tool_calls @> jsonb_build_array(jsonb_build_object('id', ?::text))
+          and not coalesce(tool_results, '[]'::jsonb) @> jsonb_build_array(jsonb_build_object('tool_call_id', ?::text))
+        returning id`,
+      [conversationId, userId, toolCallId, toolCallId],
+    );
+    return row?.id;
+  }
+
   /** Every message of a conversation, oldest first. */
   all(conversationId: string): Promise<MessageFields[]> {
     return this.em.execute<MessageFields[]>(`select ${messageColumns} from messages m where m.conversation_id = ? order by m.created_at, m.id`, [

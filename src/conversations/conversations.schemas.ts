@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { messageRoles, messageStatuses } from '../db/entities/message.entity.ts';
 import { queryInt, uuid } from '../shared/schemas.ts';
 
-export const toolCallDto = z.object({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) });
+export const toolCallDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  arguments: z.record(z.string(), z.unknown()),
+  summary: z.string().optional().describe('For a call held for approval: what it would do'),
+});
 export const toolResultDto = z.object({
   tool_call_id: z.string(),
   name: z.string(),
@@ -32,6 +37,16 @@ export interface StreamingSnapshot {
   tool_results: MessageDto['tool_results'];
 }
 
+/** A tool call held for the user's approval (shown on every tab until one answers it). */
+export const pendingApprovalDto = z.object({
+  messageId: z.uuid(),
+  toolCallId: z.string(),
+  name: z.string(),
+  arguments: z.record(z.string(), z.unknown()),
+  summary: z.string(),
+});
+export type PendingApproval = z.infer<typeof pendingApprovalDto>;
+
 export const conversationDto = z.object({
   id: z.uuid(),
   title: z.string(),
@@ -57,6 +72,9 @@ export const messagesQuery = z
 
 export const chatBody = z.object({ conversation_id: uuid.optional(), message: messageContent });
 export const chatResponse = z.object({ conversation_id: z.uuid(), response: z.string(), tool_calls: z.array(toolCallDto) });
+/** A turn held for the user's approval: what it said and did so far, and the call that waits. */
+export const chatHeldResponse = chatResponse.extend({ pending_approval: pendingApprovalDto });
+export const approveBody = z.object({ conversation_id: uuid, tool_call_id: z.string().min(1).max(200), approved: z.boolean() });
 
 export const searchQuery = z.object({
   q: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),

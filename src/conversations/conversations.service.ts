@@ -4,7 +4,7 @@ import { cursorPart, decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { toIso } from '../shared/timestamps.ts';
 import type { ConversationsRepository, MessageFields } from './conversations.repository.ts';
-import type { ConversationDto, MessageDto } from './conversations.schemas.ts';
+import type { ConversationDto, MessageDto, PendingApproval } from './conversations.schemas.ts';
 
 export type { MessageFields } from './conversations.repository.ts';
 
@@ -33,6 +33,14 @@ export function toMessageDto(message: MessageFields): MessageDto {
     tool_results: message.toolResults ?? null,
     created_at: toIso(message.createdAt),
   };
+}
+
+/** The call a message holds for approval: its first call without a result (null unless it awaits approval). */
+export function pendingApproval(message: MessageFields & { status: string }): PendingApproval | null {
+  if (message.status !== 'awaiting_approval') return null;
+  const answered = new Set((message.toolResults ?? []).map((result) => result.tool_call_id));
+  const held = (message.toolCalls ?? []).find((call) => !answered.has(call.id));
+  return held ? { messageId: message.id, toolCallId: held.id, name: held.name, arguments: held.arguments, summary: held.summary ?? `Run ${held.name}?` } : null;
 }
 
 export function toConversationDto(conversation: Conversation, lastMessage: MessageDto | null | undefined): ConversationDto {
@@ -136,6 +144,14 @@ export class ConversationsService {
     return reply ? { conversationId: (reply.conversation as { id: string }).id, replyId: reply.id } : undefined;
   }
 
+  /** Takes the user's answer to a held call, once: the id of the message that waited on it. CONFLICT when nothing waits on that call. */
+  async claimApproval(userId: string, conversationId: string, toolCallId: string): Promise<{ conversation: Conversation; messageId: string }> {
+    const conversation = await this.load(userId, conversationId);
+    const messageId = await this.conversations.claimApproval(userId, conversationId, toolCallId);
+    if (!messageId) throw new AppError('CONFLICT', 'This tool call is not waiting for an answer: it was answered already, or never held');
+    return { conversation, messageId };
+  }
+
   /** What was stored for a message sent with this clientId, or undefined; NOT_FOUND when its conversation was deleted since. */
   async findExchange(userId: string, clientId: string): Promise<{ conversation: Conversation; message: MessageDto; replyId: string } | undefined> {
     const found = await this.conversations.findByClientId(userId, clientId);
@@ -183,16 +199,20 @@ export class ConversationsService {
     userId: string,
     id: string,
     options: { afterMessageId?: string; beforeRead?: () => Promise<void> | void } = {},
-  ): Promise<{ conversation: ConversationDto; messages: MessageDto[]; has_more: boolean }> {
+  ): Promise<{ conversation: ConversationDto; messages: MessageDto[]; has_more: boolean; pending_approval: PendingApproval | null }> {
     const conversation = await this.load(userId, id);
     await options.beforeRead?.();
     const afterMessageId = options.afterMessageId;
-    const missed = afterMessageId ? await this.after(id, afterMessageId, catchUpPage) : undefined;
+    const [missed, held] = await Promise.all([
+      afterMessageId ? this.after(id, afterMessageId, catchUpPage) : undefined,
+      this.conversations.awaitingApproval(id),
+    ]);
+    const pending_approval = held ? pendingApproval(held) : null;
     if (missed && (missed.messages.length === 0 || missed.has_more)) {
-      return { conversation: toConversationDto(conversation, (await this.lastMessages([id])).get(id)), ...missed };
+      return { conversation: toConversationDto(conversation, (await this.lastMessages([id])).get(id)), ...missed, pending_approval };
     }
     const page = missed ?? (await this.page(id, { limit: 50 }));
-    return { conversation: toConversationDto(conversation, page.messages.at(-1)), ...page };
+    return { conversation: toConversationDto(conversation, page.messages.at(-1)), ...page, pending_approval };
   }
 
   /** The whole conversation, oldest message first, for an export. */

@@ -56,6 +56,7 @@ export function createBroadcasts(io: AppServer): Broadcasts {
       replyError: (conversationId, messageId, error) => toConversation(conversationId).emit('assistant:error', { conversationId, messageId, ...error }),
       messagesRemoved: (conversationId, messageIds) => toConversation(conversationId).emit('message:removed', { conversationId, messageIds }),
       messageEdited: (conversationId, message) => toConversation(conversationId).emit('message:updated', { conversationId, message }),
+      approvalRequest: (conversationId, pending) => toConversation(conversationId).emit('assistant:approval_request', { conversationId, ...pending }),
     },
   };
 }

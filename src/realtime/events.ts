@@ -1,6 +1,6 @@
 // The Socket.IO contract shared by the server, the tests and the client demo.
 import { z } from 'zod';
-import type { ConversationDto, MessageDto, StreamingSnapshot } from '../conversations/conversations.schemas.ts';
+import type { ConversationDto, MessageDto, PendingApproval, StreamingSnapshot } from '../conversations/conversations.schemas.ts';
 
 export type { StreamingSnapshot } from '../conversations/conversations.schemas.ts';
 
@@ -15,8 +15,15 @@ export const sendPayload = z.object({ conversationId: uuid.optional(), content: 
 export const stopPayload = z.object({ conversationId: uuid });
 export const editPayload = z.object({ conversationId: uuid, messageId: uuid, content: messageContent, clientId: uuid });
 export const regeneratePayload = z.object({ conversationId: uuid, clientId: uuid });
+export const approvePayload = z.object({ conversationId: uuid, toolCallId: z.string().min(1).max(200), approved: z.boolean() });
 
-export type JoinAck = Ack<{ conversation: ConversationDto; messages: MessageDto[]; has_more: boolean; streaming: StreamingSnapshot | null }>;
+export type JoinAck = Ack<{
+  conversation: ConversationDto;
+  messages: MessageDto[];
+  has_more: boolean;
+  streaming: StreamingSnapshot | null;
+  pending_approval: PendingApproval | null;
+}>;
 export type SendAck = Ack<{ conversationId: string; message: MessageDto; assistantMessageId: string }>;
 export type EmptyAck = Ack<object>;
 export type EditAck = Ack<{ message: MessageDto; assistantMessageId: string }>;
@@ -29,6 +36,7 @@ export interface ClientToServerEvents {
   'assistant:stop': (payload: z.input<typeof stopPayload>, ack: (response: EmptyAck) => void) => void;
   'message:edit': (payload: z.input<typeof editPayload>, ack: (response: EditAck) => void) => void;
   'assistant:regenerate': (payload: z.input<typeof regeneratePayload>, ack: (response: RegenerateAck) => void) => void;
+  'tool:approve': (payload: z.input<typeof approvePayload>, ack: (response: EmptyAck) => void) => void;
 }
 
 export interface ToolCallEvent {
@@ -59,6 +67,7 @@ export interface ServerToClientEvents {
   'assistant:tool_call': (payload: ToolCallEvent) => void;
   'assistant:tool_result': (payload: ToolResultEvent) => void;
   'assistant:done': (payload: { conversationId: string; message: MessageDto }) => void;
+  'assistant:approval_request': (payload: { conversationId: string } & PendingApproval) => void;
   'assistant:error': (payload: { conversationId: string; messageId: string; code: string; message: string }) => void;
   'task:created': (payload: { task: TaskDto }) => void;
   'task:updated': (payload: { task: TaskDto }) => void;

@@ -158,10 +158,13 @@ export class TasksRepository {
     return row;
   }
 
-  /** The user's time zone, which calendar dates and local times are read in. */
-  async timeZone(userId: string): Promise<string> {
-    const [row] = await this.em.execute<{ timezone: string }[]>('select timezone from users where id = ?', [userId]);
-    return row?.timezone ?? 'UTC';
+  /** The user's time zone (calendar dates and local times are read in it) and approval setting. */
+  async preferences(userId: string): Promise<{ timeZone: string; confirmDestructive: boolean }> {
+    const [row] = await this.em.execute<{ timeZone: string; confirmDestructive: boolean }[]>(
+      'select timezone as "timeZone", confirm_destructive as "confirmDestructive" from users where id = ?',
+      [userId],
+    );
+    return row ?? { timeZone: 'UTC', confirmDestructive: false };
   }
 
   /** Keeps calendar-dated tasks at the start of their day when the user's zone changes. */

@@ -143,8 +143,13 @@ export class TasksService {
   }
 
   /** The user's IANA time zone (the assistant reads and says dates in it). */
-  timeZone(userId: string): Promise<string> {
-    return this.tasks.timeZone(userId);
+  async timeZone(userId: string): Promise<string> {
+    return (await this.tasks.preferences(userId)).timeZone;
+  }
+
+  /** What the assistant acts under for this user: their zone, and whether destructive tools wait for approval. */
+  preferences(userId: string): Promise<{ timeZone: string; confirmDestructive: boolean }> {
+    return this.tasks.preferences(userId);
   }
 
   /** A due date as stored: a calendar date or local time is read in the user's zone. */

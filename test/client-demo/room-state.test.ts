@@ -44,6 +44,7 @@ describe('room state', () => {
       conversation: { id: conversationId, title: 't', created_at: '', updated_at: '', last_message: null },
       messages: [message('u1', 'user', 'count'), message('a1', 'assistant', 'One two ', 'streaming')],
       has_more: false,
+      pending_approval: null,
       streaming: { messageId: 'a1', seq: 1, content: 'One two ', tool_calls: null, tool_results: null },
     };
     const room = joined(emptyRoom(conversationId), ack, ack.messages, undefined);
@@ -71,6 +72,7 @@ describe('room state', () => {
       conversation: { id: conversationId, title: 't', created_at: '', updated_at: '', last_message: null },
       messages: missed,
       has_more: false,
+      pending_approval: null,
       streaming: { messageId: 'a2', seq: -1, content: '', tool_calls: null, tool_results: null },
     };
     room = joined(room, ack, missed, 'u1');

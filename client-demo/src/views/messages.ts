@@ -18,7 +18,14 @@ function toolCard(call: ToolCall, result: ToolResult | undefined) {
 }
 
 function messageElement(message: RoomMessage) {
-  const statusNote = { complete: '', streaming: 'typing…', stopped: 'stopped', error: 'error', interrupted: 'interrupted' }[message.status];
+  const statusNote = {
+    complete: '',
+    streaming: 'typing…',
+    stopped: 'stopped',
+    error: 'error',
+    interrupted: 'interrupted',
+    awaiting_approval: 'waiting for your approval',
+  }[message.status];
   const meta = element('div', { className: 'meta', textContent: `${message.role === 'user' ? 'You' : 'Assistant'}${statusNote ? ` · ${statusNote}` : ''}` });
   const results = new Map((message.tool_results ?? []).map((result) => [result.tool_call_id, result]));
   const cards = (message.tool_calls ?? []).map((call) => toolCard(call, results.get(call.id)));

@@ -30,7 +30,18 @@ export class ActiveReply {
   constructor(
     readonly conversationId: string,
     readonly messageId: string,
+    /** For a reply going on after its user answered a held tool call: that answer. */
+    readonly decision?: { toolCallId: string; approved: boolean },
   ) {}
+
+  /** Takes up what a reply held for approval had streamed and stored, as already saved. */
+  resumeFrom(stored: { content: string; toolCalls?: StoredToolCall[] | null; toolResults?: StoredToolResult[] | null; lastSeq?: number | null }): void {
+    this.content = stored.content;
+    this.toolCalls = [...(stored.toolCalls ?? [])];
+    this.toolResults = [...(stored.toolResults ?? [])];
+    this.seq = stored.lastSeq ?? -1;
+    this.saved = { units: this.content.length, characters: countCharacters(this.content), tools: this.toolCalls.length + this.toolResults.length };
+  }
 
   /**
    * The change since the last checkpoint (undefined when none), with the function that records it

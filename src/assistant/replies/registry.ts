@@ -5,8 +5,8 @@ import { ActiveReply } from './active-reply.ts';
 export class ReplyRegistry {
   private readonly byConversation = new Map<string, ActiveReply[]>();
 
-  add(conversationId: string, messageId: string): ActiveReply {
-    const reply = new ActiveReply(conversationId, messageId);
+  add(conversationId: string, messageId: string, decision?: ActiveReply['decision']): ActiveReply {
+    const reply = new ActiveReply(conversationId, messageId, decision);
     this.byConversation.set(conversationId, [...(this.byConversation.get(conversationId) ?? []), reply]);
     return reply;
   }

@@ -7,6 +7,8 @@ export interface ToolContext {
   userId: string;
   /** The user's IANA zone: dates in results are given in it. */
   timeZone: string;
+  /** Destructive calls wait for the user's approval (the assistant only; MCP clients ask by themselves). */
+  confirmDestructive?: boolean;
   tasks: TasksService;
 }
 

@@ -4,7 +4,7 @@ import { Conversation } from './conversation.entity.ts';
 import { User } from './user.entity.ts';
 
 export const messageRoles = ['user', 'assistant'] as const;
-export const messageStatuses = ['complete', 'streaming', 'stopped', 'error', 'interrupted'] as const;
+export const messageStatuses = ['complete', 'streaming', 'stopped', 'error', 'interrupted', 'awaiting_approval'] as const;
 export type MessageRole = (typeof messageRoles)[number];
 export type MessageStatus = (typeof messageStatuses)[number];
 
@@ -12,6 +12,8 @@ export interface StoredToolCall {
   id: string;
   name: string;
   arguments: Record<string, unknown>;
+  /** For a call held for the user's approval: what it would do, in a sentence. */
+  summary?: string;
 }
 export interface StoredToolResult {
   tool_call_id: string;
@@ -38,6 +40,8 @@ export const Message = defineEntity({
     replyTo: p.uuid().nullable(),
     // The client's idempotency key for a sent message: a retry finds the row instead of adding one.
     clientId: p.uuid().nullable(),
+    // The seq of the last delta streamed, kept while the reply waits for an approval so it resumes after it.
+    lastSeq: p.integer().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

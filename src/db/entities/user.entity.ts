@@ -10,6 +10,8 @@ export const User = defineEntity({
     name: p.string().length(255).nullable(),
     // IANA zone every date the assistant reads or says is in.
     timezone: p.string().length(64).default('UTC'),
+    // Ask before the assistant runs a destructive tool (delete, or clearing a due date or description).
+    confirmDestructive: p.boolean().default(false),
     passwordHash: p.string().length(255).hidden(),
     // Last task number handed out; incremented under a row lock so numbers are never reused.
     taskSeq: p.integer().default(0),

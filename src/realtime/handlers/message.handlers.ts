@@ -1,7 +1,7 @@
-// message:send, message:edit, assistant:regenerate and assistant:stop.
+// message:send, message:edit, assistant:regenerate, tool:approve and assistant:stop.
 import type { ChatService } from '../../assistant/chat.service.ts';
 import type { KeyedBuckets } from '../../shared/token-bucket.ts';
-import { conversationRoom, editPayload, regeneratePayload, sendPayload, stopPayload } from '../events.ts';
+import { approvePayload, conversationRoom, editPayload, regeneratePayload, sendPayload, stopPayload } from '../events.ts';
 import type { AppSocket } from '../socket-server.ts';
 import { type HandlerContext, handle } from './handle.ts';
 
@@ -55,6 +55,14 @@ export function registerMessageHandlers(socket: AppSocket, context: HandlerConte
       },
       allow,
     ),
+  );
+  socket.on(
+    'tool:approve',
+    handle(context, approvePayload, async (input) => {
+      const approved = await chat.approve(userId, { ...input, beforeReply: (id) => void socket.join(conversationRoom(id)) });
+      approved.reply.catch(() => undefined);
+      return {};
+    }),
   );
   socket.on(
     'assistant:stop',

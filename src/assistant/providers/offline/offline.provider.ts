@@ -2,6 +2,7 @@
 // makes the same tool calls through the same agent loop, and streams its reply word by word.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TaskPriority } from '../../../db/entities/index.ts';
+import { declinedError } from '../../agent.ts';
 import type { AssistantProvider, ChatMessage, ProviderEvent, ProviderRequest } from '../../provider.ts';
 import { matchTasks } from './matching.ts';
 import {
@@ -148,9 +149,11 @@ export function nextStep(messages: ChatMessage[], clock: Clock): Step {
         );
       }
       const done = acted.map((outcome) =>
-        outcome.output.error
-          ? notFoundReply(Number(outcome.args.task_number))
-          : confirmationReply(intent.kind, outcome.output as never, intent.kind === 'update' ? describeChanges(outcome.args, clock.timeZone) : ''),
+        outcome.output.error === declinedError
+          ? `Okay, I left task #${String(outcome.args.task_number)} as it is.`
+          : outcome.output.error
+            ? notFoundReply(Number(outcome.args.task_number))
+            : confirmationReply(intent.kind, outcome.output as never, intent.kind === 'update' ? describeChanges(outcome.args, clock.timeZone) : ''),
       );
       return { say: [...done, ...problems].join('\n') };
     }
