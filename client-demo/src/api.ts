@@ -1,11 +1,11 @@
 // The reference client: every REST call and socket event of taskstream goes through this module.
 import { io, type Socket } from 'socket.io-client';
 import type { PersonalTokenDto, UserDto } from '../../src/auth/auth.schemas.ts';
-import type { ConversationDto, MessageDto } from '../../src/conversations/conversations.schemas.ts';
+import type { ConversationDto, MessageDto, PendingApproval, SearchResult } from '../../src/conversations/conversations.schemas.ts';
 import type { ClientToServerEvents, JoinAck, SendAck, ServerToClientEvents } from '../../src/realtime/events.ts';
 import type { TaskDto } from '../../src/tasks/tasks.schemas.ts';
 
-export type { ConversationDto, JoinAck, MessageDto, PersonalTokenDto, ServerToClientEvents, TaskDto, UserDto };
+export type { ConversationDto, JoinAck, MessageDto, PendingApproval, PersonalTokenDto, SearchResult, ServerToClientEvents, TaskDto, UserDto };
 
 /** The browser's IANA zone, e.g. "Europe/Berlin". */
 const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -101,6 +101,24 @@ export class TaskstreamClient {
     return this.request<{ messages: MessageDto[]; has_more: boolean }>('GET', `/api/conversations/${id}/messages?after=${afterMessageId}&limit=100`);
   }
 
+  search(q: string) {
+    return this.request<{ results: SearchResult[]; next_cursor: string | null }>('GET', `/api/search?q=${encodeURIComponent(q)}&limit=20`);
+  }
+  updateProfile(patch: { timezone?: string; confirm_destructive?: boolean }) {
+    return this.request<{ user: UserDto }>('PATCH', '/api/auth/me', patch);
+  }
+
+  /** Saves an export (`/api/.../export?format=…`) as the file the server names. */
+  async download(path: string): Promise<void> {
+    await this.request('GET', '/api/auth/me'); // refreshes the access token if it expired
+    const response = await fetch(this.baseUrl + path, { headers: { authorization: `Bearer ${this.accessToken}` } });
+    if (!response.ok) throw new ApiError(response.status, 'ERROR', response.statusText);
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'export';
+    const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(await response.blob()), download: name });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  }
+
   // ---- personal access tokens (for scripts and MCP clients) ----
   listTokens() {
     return this.request<{ tokens: PersonalTokenDto[] }>('GET', '/api/tokens');
@@ -156,6 +174,15 @@ export class TaskstreamClient {
   }
   stop(conversationId: string) {
     return this.requireSocket().timeout(10_000).emitWithAck('assistant:stop', { conversationId });
+  }
+  edit(conversationId: string, messageId: string, content: string) {
+    return this.requireSocket().timeout(10_000).emitWithAck('message:edit', { conversationId, messageId, content, clientId: crypto.randomUUID() });
+  }
+  regenerate(conversationId: string) {
+    return this.requireSocket().timeout(10_000).emitWithAck('assistant:regenerate', { conversationId, clientId: crypto.randomUUID() });
+  }
+  approve(conversationId: string, toolCallId: string, approved: boolean) {
+    return this.requireSocket().timeout(10_000).emitWithAck('tool:approve', { conversationId, toolCallId, approved });
   }
 
   private requireSocket(): ClientSocket {

@@ -1,16 +1,20 @@
 // The taskstream web client: auth, conversation sidebar, streaming chat with tool cards, live task panel.
-import { ApiError, type ConversationDto, type TaskDto, TaskstreamClient, type UserDto } from './api.ts';
-import { $, byTestId, showError } from './dom.ts';
-import { applyEvent, emptyRoom, joined, type RoomEvent, roomEvents, withMessage, withNotice, withReply } from './room-state.ts';
+import { ApiError, type ConversationDto, TaskstreamClient, type UserDto } from './api.ts';
+import { $, byTestId } from './dom.ts';
+import { applyEvent, emptyRoom, joined, type RoomEvent, type RoomMessage, roomEvents, withMessage, withNotice, withReply } from './room-state.ts';
 import { authFields, clearAuthErrors, setAuthMode, showAuthError } from './views/auth.ts';
 import { setConnection } from './views/connection.ts';
 import { renderConversations as drawConversations } from './views/conversations.ts';
 import { renderMessages as drawMessages, updateStreamingText } from './views/messages.ts';
-import { renderTasks as drawTasks, type Filter } from './views/tasks.ts';
+import { mountSearch } from './views/search.ts';
+import { mountSettings } from './views/settings.ts';
+import { TaskPanel } from './views/task-panel.ts';
 import { mountTokensPanel } from './views/tokens.ts';
 
 const client = new TaskstreamClient();
 const current = () => state.room.conversationId || undefined;
+const tasks = new TaskPanel(client);
+const settings = mountSettings(client, current);
 
 const state = {
   user: undefined as UserDto | undefined,
@@ -19,8 +23,6 @@ const state = {
   room: emptyRoom(''),
   buffering: false,
   buffer: [] as RoomEvent[],
-  tasks: new Map<string, TaskDto>(),
-  filter: 'all' as Filter,
   signingUp: false,
   connectedOnce: false,
 };
@@ -49,11 +51,12 @@ async function submitAuth(event: SubmitEvent) {
 async function enterApp(signedIn: UserDto) {
   const user = await client.followBrowserTimeZone(signedIn).catch(() => signedIn);
   state.user = user;
+  settings.show(user);
   $('#user-name').textContent = user.name ?? user.email;
   $('#auth-view').hidden = true;
   $('#app-view').hidden = false;
   connectSocket();
-  await Promise.all([loadConversations(), loadTasks()]);
+  await Promise.all([loadConversations(), tasks.load()]);
   byTestId('chat-input').focus();
 }
 
@@ -75,12 +78,9 @@ function connectSocket() {
   for (const name of roomEvents) {
     socket.on(name, (payload: RoomEvent['payload']) => onRoomEvent({ name, payload } as RoomEvent));
   }
-  socket.on('task:created', ({ task }) => upsertTask(task));
-  socket.on('task:updated', ({ task }) => upsertTask(task));
-  socket.on('task:deleted', ({ id }) => {
-    state.tasks.delete(id);
-    renderTasks();
-  });
+  socket.on('task:created', ({ task }) => tasks.upsert(task));
+  socket.on('task:updated', ({ task }) => tasks.upsert(task));
+  socket.on('task:deleted', ({ id }) => tasks.remove(id));
   socket.on('conversation:updated', ({ conversation }) => {
     state.conversations.set(conversation.id, conversation);
     renderConversations();
@@ -93,7 +93,7 @@ function connectSocket() {
 }
 
 async function resync() {
-  await Promise.all([loadConversations(), loadTasks()]);
+  await Promise.all([loadConversations(), tasks.load()]);
   const id = current();
   if (!id) return;
   const settled = [...state.room.messages].reverse().find((message) => message.status !== 'streaming');
@@ -207,46 +207,28 @@ async function sendMessage() {
   renderMessages();
 }
 
-// ---------- tasks ----------
-const matchesFilter = (task: TaskDto) => state.filter === 'all' || (state.filter === 'completed' ? task.completed : !task.completed);
+// ---------- messages: edit, regenerate, approve ----------
+const renderMessages = () => drawMessages(state.room, messageActions);
 
-async function loadTasks() {
-  const { tasks } = await client.listTasks(state.filter);
-  state.tasks = new Map(tasks.map((task) => [task.id, task]));
-  renderTasks();
+/** Runs a socket command for the open conversation; a refusal shows as a notice in it. */
+async function command(run: (conversationId: string) => Promise<{ ok: boolean; error?: { message: string } }>) {
+  const open = current();
+  const ack = open && (await run(open).catch((error: Error) => ({ ok: false, error: { message: error.message } })));
+  if (ack && !ack.ok) state.room = withNotice(state.room, ack.error?.message ?? 'Refused');
+  renderMessages();
 }
 
-const renderMessages = () => drawMessages(state.room);
-
-const renderTasks = () =>
-  drawTasks(state.tasks.values(), state.filter, {
-    setCompleted: (task, completed) =>
-      void client.setCompleted(task.id, completed).then(
-        ({ task: updated }) => upsertTask(updated),
-        (error) => showError($('#task-error'), error),
-      ),
-    remove: (task) => void client.deleteTask(task.id).catch((error) => showError($('#task-error'), error)),
-  });
-
-function upsertTask(task: TaskDto) {
-  if (matchesFilter(task)) state.tasks.set(task.id, task);
-  else state.tasks.delete(task.id);
-  renderTasks();
-}
-
-async function addTask(event: SubmitEvent) {
-  event.preventDefault();
-  const input = $<HTMLInputElement>('#task-title');
-  const title = input.value.trim();
-  if (!title) return;
-  $('#task-error').textContent = '';
-  try {
-    upsertTask((await client.createTask(title)).task);
-    input.value = '';
-  } catch (error) {
-    showError($('#task-error'), error);
-  }
-}
+const messageActions = {
+  edit: (message: RoomMessage) => {
+    const content = window.prompt('Edit your message', message.content)?.trim();
+    if (content && content !== message.content) void command((id) => client.edit(id, message.id, content));
+  },
+  regenerate: () => void command((id) => client.regenerate(id)),
+  answer: (approved: boolean) => {
+    const pending = state.room.pending;
+    if (pending) void command((id) => client.approve(id, pending.toolCallId, approved));
+  },
+};
 
 // ---------- wiring ----------
 function wire() {
@@ -278,14 +260,15 @@ function wire() {
     const open = current();
     if (open) void client.stop(open);
   });
-  for (const button of document.querySelectorAll<HTMLButtonElement>('[data-filter]')) {
-    button.addEventListener('click', () => {
-      state.filter = button.dataset.filter as Filter;
-      for (const other of document.querySelectorAll<HTMLButtonElement>('[data-filter]')) other.setAttribute('aria-pressed', String(other === button));
-      void loadTasks();
-    });
-  }
-  $<HTMLFormElement>('#task-add-form').addEventListener('submit', (event) => void addTask(event));
+  mountSearch(
+    client,
+    (result) =>
+      void openConversation(result.conversation.id).then(() => {
+        const hit = result.message && document.querySelector(`[data-testid="message"][data-id="${result.message.id}"]`);
+        hit?.classList.add('hit');
+        hit?.scrollIntoView({ block: 'center' });
+      }),
+  );
 }
 
 async function start() {

@@ -1,6 +1,6 @@
 // The state of the open conversation, and how each server event and each join changes it: pure
 // functions over the typed events of the shared contract (the seq/gap protocol lives here).
-import type { JoinAck, MessageDto, ServerToClientEvents } from './api.ts';
+import type { JoinAck, MessageDto, PendingApproval, ServerToClientEvents } from './api.ts';
 
 export const roomEvents = [
   'message:new',
@@ -10,6 +10,9 @@ export const roomEvents = [
   'assistant:tool_result',
   'assistant:done',
   'assistant:error',
+  'assistant:approval_request',
+  'message:updated',
+  'message:removed',
 ] as const;
 type RoomEventName = (typeof roomEvents)[number];
 /** A room event as the server sends it. */
@@ -22,6 +25,9 @@ export interface Room {
   messages: readonly RoomMessage[];
   /** The reply streaming, and the last delta applied to it. */
   streaming?: { messageId: string; seq: number };
+  /** A tool call waiting for the user's approval, and the seq its reply stopped at (it goes on from there). */
+  pending?: PendingApproval | null;
+  heldSeq?: number;
 }
 
 /** What the view must do after a change: redraw, update one message's text, or fetch the exact state again (a gap). */
@@ -68,8 +74,23 @@ export function applyEvent(room: Room, event: RoomEvent): { room: Room; effect: 
     case 'message:new':
       return render(room.messages.some((message) => message.id === event.payload.message.id) ? room : withMessage(room, event.payload.message));
     case 'assistant:start': {
+      // A reply going on after an approval keeps its text and continues its seq.
       const { messageId } = event.payload;
-      return render({ ...updateMessage(room, messageId, (message) => ({ ...message, status: 'streaming' })), streaming: { messageId, seq: -1 } });
+      const resumed = room.pending?.messageId === messageId;
+      const next = updateMessage(room, messageId, (message) => ({ ...message, status: 'streaming' }));
+      return render({ ...next, streaming: { messageId, seq: resumed ? (room.heldSeq ?? -1) : -1 }, pending: resumed ? null : room.pending });
+    }
+    case 'assistant:approval_request': {
+      const { conversationId: _conversation, ...pending } = event.payload;
+      const next = updateMessage(room, pending.messageId, (message) => ({ ...message, status: 'awaiting_approval' }));
+      return render({ ...next, streaming: undefined, pending, heldSeq: room.streaming?.messageId === pending.messageId ? room.streaming.seq : -1 });
+    }
+    case 'message:updated':
+      return render(withMessage(room, event.payload.message));
+    case 'message:removed': {
+      const gone = new Set(event.payload.messageIds);
+      const messages = room.messages.filter((message) => !gone.has(message.id));
+      return render({ ...room, messages, streaming: room.streaming && gone.has(room.streaming.messageId) ? undefined : room.streaming });
     }
     case 'assistant:delta': {
       const { messageId, seq, text } = event.payload;
@@ -118,7 +139,7 @@ export function applyEvent(room: Room, event: RoomEvent): { room: Room; effect: 
 export function joined(room: Room, ack: Extract<JoinAck, { ok: true }>, missed: readonly MessageDto[], afterMessageId: string | undefined): Room {
   const fresh = new Set(missed.map((message) => message.id));
   const kept = afterMessageId ? room.messages.filter((message) => !fresh.has(message.id) && message.status !== 'streaming') : [];
-  const next: Room = { conversationId: ack.conversation.id, messages: [...kept, ...missed] };
+  const next: Room = { conversationId: ack.conversation.id, messages: [...kept, ...missed], pending: ack.pending_approval };
   const snapshot = ack.streaming;
   if (!snapshot) return next;
   return {

@@ -222,3 +222,53 @@ describe('client demo: the user time zone', () => {
       .toEqual([expect.stringMatching(/^instant.*due May 1, 5:00\sPMDelete$/), expect.stringMatching(/^calendar.*due May 1Delete$/)]);
   }, 60_000);
 });
+
+describe('client demo: search, edit, regenerate, approval, downloads', () => {
+  const suite = browserSuite({ ASSISTANT_STREAM_DELAY_MS: '0' });
+
+  it('finds a conversation by a word, edits and regenerates, asks before a delete, and downloads', async () => {
+    const { app, browser, url } = suite;
+    const user = await signup(app);
+    const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+    await logIn(page, url, user.email, user.password);
+    const say = async (text: string) => {
+      await byTestId(page, 'chat-input').fill(text);
+      await byTestId(page, 'chat-input').press('Enter');
+    };
+    await say('add water the geraniums');
+    await expect.poll(() => byTestId(page, 'message').last().textContent()).toContain('Added task #1 "Water the geraniums"');
+    page.once('dialog', (dialog) => void dialog.accept('add water the orchids'));
+    await byTestId(page, 'message-edit').first().click();
+    await expect.poll(() => byTestId(page, 'message').last().textContent()).toContain('Added task #2 "Water the orchids"');
+    expect(await byTestId(page, 'message').count()).toBe(2);
+    await byTestId(page, 'message-regenerate').click();
+    await expect.poll(() => byTestId(page, 'message').last().textContent()).toContain('Added task #3 "Water the orchids"');
+    expect(await byTestId(page, 'message').count()).toBe(2);
+
+    // Search from a new chat finds the conversation by a stemmed word and opens it at the hit.
+    await page.locator('#new-conversation').click();
+    await byTestId(page, 'search-input').fill('orchid');
+    await byTestId(page, 'search-input').press('Enter');
+    await expect.poll(() => byTestId(page, 'search-result').count()).toBeGreaterThan(0);
+    expect(await byTestId(page, 'search-result').first().locator('mark').first().textContent()).toMatch(/orchid/i);
+    await byTestId(page, 'search-result').first().click();
+    await expect.poll(() => byTestId(page, 'message').count()).toBe(2);
+
+    // With approvals on, a delete waits for the card's answer.
+    await page.locator('[data-testid="settings-panel"] summary').click();
+    await byTestId(page, 'setting-confirm').check();
+    await expect.poll(async () => (await app.inject({ method: 'GET', url: '/api/auth/me', headers: user.auth })).json().user.confirm_destructive).toBe(true);
+    await say('delete task 1');
+    await expect.poll(() => byTestId(page, 'approval-card').textContent()).toContain('Delete task #1 "Water the geraniums"?');
+    expect(await byTestId(page, 'task-item').count()).toBe(3);
+    await byTestId(page, 'approval-approve').click();
+    await expect.poll(() => byTestId(page, 'message').last().textContent()).toContain('Deleted task #1');
+    expect(await byTestId(page, 'approval-card').count()).toBe(0);
+    await expect.poll(() => byTestId(page, 'task-item').count()).toBe(2);
+
+    const download = page.waitForEvent('download');
+    await page.locator('[data-export="csv"]').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^tasks-\d{4}-\d{2}-\d{2}\.csv$/);
+  }, 60_000);
+});

@@ -17,7 +17,27 @@ function toolCard(call: ToolCall, result: ToolResult | undefined) {
   );
 }
 
-function messageElement(message: RoomMessage) {
+export interface MessageActions {
+  edit(message: RoomMessage): void;
+  regenerate(): void;
+  answer(approved: boolean): void;
+}
+
+const action = (testid: string, textContent: string, onclick: () => void) =>
+  element('button', { type: 'button', className: 'link', testid, textContent, onclick });
+
+/** The card of a tool call waiting for the user: what it would do, Approve and Decline. */
+function approvalCard(summary: string, actions: MessageActions) {
+  return element(
+    'li',
+    { className: 'approval-card', testid: 'approval-card', role: 'alertdialog', ariaLabel: 'Approve this action?' },
+    element('p', { textContent: summary }),
+    element('button', { type: 'button', className: 'primary', testid: 'approval-approve', textContent: 'Approve', onclick: () => actions.answer(true) }),
+    element('button', { type: 'button', testid: 'approval-decline', textContent: 'Decline', onclick: () => actions.answer(false) }),
+  );
+}
+
+function messageElement(message: RoomMessage, actions: MessageActions, last: boolean, busy: boolean) {
   const statusNote = {
     complete: '',
     streaming: 'typing…',
@@ -38,14 +58,26 @@ function messageElement(message: RoomMessage) {
     text,
   );
   if (message.status === 'streaming') item.setAttribute('aria-busy', 'true');
+  if (!busy && message.role === 'user')
+    meta.append(
+      ' ',
+      action('message-edit', 'Edit', () => actions.edit(message)),
+    );
+  if (!busy && last && message.role === 'assistant')
+    meta.append(
+      ' ',
+      action('message-regenerate', 'Regenerate', () => actions.regenerate()),
+    );
   if (message.error) item.append(element('p', { className: 'error', textContent: `⚠ ${message.error}` }));
   return item;
 }
 
-export function renderMessages(room: Room) {
+export function renderMessages(room: Room, actions: MessageActions) {
   const list = byTestId('message-list');
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  list.replaceChildren(...room.messages.map(messageElement));
+  const busy = Boolean(room.streaming || room.pending);
+  list.replaceChildren(...room.messages.map((message, index) => messageElement(message, actions, index === room.messages.length - 1, busy)));
+  if (room.pending) list.append(approvalCard(room.pending.summary, actions));
   if (room.messages.length === 0)
     list.append(element('li', { className: 'empty', textContent: 'Say hi, or try “add buy milk tomorrow” or “what’s pending?”' }));
   if (nearBottom) list.scrollTop = list.scrollHeight;
