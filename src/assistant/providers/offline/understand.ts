@@ -2,11 +2,13 @@
 // The main verb decides (in any inflection, after any politeness); a statement about a task ("the
 // rent is paid", "I no longer need the milk") is read like the request it stands for.
 import type { TaskPriority } from '../../../db/entities/index.ts';
+import { findPriority, step, stripPriority } from './priorities.ts';
+import { findNumber, findReference, findReferences, objectOf, type TaskReference, withRef } from './references.ts';
 import { cleanTitle, normalize, quotedAll } from './text.ts';
 import { type Clock, extractDate } from './when.ts';
-import { type Action, lemma, numberWords, stopWords, taskVerbs, verbAction } from './words.ts';
+import { type Action, lemma, taskVerbs, verbAction } from './words.ts';
 
-export type TaskReference = { number: number } | { it: true } | { phrase: string };
+export type { TaskReference } from './references.ts';
 
 export interface NewTask {
   title: string;
@@ -41,84 +43,6 @@ const smallTalk: [RegExp, Extract<Intent, { kind: 'chat' }>['topic']][] = [
   [/^((who|what) are you|what'?s your name|what is your name)$/i, 'identity'],
   [/^(how are you( doing)?( today)?|how's it going|what's up|sup)$/i, 'wellbeing'],
 ];
-
-const priorityPatterns: [RegExp, TaskPriority][] = [
-  [/\b(urgent(ly)?|asap|critical|top priority|immediately|right away)\b/i, 'urgent'],
-  [/\b(high[- ]priority|priority high|important)\b/i, 'high'],
-  [/\b(low[- ]priority|priority low|not (urgent|important)|whenever|someday)\b/i, 'low'],
-  [/\b(medium|normal)([- ]priority)?\b/i, 'medium'],
-];
-
-const findPriority = (text: string): TaskPriority | undefined =>
-  /\b(less|more)\s+(important|urgent)\b/i.test(text) ? undefined : priorityPatterns.find(([pattern]) => pattern.test(text))?.[1];
-
-/** A priority phrase taken out of a would-be title ("buy milk, it's urgent" → "buy milk"). */
-const stripPriority = (text: string) =>
-  text
-    .replace(
-      /[,(]?\s*\b(it'?s|it is|as|with|at|mark(ed)? (it )?as|make it|set to)?\s*(an?\s+)?(urgent(ly)?|asap|critical|top priority|high[- ]priority|low[- ]priority|important|not urgent|medium[- ]priority|normal[- ]priority)\b(\s+priority)?\s*[)]?/gi,
-      ' ',
-    )
-    .replace(/^\s*(low|high|normal|medium)\s+priority\b|\s+(priority)\b/gi, ' ')
-    .trim();
-
-const step = (text: string): 1 | -1 | undefined =>
-  /\b(lower|decrease|reduce|downgrade|deprioriti[sz]e|demote|less (important|urgent))\b/i.test(text)
-    ? -1
-    : /\b(raise|increase|upgrade|prioriti[sz]e|promote|escalate|bump|more (important|urgent))\b/i.test(text)
-      ? 1
-      : undefined;
-
-/** "task 3", "#3", "number three", "the first one", "3": a task's number. */
-function findNumber(text: string): number | undefined {
-  const word = /^(?:(?:the|tasks?|todos?|to-do|items?|number|no\.?|#)\s*)*#?\s*([a-z]+|\d{1,9})(?:\s+(?:one|task|item))?$/i.exec(text.trim())?.[1];
-  const inside = /(?:\b(?:tasks?|todos?|items?)(?:\s+(?:number|no\.?))?|\bnumber|#)\s*#?\s*(\d{1,9})\b/i.exec(text)?.[1];
-  const found = word ?? inside;
-  if (!found) return undefined;
-  const value = /^\d+$/.test(found) ? Number(found) : numberWords[found.toLowerCase()];
-  return value && value > 0 ? value : undefined;
-}
-
-/** Which task a phrase means: its number, "it", or words of its title. */
-function findReference(phrase: string): TaskReference | undefined {
-  const text = phrase.replace(/^[\s,:;-]+|[\s,:;.!-]+$/g, '');
-  const number = findNumber(text);
-  if (number !== undefined) return { number };
-  const [quoted] = quotedAll(text);
-  if (quoted) return { phrase: quoted };
-  if (/^(it|that|this|that one|this one|the last one|the one)$/i.test(text)) return { it: true };
-  const words = text
-    .toLowerCase()
-    .replace(/['’]s\b/g, '')
-    .split(/[^a-z0-9@&+-]+/)
-    .filter((word) => word && !stopWords.has(word));
-  return words.length ? { phrase: words.join(' ') } : undefined;
-}
-
-/** Several tasks named in one breath: "1 and 3", "tasks 2, 5 and 8", "the milk and the rent". */
-function findReferences(text: string): TaskReference[] {
-  const quoted = quotedAll(text);
-  if (quoted.length > 1) return quoted.map((phrase) => ({ phrase }));
-  const parts = text
-    .replace(/^(all of|both|all)\s+/i, '')
-    .split(/\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+plus\s+/i)
-    .filter(Boolean);
-  // "tasks 2, 5 and 8": the noun before the first number names them all.
-  const refs = parts.map((part) => findReference(/^\d+$/.test(part) ? `task ${part}` : part));
-  return refs.every(Boolean) && refs.length > 0 ? (refs as TaskReference[]) : ([findReference(text)].filter(Boolean) as TaskReference[]);
-}
-
-/** The object of a verb: what follows it, without "as done", "off my list" and the like. */
-function objectOf(text: string): string {
-  return text
-    .replace(/^\s*(with|off|about|of|out|up|away)\s+/i, '')
-    .replace(/\s+(from|off|on) (my|the) (todo |to-do |task )?(list|tasks)\b.*$/i, '')
-    .replace(/\s+(as|to|is|are|was)\s+(done|complete|completed|finished|paid)\b.*$/i, '')
-    .replace(/\s+(done|complete|completed|finished|off|for me|already|now)$/i, '')
-    .replace(/^\s*(as\s+)?(done|complete|completed|finished)\s*:\s*/i, '')
-    .replace(/^[\s:,-]+/, '')
-    .trim();
-}
 
 /** Words that may stand before the verb: "I've finished", "just watered", "you can mark". */
 const subject = /^((i|we)('ve| have| had|'m| am| just| already| finally| totally)*|you can|finally|just|already|all|i think|pretty sure i)\s+/i;
@@ -336,10 +260,6 @@ function fromLead(lead: Lead, text: string, clock: Clock): Intent | undefined {
       return understandUpdate(rest, verb, clock);
     }
   }
-}
-
-function withRef(ref: TaskReference | undefined, intent: (ref: TaskReference) => Intent): Intent | undefined {
-  return ref ? intent(ref) : undefined;
 }
 
 /** No leading verb: "task 3 is done", "I called the dentist", "the rent is urgent", "task 4 is due tomorrow". */
