@@ -19,7 +19,14 @@ describe('auth', () => {
   it('signs up with a normalized email and never exposes the hash', async () => {
     const res = await call(app, undefined, 'POST', '/api/auth/signup', { email: '  Mixed.Case@Example.COM ', password: 'long enough pw', name: 'Ada' });
     expect(res.status).toBe(201);
-    expect(res.body.user).toEqual({ id: expect.any(String), email: 'mixed.case@example.com', name: 'Ada', timezone: 'UTC', created_at: expect.any(String) });
+    expect(res.body.user).toEqual({
+      id: expect.any(String),
+      email: 'mixed.case@example.com',
+      name: 'Ada',
+      timezone: 'UTC',
+      confirm_destructive: false,
+      created_at: expect.any(String),
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/hash/i);
     const again = await call(app, undefined, 'POST', '/api/auth/signup', { email: 'MIXED.case@example.com', password: 'another pw 123' });
     expect(again.status).toBe(409);
