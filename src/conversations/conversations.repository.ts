@@ -204,12 +204,12 @@ export class ConversationsRepository {
     ]);
   }
 
-  /** The newest message of each conversation. */
+  /** The newest message of each conversation: one index probe per conversation, however long it is. */
   async lastMessages(conversationIds: string[]): Promise<MessageFields[]> {
     if (conversationIds.length === 0) return [];
     return this.em.execute<MessageFields[]>(
-      `select distinct on (m.conversation_id) ${messageColumns} from messages m where m.conversation_id in (?)
-       order by m.conversation_id, m.created_at desc, m.id desc`,
+      `select ${messageColumns} from unnest(array[?]::uuid[]) as c(id)
+       cross join lateral (select * from messages x where x.conversation_id = c.id order by x.created_at desc, x.id desc limit 1) m`,
       [conversationIds],
     );
   }

@@ -51,7 +51,8 @@ export const Message = defineEntity({
   ],
   checks: [{ name: 'messages_reply_to_check', expression: "reply_to is null or role = 'assistant'" }],
   indexes: [
-    { name: 'messages_conversation_id_created_at_index', properties: ['conversation', 'createdAt'] },
+    // Pages of a conversation are ordered by (created_at, id): the id in the index lets it serve the ORDER BY without a sort.
+    { name: 'messages_conversation_id_created_at_id_index', properties: ['conversation', 'createdAt', 'id'] },
     { name: 'messages_status_index', properties: ['status'], where: "status = 'streaming'" },
     // Full-text search over what was said (GET /api/search).
     { name: 'messages_search_index', expression: `create index "messages_search_index" on "messages" using gin (to_tsvector('english', "content"))` },

@@ -32,7 +32,7 @@ export const Task = defineEntity({
   ],
   uniques: [{ name: 'tasks_user_id_number_unique', properties: ['user', 'number'] }],
   indexes: [
-    { name: 'tasks_user_id_created_at_index', properties: ['user', 'createdAt'] },
+    { name: 'tasks_user_id_created_at_number_index', properties: ['user', 'createdAt', 'number'] },
     { name: 'tasks_user_id_status_index', properties: ['user', 'status'] },
     { name: 'tasks_user_id_due_date_index', properties: ['user', 'dueDate'] },
   ],

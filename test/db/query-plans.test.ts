@@ -1,0 +1,111 @@
+// The hot queries, run through their repositories under EXPLAIN ANALYZE on a database where one
+// conversation has 10,000 messages: each is served by an index in its own order (no sort) and
+// reads about as many rows as it returns, so it costs the same at 10,000 messages as at 100.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConversationsRepository } from '../../src/conversations/conversations.repository.ts';
+import { type Orm, openOrm } from '../../src/db/orm.ts';
+import { sortPlan, TasksRepository } from '../../src/tasks/tasks.repository.ts';
+import { testDatabaseUrl } from '../helpers/db.ts';
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Actual Rows': number;
+  'Actual Loops': number;
+  Plans?: PlanNode[];
+}
+
+const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+
+describe('query plans of the hot reads', () => {
+  let orm: Orm;
+  let userId: string;
+  let longId: string;
+  let shortIds: string[];
+  let middle: string;
+  beforeAll(async () => {
+    orm = await openOrm(await testDatabaseUrl('query_plans'), { poolMax: 2 });
+    const em = orm.em.fork();
+    userId = ((await em.execute(`insert into users (email, password_hash) values ('plans@example.com', 'x') returning id`)) as { id: string }[])[0]!.id;
+    await em.execute(`insert into conversations (user_id, title) select ?, 'c' || i from generate_series(1, 100) i`, [userId]);
+    const conversations = (await em.execute(`select id from conversations where user_id = ? order by title`, [userId])) as { id: string }[];
+    longId = conversations[0]!.id;
+    shortIds = conversations.slice(1).map((row) => row.id);
+    await em.execute(
+      `insert into messages (conversation_id, user_id, role, content, created_at)
+       select ?, ?, (array['user','assistant'])[1 + i % 2]::text, 'message ' || i, now() - make_interval(secs => 20000 - i) from generate_series(1, 10000) i`,
+      [longId, userId],
+    );
+    await em.execute(
+      `insert into messages (conversation_id, user_id, role, content, created_at)
+       select c.id, ?, 'user', 'short ' || i, now() - make_interval(secs => 200 - i) from unnest(array[?]::uuid[]) c(id), generate_series(1, 100) i`,
+      [userId, shortIds],
+    );
+    await em.execute(
+      `insert into tasks (user_id, number, title, created_at) select ?, i, 'task ' || i, now() - make_interval(secs => 5000 - i) from generate_series(1, 5000) i`,
+      [userId],
+    );
+    middle = ((await em.execute(`select id from messages where conversation_id = ? order by created_at limit 1 offset 5000`, [longId])) as { id: string }[])[0]!
+      .id;
+    await em.execute('analyze');
+  });
+  afterAll(() => orm.close());
+
+  /** An EntityManager whose raw queries are explained (and analyzed) instead of answered. */
+  function explaining(): { em: EntityManager; plans: PlanNode[] } {
+    const real = orm.em.fork();
+    const plans: PlanNode[] = [];
+    const em = new Proxy(real, {
+      get(target, property) {
+        if (property !== 'execute') {
+          const value = Reflect.get(target, property, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return async (sql: string, params: unknown[]) => {
+          const [row] = (await target.execute(`explain (analyze, format json) ${sql}`, params)) as { 'QUERY PLAN': { Plan: PlanNode }[] }[];
+          plans.push(row!['QUERY PLAN'][0]!.Plan);
+          return [];
+        };
+      },
+    });
+    return { em, plans };
+  }
+
+  const expectIndexOrdered = (plan: PlanNode, table: string, maxRowsRead: number) => {
+    const all = nodes(plan);
+    expect(all.map((node) => node['Node Type'])).not.toContain('Sort');
+    expect(all.map((node) => node['Node Type'])).not.toContain('Incremental Sort');
+    const scans = all.filter((node) => node['Relation Name'] === table);
+    expect(scans.length).toBeGreaterThan(0);
+    for (const scan of scans) {
+      expect(scan['Node Type'], JSON.stringify(scan)).toMatch(/Index/);
+      expect(scan['Actual Rows'] * scan['Actual Loops']).toBeLessThanOrEqual(maxRowsRead);
+    }
+  };
+
+  it('reads the latest page, a page before a message and a page after one from the index, in order', async () => {
+    const { em, plans } = explaining();
+    const repository = new ConversationsRepository(em);
+    await repository.latest(longId, 51);
+    await repository.latest(longId, 51, middle);
+    await repository.after(longId, middle, 101);
+    expect(plans).toHaveLength(3);
+    expectIndexOrdered(plans[0]!, 'messages', 51);
+    expectIndexOrdered(plans[1]!, 'messages', 52);
+    expectIndexOrdered(plans[2]!, 'messages', 102);
+  });
+
+  it('finds the last message of each conversation with one probe each', async () => {
+    const { em, plans } = explaining();
+    await new ConversationsRepository(em).lastMessages([longId, ...shortIds.slice(0, 19)]);
+    expectIndexOrdered(plans[0]!, 'messages', 20);
+  });
+
+  it("reads a page of a user's tasks, newest first, from the index", async () => {
+    const { em, plans } = explaining();
+    await new TasksRepository(em).page(userId, { filter: { status: 'all' }, plan: sortPlan('-created_at'), limit: 51 });
+    expectIndexOrdered(plans[0]!, 'tasks', 51);
+  });
+});
