@@ -9,7 +9,7 @@ import { startEmbeddedDatabase } from '../src/db/embedded.ts';
 import { openOrm } from '../src/db/orm.ts';
 import { type Child, cpuSeconds, rssKb, startChild } from './lib/processes.ts';
 import { accessToken, benchPassword, benchSecret, seedConversation, seedTasks, seedUsers } from './lib/seed.ts';
-import { percentile, round, sleep } from './lib/stats.ts';
+import { medianRun, percentile, round, sleep, spread } from './lib/stats.ts';
 
 const settings = {
   restSeconds: Number(process.env.BENCH_REST_SECONDS ?? 8),
@@ -18,7 +18,10 @@ const settings = {
   streamWindowSeconds: Number(process.env.BENCH_STREAM_WINDOW ?? 3),
   turnSeconds: Number(process.env.BENCH_TURN_SECONDS ?? 8),
   idleSockets: Number(process.env.BENCH_IDLE_SOCKETS ?? 10_000),
+  /** Each comparison runs as interleaved rounds (ours, bare, ours, bare, …) so a noisy moment hits both sides. */
+  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
 };
+const rounds = Array.from({ length: settings.rounds }, (_, index) => index + 1);
 
 const progress = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -76,10 +79,21 @@ try {
   await seedTasks(databaseUrl, listUser!, 200);
   const listToken = accessToken(listUser!);
   const app = await start('app.ts');
+  const bare = await start('bare-rest.ts');
   const auth = { authorization: `Bearer ${listToken}` };
   await cannon({ url: `${app.url}/api/tasks?limit=50`, headers: auth, duration: 2 });
-  progress('REST: GET /api/tasks (page of 50, JWT)');
-  const list = await cannon({ url: `${app.url}/api/tasks?limit=50`, headers: auth });
+  await cannon({ url: `${bare.url}/tasks`, headers: auth, duration: 2 });
+  const listRounds: { ours: Awaited<ReturnType<typeof cannon>>; bare: Awaited<ReturnType<typeof cannon>> }[] = [];
+  for (const round_ of rounds) {
+    progress(`REST round ${round_}: GET /api/tasks (page of 50, JWT), then bare Fastify + pg, the same SELECT`);
+    listRounds.push({
+      ours: await cannon({ url: `${app.url}/api/tasks?limit=50`, headers: auth }),
+      bare: await cannon({ url: `${bare.url}/tasks`, headers: auth }),
+    });
+  }
+  await stop(bare);
+  const list = medianRun(listRounds.map((r) => r.ours));
+  const ceiling = medianRun(listRounds.map((r) => r.bare));
   progress('REST: POST /api/tasks');
   const create = await cannon({
     url: `${app.url}/api/tasks`,
@@ -97,11 +111,6 @@ try {
     body: JSON.stringify({ email: 'rest1@bench.test', password: benchPassword }),
   });
   await stop(app);
-  const bare = await start('bare-rest.ts');
-  await cannon({ url: `${bare.url}/tasks`, headers: auth, duration: 2 });
-  progress('REST: bare Fastify + pg, the same SELECT');
-  const ceiling = await cannon({ url: `${bare.url}/tasks`, headers: auth });
-  await stop(bare);
 
   // ---------- 2. streaming fan-out ----------
   const intervalMs = Math.round(1000 / settings.deltasPerSecond);
@@ -133,29 +142,42 @@ try {
     await sleep(settings.streamWindowSeconds * 1000);
     counting = false;
     const seconds = (Date.now() - windowStart) / 1000;
-    const cpu = (cpuSeconds(child.pid) - cpuBefore) / seconds;
+    const cpuUsed = cpuSeconds(child.pid) - cpuBefore;
+    const cpu = cpuUsed / seconds;
     return {
       deltas_per_s: round(received / seconds, 0),
+      cpu_us_per_delta: round((cpuUsed * 1e6) / Math.max(received, 1), 1),
       p50_ms: percentile(latencies, 50),
       p99_ms: percentile(latencies, 99),
       cpu_cores: round(cpu, 2),
       started: started.size,
     };
   }
-  progress(`streaming: taskstream, ${settings.streamSockets} sockets × ${settings.deltasPerSecond} deltas/s`);
-  const streamApp = await start('app.ts', { BENCH_DELTAS: String(deltas), BENCH_INTERVAL_MS: String(intervalMs) });
-  let sockets = await connectMany(streamApp.url, settings.streamSockets, (i) => ({ auth: { token: accessToken(streamUsers[i]!) } }));
-  const ours = await measureStream(streamApp, sockets, (socket) =>
-    socket.emit('message:send', { content: 'stream please', clientId: crypto.randomUUID() }, () => {}),
-  );
-  closeAll(sockets);
-  await stop(streamApp);
-  progress('streaming: bare Socket.IO, the same events to the same number of rooms');
-  const bareSocket = await start('bare-socket.ts');
-  sockets = await connectMany(bareSocket.url, settings.streamSockets, (i) => ({ query: { room: String(i) } }));
-  const bareStream = await measureStream(bareSocket, sockets, (socket) => socket.emit('go', { deltas, intervalMs }, () => {}));
-  closeAll(sockets);
-  await stop(bareSocket);
+  const streamRounds: { ours: Awaited<ReturnType<typeof measureStream>>; bare: Awaited<ReturnType<typeof measureStream>> }[] = [];
+  let sockets: ClientSocket[];
+  for (const round_ of rounds) {
+    progress(`streaming round ${round_}: taskstream, ${settings.streamSockets} sockets × ${settings.deltasPerSecond} deltas/s`);
+    const streamApp = await start('app.ts', { BENCH_DELTAS: String(deltas), BENCH_INTERVAL_MS: String(intervalMs) });
+    sockets = await connectMany(streamApp.url, settings.streamSockets, (i) => ({ auth: { token: accessToken(streamUsers[i]!) } }));
+    const oursRound = await measureStream(streamApp, sockets, (socket) =>
+      socket.emit('message:send', { content: 'stream please', clientId: crypto.randomUUID() }, () => {}),
+    );
+    closeAll(sockets);
+    await stop(streamApp);
+    progress(`streaming round ${round_}: bare Socket.IO, the same events to the same number of rooms`);
+    const bareSocket = await start('bare-socket.ts');
+    sockets = await connectMany(bareSocket.url, settings.streamSockets, (i) => ({ query: { room: String(i) } }));
+    const bareRound = await measureStream(bareSocket, sockets, (socket) => socket.emit('go', { deltas, intervalMs }, () => {}));
+    closeAll(sockets);
+    await stop(bareSocket);
+    streamRounds.push({ ours: oursRound, bare: bareRound });
+  }
+  const ours = medianRun(streamRounds.map((r) => r.ours));
+  const bareStream = medianRun(streamRounds.map((r) => r.bare));
+  const deltaRatio = spread(streamRounds.map((r) => r.ours.deltas_per_s / r.bare.deltas_per_s));
+  const cpuRatio = spread(streamRounds.map((r) => r.ours.cpu_us_per_delta / r.bare.cpu_us_per_delta));
+  const restRatio = spread(listRounds.map((r) => r.ours.rps / r.bare.rps));
+  const restP99Ratio = spread(listRounds.map((r) => r.ours.p99_ms / r.bare.p99_ms));
 
   // ---------- 3. turn latency ----------
   progress('turn latency: 100 users sending 100 messages/s in all');
@@ -166,9 +188,10 @@ try {
     sockets.map(async (socket) => (await socket.emitWithAck('message:send', { content: 'hello', clientId: crypto.randomUUID() })).conversationId as string),
   );
   await sleep(500);
-  const ackLatencies: number[] = [];
-  const firstDeltaLatencies: number[] = [];
+  let ackLatencies: number[] = [];
+  let firstDeltaLatencies: number[] = [];
   const sentAt = new Map<ClientSocket, number>();
+  const turnRounds: { messages: number; ack_p50_ms: number; ack_p99_ms: number; first_delta_p50_ms: number; first_delta_p99_ms: number }[] = [];
   for (const socket of sockets) {
     socket.on('assistant:delta', ({ seq }: { seq: number }) => {
       const at = sentAt.get(socket);
@@ -178,18 +201,31 @@ try {
       }
     });
   }
-  const turnEnd = Date.now() + settings.turnSeconds * 1000;
-  for (let i = 0; Date.now() < turnEnd; i++) {
-    const index = i % sockets.length;
-    const socket = sockets[index]!;
-    const at = Date.now();
-    sentAt.set(socket, at);
-    void socket
-      .emitWithAck('message:send', { conversationId: conversations[index], content: 'next one', clientId: crypto.randomUUID() })
-      .then(() => ackLatencies.push(Date.now() - at));
-    await sleep(Math.max(0, at + 10 - Date.now()));
+  for (const round_ of rounds) {
+    progress(`turn latency round ${round_}`);
+    ackLatencies = [];
+    firstDeltaLatencies = [];
+    const turnEnd = Date.now() + settings.turnSeconds * 1000;
+    for (let i = 0; Date.now() < turnEnd; i++) {
+      const index = i % sockets.length;
+      const socket = sockets[index]!;
+      const at = Date.now();
+      sentAt.set(socket, at);
+      void socket
+        .emitWithAck('message:send', { conversationId: conversations[index], content: 'next one', clientId: crypto.randomUUID() })
+        .then(() => ackLatencies.push(Date.now() - at));
+      await sleep(Math.max(0, at + 10 - Date.now()));
+    }
+    await sleep(1_000);
+    turnRounds.push({
+      messages: ackLatencies.length,
+      ack_p50_ms: percentile(ackLatencies, 50),
+      ack_p99_ms: percentile(ackLatencies, 99),
+      first_delta_p50_ms: percentile(firstDeltaLatencies, 50),
+      first_delta_p99_ms: percentile(firstDeltaLatencies, 99),
+    });
   }
-  await sleep(1_000);
+  const turn = medianRun(turnRounds);
   closeAll(sockets);
   progress('turn latency: POST /api/chat at 100 requests/s');
   const chatHttp = await cannon({
@@ -262,8 +298,12 @@ try {
         ceiling_rps: ceiling.rps,
         ceiling_p50_ms: ceiling.p50_ms,
         ceiling_p99_ms: ceiling.p99_ms,
-        ratio: round(list.rps / ceiling.rps, 2),
+        ratio: restRatio.median,
+        ratio_spread: [restRatio.min, restRatio.max],
+        p99_ratio: restP99Ratio.median,
+        p99_ratio_spread: [restP99Ratio.min, restP99Ratio.max],
         errors: list.errors,
+        rounds: listRounds,
       },
       create: create,
       login: login,
@@ -279,14 +319,17 @@ try {
       bare_p50_ms: bareStream.p50_ms,
       bare_p99_ms: bareStream.p99_ms,
       bare_cpu_cores: bareStream.cpu_cores,
-      ratio: round(ours.deltas_per_s / bareStream.deltas_per_s, 2),
+      cpu_us_per_delta: ours.cpu_us_per_delta,
+      bare_cpu_us_per_delta: bareStream.cpu_us_per_delta,
+      ratio: deltaRatio.median,
+      ratio_spread: [deltaRatio.min, deltaRatio.max],
+      cpu_per_delta_ratio: cpuRatio.median,
+      cpu_per_delta_ratio_spread: [cpuRatio.min, cpuRatio.max],
+      rounds: streamRounds,
     },
     turn: {
-      messages: ackLatencies.length,
-      ack_p50_ms: percentile(ackLatencies, 50),
-      ack_p99_ms: percentile(ackLatencies, 99),
-      first_delta_p50_ms: percentile(firstDeltaLatencies, 50),
-      first_delta_p99_ms: percentile(firstDeltaLatencies, 99),
+      ...turn,
+      rounds: turnRounds,
       http_chat_p50_ms: chatHttp.p50_ms,
       http_chat_p99_ms: chatHttp.p99_ms,
     },
@@ -299,19 +342,19 @@ try {
     [
       'REST GET /api/tasks (50 of 200)',
       `${list.rps} req/s, p50 ${list.p50_ms} ms, p99 ${list.p99_ms} ms`,
-      `bare Fastify+pg: ${ceiling.rps} req/s, p99 ${ceiling.p99_ms} ms (ratio ${results.rest.list.ratio})`,
+      `bare Fastify+pg: ${ceiling.rps} req/s, p99 ${ceiling.p99_ms} ms (ratio ${restRatio.median}, rounds ${restRatio.min}–${restRatio.max}; p99 ratio ${restP99Ratio.median})`,
     ],
     ['REST POST /api/tasks', `${create.rps} req/s, p50 ${create.p50_ms} ms, p99 ${create.p99_ms} ms`, ''],
     ['REST POST /api/auth/login', `${login.rps} req/s, p99 ${login.p99_ms} ms`, 'argon2id, 10 connections'],
     [
       `Streaming ${settings.streamSockets} rooms × ${settings.deltasPerSecond}/s`,
-      `${ours.deltas_per_s} deltas/s, added p50 ${ours.p50_ms} / p99 ${ours.p99_ms} ms, CPU ${ours.cpu_cores}`,
-      `bare: ${bareStream.deltas_per_s} deltas/s, p99 ${bareStream.p99_ms} ms, CPU ${bareStream.cpu_cores} (ratio ${results.streaming.ratio})`,
+      `${ours.deltas_per_s} deltas/s, added p50 ${ours.p50_ms} / p99 ${ours.p99_ms} ms, ${ours.cpu_us_per_delta} µs CPU/delta`,
+      `bare: ${bareStream.deltas_per_s} deltas/s, p99 ${bareStream.p99_ms} ms, ${bareStream.cpu_us_per_delta} µs CPU/delta (ratio ${deltaRatio.median}, rounds ${deltaRatio.min}–${deltaRatio.max}; CPU/delta ${cpuRatio.median}×, rounds ${cpuRatio.min}–${cpuRatio.max})`,
     ],
     [
       'Turn (socket, 100 msg/s)',
-      `ack p50 ${results.turn.ack_p50_ms} / p99 ${results.turn.ack_p99_ms} ms; first delta p50 ${results.turn.first_delta_p50_ms} / p99 ${results.turn.first_delta_p99_ms} ms`,
-      `${ackLatencies.length} messages`,
+      `ack p50 ${turn.ack_p50_ms} / p99 ${turn.ack_p99_ms} ms; first delta p50 ${turn.first_delta_p50_ms} / p99 ${turn.first_delta_p99_ms} ms`,
+      `median of ${settings.rounds} rounds (first delta p99 per round: ${turnRounds.map((r) => r.first_delta_p99_ms).join(', ')} ms)`,
     ],
     ['Turn (POST /api/chat, 100/s)', `p50 ${chatHttp.p50_ms} / p99 ${chatHttp.p99_ms} ms`, ''],
     [`Memory, ${settings.idleSockets} idle sockets`, `${kbPerSocket} KB/socket`, `bare: ${bareKbPerSocket} KB/socket`],

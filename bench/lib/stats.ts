@@ -7,3 +7,23 @@ export function percentile(values: number[], p: number): number {
 export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The median of values, and their range. */
+export function spread(values: number[]): { median: number; min: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: round(percentile(sorted, 50), 2), min: round(sorted[0] ?? Number.NaN, 2), max: round(sorted.at(-1) ?? Number.NaN, 2) };
+}
+
+/** Of several rounds' figures, the median of each numeric field. */
+export function medianRun<T extends Record<string, number>>(runs: T[]): T {
+  const keys = Object.keys(runs[0] ?? {}) as (keyof T)[];
+  return Object.fromEntries(
+    keys.map((key) => [
+      key,
+      percentile(
+        runs.map((run) => run[key] as number),
+        50,
+      ),
+    ]),
+  ) as T;
+}

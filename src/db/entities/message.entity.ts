@@ -54,6 +54,8 @@ export const Message = defineEntity({
     // Pages of a conversation are ordered by (created_at, id): the id in the index lets it serve the ORDER BY without a sort.
     { name: 'messages_conversation_id_created_at_id_index', properties: ['conversation', 'createdAt', 'id'] },
     { name: 'messages_status_index', properties: ['status'], where: "status = 'streaming'" },
+    // The few messages waiting for an approval, found per conversation on every join without reading its history.
+    { name: 'messages_awaiting_approval_index', properties: ['conversation', 'createdAt'], where: "status = 'awaiting_approval'" },
     // Full-text search over what was said (GET /api/search).
     { name: 'messages_search_index', expression: `create index "messages_search_index" on "messages" using gin (to_tsvector('english', "content"))` },
   ],
