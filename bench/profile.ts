@@ -1,5 +1,6 @@
 // `node --import tsx bench/profile.ts <file.cpuprofile>…`: the functions a V8 CPU profile spent
 // most of its own time in (self time, summed per function and file), the top 20 of each profile.
+// `BENCH_CPU_PROFILE=<dir> npm run bench` writes one profile per streaming window and server.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 

@@ -10,6 +10,7 @@ import { openOrm } from '../src/db/orm.ts';
 import { type Child, cpuSeconds, rssKb, startChild } from './lib/processes.ts';
 import { accessToken, benchPassword, benchSecret, seedConversation, seedTasks, seedUsers } from './lib/seed.ts';
 import { medianRun, percentile, round, sleep, spread } from './lib/stats.ts';
+import { toggleWindowProfile } from './lib/window-profile.ts';
 
 const settings = {
   restSeconds: Number(process.env.BENCH_REST_SECONDS ?? 8),
@@ -139,7 +140,9 @@ try {
     const cpuBefore = cpuSeconds(child.pid);
     const windowStart = Date.now();
     counting = true;
+    toggleWindowProfile(child.pid);
     await sleep(settings.streamWindowSeconds * 1000);
+    toggleWindowProfile(child.pid);
     counting = false;
     const seconds = (Date.now() - windowStart) / 1000;
     const cpuUsed = cpuSeconds(child.pid) - cpuBefore;

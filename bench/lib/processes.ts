@@ -14,9 +14,7 @@ export interface Child {
 
 /** Starts `script` (a .ts file under bench/servers) and waits for it to print `READY <port>`. */
 export function startChild(script: string, env: Record<string, string>): Promise<Child> {
-  // BENCH_CPU_PROFILE=<dir>: every server writes a V8 CPU profile there when it stops (see bench/profile.ts).
-  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'bench/servers', script)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/servers', script)], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

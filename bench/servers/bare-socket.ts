@@ -2,7 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
+import { profileWindowsOnSignal } from '../lib/window-profile.ts';
 
+profileWindowsOnSignal('bare-socket');
 const http = createServer();
 const io = new Server(http, { serveClient: false });
 io.on('connection', (socket) => {
