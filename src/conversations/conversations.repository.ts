@@ -54,7 +54,6 @@ export class ConversationsRepository {
       status: 'complete',
       clientId,
       createdAt: now,
-      updatedAt: now,
     });
     const reply = this.em.create(Message, {
       conversation,
@@ -64,7 +63,6 @@ export class ConversationsRepository {
       status: 'streaming',
       replyTo: userMessage.id,
       createdAt: new Date(now.getTime() + 1),
-      updatedAt: now,
     });
     return { userMessage, reply };
   }
@@ -123,7 +121,6 @@ export class ConversationsRepository {
       replyTo,
       clientId,
       createdAt,
-      updatedAt: new Date(),
     });
   }
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sweepStreamingRows } from '../../src/assistant/replies/checkpoints.ts';
+import { ConversationsRepository } from '../../src/conversations/conversations.repository.ts';
 import { Message } from '../../src/db/entities/index.ts';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
@@ -126,6 +128,32 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
     await em.flush();
     await until(async () => (await storedMessage(orphan.id)).status === 'interrupted', 3_000);
     expect((await storedMessage(orphan.id)).content).toBe('half a tho');
+  });
+});
+
+describe('streaming rows and skewed clocks', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("stamps a new reply row with the database's time, so a server clock an hour behind never makes it look stale", async () => {
+    const app = await createTestApp();
+    try {
+      const user = await signup(app);
+      vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+      vi.setSystemTime(Date.now() - 3_600_000);
+      const em = app.orm.em.fork();
+      const repository = new ConversationsRepository(em);
+      const conversation = repository.create(user.id, 'skewed');
+      const { reply } = repository.addExchange(conversation, user.id, 'hello', null);
+      await repository.flush();
+      // Another instance's sweep, between the insert and this instance taking the reply on.
+      await sweepStreamingRows(app.orm.em.fork(), [], 10_000);
+      expect((await app.orm.em.fork().findOneOrFail(Message, { id: reply.id })).status).toBe('streaming');
+    } finally {
+      vi.useRealTimers();
+      await app.close();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { createdAt, updatedAt, uuidKey } from './columns.ts';
+import { createdAt, uuidKey } from './columns.ts';
 import { Conversation } from './conversation.entity.ts';
 import { User } from './user.entity.ts';
 
@@ -43,7 +43,12 @@ export const Message = defineEntity({
     // The seq of the last delta streamed, kept while the reply waits for an approval so it resumes after it.
     lastSeq: p.integer().nullable(),
     createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    // Database time when a row is written, as every later refresh of a streaming row is: the sweep
+    // that marks rows of dead processes compares it with the database's clock, never a server's.
+    updatedAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onUpdate(() => new Date()),
   },
   uniques: [
     { name: 'messages_user_id_client_id_unique', properties: ['user', 'clientId'] },
