@@ -1,6 +1,11 @@
 // Which tasks a request names: numbers ("task 3", "#3", "the first one"), "it", quoted titles, words of titles.
+
+import { phraseWords } from './matching.ts';
 import { quotedAll } from './text.ts';
-import { numberWords, stopWords } from './words.ts';
+import { numberWords } from './words.ts';
+
+/** What separates the items of a list in a request: commas, "and", "&", "plus". */
+export const listSeparator = /\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+plus\s+/i;
 
 export type TaskReference = { number: number } | { it: true } | { phrase: string };
 
@@ -22,11 +27,7 @@ export function findReference(phrase: string): TaskReference | undefined {
   const [quoted] = quotedAll(text);
   if (quoted) return { phrase: quoted };
   if (/^(it|that|this|that one|this one|the last one|the one)$/i.test(text)) return { it: true };
-  const words = text
-    .toLowerCase()
-    .replace(/['’]s\b/g, '')
-    .split(/[^a-z0-9@&+-]+/)
-    .filter((word) => word && !stopWords.has(word));
+  const words = phraseWords(text);
   return words.length ? { phrase: words.join(' ') } : undefined;
 }
 
@@ -36,7 +37,7 @@ export function findReferences(text: string): TaskReference[] {
   if (quoted.length > 1) return quoted.map((phrase) => ({ phrase }));
   const parts = text
     .replace(/^(all of|both|all)\s+/i, '')
-    .split(/\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+plus\s+/i)
+    .split(listSeparator)
     .filter(Boolean);
   // "tasks 2, 5 and 8": the noun before the first number names them all.
   const refs = parts.map((part) => findReference(/^\d+$/.test(part) ? `task ${part}` : part));

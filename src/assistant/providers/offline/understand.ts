@@ -3,7 +3,7 @@
 // rent is paid", "I no longer need the milk") is read like the request it stands for.
 import type { TaskPriority } from '../../../db/entities/index.ts';
 import { findPriority, step, stripPriority } from './priorities.ts';
-import { findNumber, findReference, findReferences, objectOf, type TaskReference, withRef } from './references.ts';
+import { findNumber, findReference, findReferences, listSeparator, objectOf, type TaskReference, withRef } from './references.ts';
 import { cleanTitle, normalize, quotedAll } from './text.ts';
 import { type Clock, extractDate } from './when.ts';
 import { type Action, lemma, taskVerbs, verbAction } from './words.ts';
@@ -89,7 +89,7 @@ function leadVerb(text: string): Lead | undefined {
 function splitTitles(text: string): string[] {
   const quoted = quotedAll(text);
   if (quoted.length > 1) return quoted;
-  const parts = text.split(/\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+plus\s+/i).filter((part) => part.trim());
+  const parts = text.split(listSeparator).filter((part) => part.trim());
   if (parts.length < 2) return [text];
   const startsWithVerb = (part: string) => taskVerbs.has(lemma(part.trim().split(' ')[0] ?? ''));
   if (parts.slice(1).every(startsWithVerb)) return parts;
@@ -152,14 +152,17 @@ function understandUpdate(body: string, verb: string, clock: Clock): Intent | un
     (bare ? (bare === 'normal' ? 'medium' : (bare as TaskPriority)) : undefined) ??
     (/\b(urgent|important|high|low|priority)\b/i.test(target) && !/^(lower|raise)/.test(verb) ? findPriority(target) : undefined);
   const wantsDate = dueValue || /^(reschedule|move|push|postpone|delay|bump|shift|bring forward|extend)$/.test(verb) || /\b(due|deadline|date)\b/i.test(target);
+  // Each text is parsed for a date once: the value, and the whole body when a date is asked for.
+  const valueDate = value ? extractDate(value, clock).date : undefined;
+  const bodyDate = wantsDate ? extractDate(body, clock).date : undefined;
   const relative = step(`${verb} ${body}`);
   if (/\b(un-?complete|reopen|uncheck|untick|unmark|restore|undo)\b/i.test(verb) || notDone.test(value)) changes.completed = false;
   else if (explicitTitle && !/\b(due|priority)\b/i.test(target)) changes.title = explicitTitle;
   else if (priority) changes.priority = priority;
-  else if (value && (wantsDate || datePhrase.test(value)) && extractDate(value, clock).date) changes.due_date = extractDate(value, clock).date;
+  else if (value && (wantsDate || datePhrase.test(value)) && valueDate) changes.due_date = valueDate;
   else if (/^(no date|no due date|none|nothing)$/i.test(value)) changes.due_date = null;
-  else if (relative && (!value || /^(up|down)$/i.test(value)) && !(wantsDate && extractDate(body, clock).date)) changes.priorityStep = relative;
-  else if (wantsDate && extractDate(body, clock).date) changes.due_date = extractDate(body, clock).date;
+  else if (relative && (!value || /^(up|down)$/i.test(value)) && !bodyDate) changes.priorityStep = relative;
+  else if (bodyDate) changes.due_date = bodyDate;
   else if (value && !/^(up|down)$/i.test(value)) changes.title = cleanTitle(value);
   else if (relative) changes.priorityStep = relative;
   const refText = (changes.due_date !== undefined && !split ? extractDate(target, clock).rest : target)
