@@ -89,14 +89,23 @@ export class TasksService {
   }
 
   async create(userId: string, input: TaskInput): Promise<TaskDto> {
-    const status = input.status ?? 'pending';
-    const { due_date, ...fields } = input;
-    const due = await this.resolve(userId, due_date);
-    const row = await this.tasks.insert(userId, { ...fields, due, status, completedAt: status === 'completed' ? new Date() : null });
-    if (!row) throw new AppError('UNAUTHORIZED', 'The user of this token no longer exists');
-    const task = toTaskDto(row);
-    this.events.taskCreated(userId, task);
-    return task;
+    return (await this.createAll(userId, [input]))[0]!;
+  }
+
+  /** Creates tasks in order, each announced; the user's zone is read once for all of them (an import). */
+  async createAll(userId: string, inputs: TaskInput[]): Promise<TaskDto[]> {
+    const zone = inputs.some((input) => needsZone(input.due_date)) ? await this.timeZone(userId) : 'UTC';
+    const created: TaskDto[] = [];
+    for (const { due_date, ...fields } of inputs) {
+      const status = fields.status ?? 'pending';
+      const due = due_date ? resolveDue(due_date, zone) : null;
+      const row = await this.tasks.insert(userId, { ...fields, due, status, completedAt: status === 'completed' ? new Date() : null });
+      if (!row) throw new AppError('UNAUTHORIZED', 'The user of this token no longer exists');
+      const task = toTaskDto(row);
+      this.events.taskCreated(userId, task);
+      created.push(task);
+    }
+    return created;
   }
 
   async get(userId: string, ref: TaskRef): Promise<TaskDto> {

@@ -120,6 +120,7 @@ function rowsOf(body: z.infer<typeof importBody>): { line: number; row: unknown 
 /** Creates each valid row as a task (in order, announced like any new task); a bad row is reported and skipped. */
 export async function importTasks(tasks: TasksService, userId: string, body: z.infer<typeof importBody>): Promise<ImportReport> {
   const report: ImportReport = { imported: 0, skipped: 0, errors: [] };
+  const valid: z.output<typeof importRow>[] = [];
   for (const { line, row } of rowsOf(body)) {
     const bad = unstorableTextField(row);
     const parsed = bad === undefined ? importRow.safeParse(row) : undefined;
@@ -133,8 +134,8 @@ export async function importTasks(tasks: TasksService, userId: string, body: z.i
       report.errors.push({ line, message });
       continue;
     }
-    await tasks.create(userId, parsed.data);
-    report.imported += 1;
+    valid.push(parsed.data);
   }
+  report.imported = (await tasks.createAll(userId, valid)).length;
   return report;
 }
