@@ -72,17 +72,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
 
 /** A finished turn is 200; a turn held for approval is 202 with the call that waits. */
 function answer(reply: FastifyReply, conversationId: string, message: MessageDto) {
-  const body = {
-    conversation_id: conversationId,
-    response: message.content,
-    tool_calls: (message.tool_calls ?? []).map(({ summary: _summary, ...call }) => call),
-  };
-  const pending = pendingApproval({
-    ...message,
-    toolCalls: message.tool_calls,
-    toolResults: message.tool_results,
-    createdAt: message.created_at,
-    conversation: conversationId,
-  });
+  const body = { conversation_id: conversationId, response: message.content, tool_calls: message.tool_calls ?? [] };
+  const pending = pendingApproval(message);
   return pending ? reply.status(202).send({ ...body, pending_approval: pending }) : reply.status(200).send(body);
 }

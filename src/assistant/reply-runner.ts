@@ -172,7 +172,7 @@ export class ReplyRunner {
     conversation.updatedAt = new Date();
     await em.flush();
     const dto = toMessageDto(message);
-    const held = status === 'awaiting_approval' ? pendingApproval(message) : null;
+    const held = pendingApproval(dto);
     if (failure) {
       const body = toErrorBody(failure);
       this.options.replies.replyError(conversation.id, message.id, { code: body.code, message: body.message });

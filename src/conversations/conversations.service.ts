@@ -36,10 +36,10 @@ export function toMessageDto(message: MessageFields): MessageDto {
 }
 
 /** The call a message holds for approval: its first call without a result (null unless it awaits approval). */
-export function pendingApproval(message: MessageFields & { status: string }): PendingApproval | null {
+export function pendingApproval(message: MessageDto): PendingApproval | null {
   if (message.status !== 'awaiting_approval') return null;
-  const answered = new Set((message.toolResults ?? []).map((result) => result.tool_call_id));
-  const held = (message.toolCalls ?? []).find((call) => !answered.has(call.id));
+  const answered = new Set((message.tool_results ?? []).map((result) => result.tool_call_id));
+  const held = (message.tool_calls ?? []).find((call) => !answered.has(call.id));
   return held ? { messageId: message.id, toolCallId: held.id, name: held.name, arguments: held.arguments, summary: held.summary ?? `Run ${held.name}?` } : null;
 }
 
@@ -207,7 +207,7 @@ export class ConversationsService {
       afterMessageId ? this.after(id, afterMessageId, catchUpPage) : undefined,
       this.conversations.awaitingApproval(id),
     ]);
-    const pending_approval = held ? pendingApproval(held) : null;
+    const pending_approval = held ? pendingApproval(toMessageDto(held)) : null;
     if (missed && (missed.messages.length === 0 || missed.has_more)) {
       return { conversation: toConversationDto(conversation, (await this.lastMessages([id])).get(id)), ...missed, pending_approval };
     }
