@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { downloadResponse, sendDownload } from '../http/downloads.ts';
 import { errorResponse } from '../shared/schemas.ts';
 import {
   conversationDto,
@@ -94,17 +95,12 @@ export const conversationsRoutes: FastifyPluginAsyncZod<{ conversations: Convers
         params: conversationIdParams,
         querystring: z.object({ format: z.enum(conversationExportFormats).default('markdown') }),
         produces: ['text/markdown', 'application/json'],
-        response: { 200: z.any().describe('The file, as an attachment'), ...errors },
+        response: { 200: downloadResponse, ...errors },
       },
     },
     async (request, reply) => {
       const { conversation, messages } = await conversations.everything(request.userId, request.params.id);
-      const file = exportConversation(conversation, messages, request.query.format);
-      return reply
-        .type(file.type)
-        .header('content-disposition', `attachment; filename="${file.fileName}"`)
-        .serializer((body: string) => body)
-        .send(file.body);
+      return sendDownload(reply, exportConversation(conversation, messages, request.query.format));
     },
   );
 

@@ -1,4 +1,5 @@
 // A conversation as a file: Markdown to read, JSON to keep or move.
+import type { DownloadFile } from '../http/downloads.ts';
 import type { ConversationDto, MessageDto } from './conversations.schemas.ts';
 
 export const conversationExportFormats = ['markdown', 'json'] as const;
@@ -28,11 +29,7 @@ function toMarkdown(conversation: ConversationDto, messages: MessageDto[]): stri
   return lines.join('\n');
 }
 
-export function exportConversation(
-  conversation: ConversationDto,
-  messages: MessageDto[],
-  format: ConversationExportFormat,
-): { body: string; type: string; fileName: string } {
+export function exportConversation(conversation: ConversationDto, messages: MessageDto[], format: ConversationExportFormat): DownloadFile {
   if (format === 'json')
     return {
       body: `${JSON.stringify({ conversation, messages }, null, 2)}\n`,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { downloadResponse, sendDownload } from '../http/downloads.ts';
 import { errorResponse } from '../shared/schemas.ts';
 import { completeBody, taskDto, taskInput, taskListQuery, taskPatch, taskRefParams } from './tasks.schemas.ts';
 import type { TasksService } from './tasks.service.ts';
@@ -38,17 +39,12 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
         summary: 'Download every task as JSON, CSV or iCalendar (one VTODO per task, DUE in the user zone)',
         querystring: z.object({ format: z.enum(exportFormats).default('json') }),
         produces: ['application/json', 'text/csv', 'text/calendar'],
-        response: { 200: z.any().describe('The file, as an attachment'), ...errors },
+        response: { 200: downloadResponse, ...errors },
       },
     },
     async (request, reply) => {
       const [all, timeZone] = await Promise.all([tasks.search(request.userId, { status: 'all', limit: 100_000 }), tasks.timeZone(request.userId)]);
-      const file = exportTasks(all, request.query.format, timeZone);
-      return reply
-        .type(file.type)
-        .header('content-disposition', `attachment; filename="tasks-${new Date().toISOString().slice(0, 10)}.${file.extension}"`)
-        .serializer((body: string) => body)
-        .send(file.body);
+      return sendDownload(reply, exportTasks(all, request.query.format, timeZone));
     },
   );
 

@@ -4,6 +4,7 @@ import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import type { DownloadFile } from '../http/downloads.ts';
 import { AppError } from '../shared/errors.ts';
 import { issueDetails, unstorableTextField, unstorableTextMessage } from '../shared/schemas.ts';
 import { type TaskDto, taskInput } from './tasks.schemas.ts';
@@ -50,14 +51,16 @@ function toICalendar(tasks: TaskDto[], timeZone: string): string {
   return calendar.toString();
 }
 
-export function exportTasks(tasks: TaskDto[], format: ExportFormat, timeZone: string): { body: string; type: string; extension: string } {
+/** Every task as a file named after today, e.g. tasks-2026-11-29.csv. */
+export function exportTasks(tasks: TaskDto[], format: ExportFormat, timeZone: string): DownloadFile {
+  const fileName = `tasks-${new Date().toISOString().slice(0, 10)}.${format}`;
   switch (format) {
     case 'csv':
-      return { body: stringifyCsv(tasks, { header: true, columns: [...csvColumns], bom: true }), type: 'text/csv; charset=utf-8', extension: 'csv' };
+      return { body: stringifyCsv(tasks, { header: true, columns: [...csvColumns], bom: true }), type: 'text/csv; charset=utf-8', fileName };
     case 'ics':
-      return { body: toICalendar(tasks, timeZone), type: 'text/calendar; charset=utf-8', extension: 'ics' };
+      return { body: toICalendar(tasks, timeZone), type: 'text/calendar; charset=utf-8', fileName };
     default:
-      return { body: `${JSON.stringify({ tasks }, null, 2)}\n`, type: 'application/json; charset=utf-8', extension: 'json' };
+      return { body: `${JSON.stringify({ tasks }, null, 2)}\n`, type: 'application/json; charset=utf-8', fileName };
   }
 }
 
