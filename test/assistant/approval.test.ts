@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAiProvider } from '../../src/assistant/providers/openai.ts';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
 import { type FakeOpenAi, startFakeOpenAi, textReply, toolCallsReply } from '../helpers/fake-openai.ts';
-import { type ClientSocket, connect, listen, until, waitFor } from '../helpers/socket.ts';
+import { type ClientSocket, connect, twoListeningApps, waitFor } from '../helpers/socket.ts';
 
 const sockets: ClientSocket[] = [];
 afterEach(() => {
@@ -22,19 +22,7 @@ async function cautiousUser(app: FastifyInstance): Promise<TestUser> {
 }
 
 describe('approval with the offline assistant, on two instances', () => {
-  let a: FastifyInstance;
-  let b: FastifyInstance;
-  let urlA: string;
-  let urlB: string;
-  beforeAll(async () => {
-    a = await createTestApp();
-    b = await createTestApp();
-    [urlA, urlB] = [await listen(a), await listen(b)];
-    await until(async () => (await a.io.of('/').adapter.serverCount()) === 2 && (await b.io.of('/').adapter.serverCount()) === 2, 10_000);
-  });
-  afterAll(async () => {
-    await Promise.all([a.close(), b.close()]);
-  });
+  const instances = twoListeningApps();
   const open = async (url: string, user: TestUser) => {
     const socket = await connect(url, user.accessToken);
     sockets.push(socket);
@@ -42,6 +30,7 @@ describe('approval with the offline assistant, on two instances', () => {
   };
 
   it('holds a delete until a tab answers, shows it to every tab and to a later join on the other instance, and takes one answer', async () => {
+    const { a, b, urlA, urlB } = instances;
     const user = await cautiousUser(a);
     const tab = await open(urlA, user);
     const request = waitFor(tab, 'assistant:approval_request');
@@ -74,6 +63,7 @@ describe('approval with the offline assistant, on two instances', () => {
   });
 
   it('declines: the model hears the user declined, the task stays, and clearing a due date is held too', async () => {
+    const { a, urlA } = instances;
     const user = await cautiousUser(a);
     const tab = await open(urlA, user);
     const request = waitFor(tab, 'assistant:approval_request');
@@ -90,6 +80,7 @@ describe('approval with the offline assistant, on two instances', () => {
   });
 
   it('refuses answers for calls that are not held, and strangers', async () => {
+    const { a, urlA } = instances;
     const user = await cautiousUser(a);
     const stranger = await signup(a);
     const tab = await open(urlA, user);
@@ -112,6 +103,7 @@ describe('approval with the offline assistant, on two instances', () => {
   });
 
   it('answers a held turn over REST with 202 and the rest of it with POST /api/chat/approve; off by default', async () => {
+    const { a, b } = instances;
     const user = await cautiousUser(a);
     const held = await call(a, user, 'POST', '/api/chat', { message: 'delete task 1' });
     expect(held.status).toBe(202);

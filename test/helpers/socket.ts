@@ -24,6 +24,21 @@ export function listeningApp(...args: Parameters<typeof createTestApp>) {
   return suite;
 }
 
+/**
+ * Two instances of the app on one database, both listening, for the tests of one describe block:
+ * ready once each adapter has heard of the other (from its heartbeat); closed after them.
+ */
+export function twoListeningApps(...args: Parameters<typeof createTestApp>) {
+  const suite = {} as { a: FastifyInstance; b: FastifyInstance; urlA: string; urlB: string };
+  beforeAll(async () => {
+    [suite.a, suite.b] = [await createTestApp(...args), await createTestApp(...args)];
+    [suite.urlA, suite.urlB] = [await listen(suite.a), await listen(suite.b)];
+    await until(async () => (await suite.a.io.of('/').adapter.serverCount()) === 2 && (await suite.b.io.of('/').adapter.serverCount()) === 2, 10_000);
+  });
+  afterAll(() => Promise.all([suite.a?.close(), suite.b?.close()]));
+  return suite;
+}
+
 export function connect(url: string, token: string | undefined, options: { reconnection?: boolean } = {}): Promise<ClientSocket> {
   return new Promise((resolve, reject) => {
     const socket: ClientSocket = io(url, {

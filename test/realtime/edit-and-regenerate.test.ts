@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
-import { type ClientSocket, connect, listen, record, until, waitFor } from '../helpers/socket.ts';
+import { type ClientSocket, connect, listen, record, twoListeningApps, waitFor } from '../helpers/socket.ts';
 
 const sockets: ClientSocket[] = [];
 afterEach(() => {
@@ -138,21 +138,10 @@ describe('edit and regenerate with the offline assistant', () => {
 
 describe('regenerate across two instances while the reply streams', () => {
   const provider = new PacedProvider(['One ', 'two ', 'three ', 'four ', 'five.']);
-  let a: FastifyInstance;
-  let b: FastifyInstance;
-  let urlA: string;
-  let urlB: string;
-  beforeAll(async () => {
-    a = await createTestApp({}, { provider });
-    b = await createTestApp({}, { provider });
-    [urlA, urlB] = [await listen(a), await listen(b)];
-    await until(async () => (await a.io.of('/').adapter.serverCount()) === 2 && (await b.io.of('/').adapter.serverCount()) === 2, 10_000);
-  });
-  afterAll(async () => {
-    await Promise.all([a.close(), b.close()]);
-  });
+  const instances = twoListeningApps({}, { provider });
 
   it('stops the reply streaming on A, removes it, and streams the new one from B to both tabs', async () => {
+    const { a, b, urlA, urlB } = instances;
     const user = await signup(a);
     const tabA = await connect(urlA, user.accessToken);
     const tabB = await connect(urlB, user.accessToken);

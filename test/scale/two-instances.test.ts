@@ -1,32 +1,20 @@
 // Two instances of the server on one database, as behind a sticky load balancer.
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestApp, signup } from '../helpers/app.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { call, signup } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
-import { type ClientSocket, connect, listen, record, until, waitFor } from '../helpers/socket.ts';
+import { type ClientSocket, connect, record, twoListeningApps, until, waitFor } from '../helpers/socket.ts';
 
 describe('two instances on one PostgreSQL', () => {
   const provider = new PacedProvider(['One ', 'two ', 'three ', 'four ', 'five.']);
-  let a: FastifyInstance;
-  let b: FastifyInstance;
-  let urlA: string;
-  let urlB: string;
+  const instances = twoListeningApps({}, { provider });
   const sockets: ClientSocket[] = [];
-
-  beforeAll(async () => {
-    a = await createTestApp({}, { provider });
-    b = await createTestApp({}, { provider });
-    [urlA, urlB] = [await listen(a), await listen(b)];
-    // Each adapter learns of the other from its heartbeat.
-    await until(async () => (await a.io.of('/').adapter.serverCount()) === 2 && (await b.io.of('/').adapter.serverCount()) === 2, 10_000);
-  });
-  afterAll(async () => {
+  afterAll(() => {
     for (const socket of sockets) socket.close();
-    await Promise.all([a.close(), b.close()]);
   });
 
   it('delivers a REST change made on A to the user tabs on B', async () => {
+    const { a, urlB } = instances;
     const user = await signup(a);
     const tabB = await connect(urlB, user.accessToken);
     sockets.push(tabB);
@@ -36,6 +24,7 @@ describe('two instances on one PostgreSQL', () => {
   });
 
   it('delivers every broadcast to a tab on B, in order, while A is under load', async () => {
+    const { a, urlB } = instances;
     const user = await signup(a);
     const tabB = await connect(urlB, user.accessToken);
     sockets.push(tabB);
@@ -50,6 +39,7 @@ describe('two instances on one PostgreSQL', () => {
   }, 40_000);
 
   it('gives a tab on B the exact reply generating on A, then every later delta once', async () => {
+    const { a, urlA, urlB } = instances;
     const user = await signup(a);
     const tabA = await connect(urlA, user.accessToken);
     const tabB = await connect(urlB, user.accessToken);
@@ -81,6 +71,7 @@ describe('two instances on one PostgreSQL', () => {
   });
 
   it('stops from a tab on B a reply generating on A', async () => {
+    const { a, urlA, urlB } = instances;
     const user = await signup(a);
     const tabA = await connect(urlA, user.accessToken);
     const tabB = await connect(urlB, user.accessToken);
@@ -96,6 +87,7 @@ describe('two instances on one PostgreSQL', () => {
   });
 
   it('generates one reply at a time in a conversation, even when its messages reach different instances', async () => {
+    const { a, urlA, urlB } = instances;
     const user = await signup(a);
     const tabA = await connect(urlA, user.accessToken);
     const tabB = await connect(urlB, user.accessToken);
