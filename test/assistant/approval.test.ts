@@ -2,10 +2,9 @@
 // instance), answered once from any tab, resumed through the same agent loop for both providers.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { OpenAiProvider } from '../../src/assistant/providers/openai.ts';
-import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
-import { type FakeOpenAi, startFakeOpenAi, textReply, toolCallsReply } from '../helpers/fake-openai.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { call, signup, type TestUser } from '../helpers/app.ts';
+import { openAiSuite, textReply, toolCallsReply } from '../helpers/fake-openai.ts';
 import { type ClientSocket, connect, twoListeningApps, waitFor } from '../helpers/socket.ts';
 
 const sockets: ClientSocket[] = [];
@@ -135,18 +134,10 @@ describe('approval with the offline assistant, on two instances', () => {
 });
 
 describe('approval with the openai provider', () => {
-  let fake: FakeOpenAi;
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    fake = await startFakeOpenAi();
-    app = await createTestApp({}, { provider: new OpenAiProvider({ apiKey: 'sk-test', baseUrl: fake.url, model: 'gpt-4o-mini', maxRetries: 0 }) });
-  });
-  afterAll(async () => {
-    await app.close();
-    await fake.close();
-  });
+  const suite = openAiSuite();
 
   it('holds the model call, then gives the model the result in the same turn and streams its answer', async () => {
+    const { fake, app } = suite;
     const user = await cautiousUser(app);
     fake.requests.length = 0;
     fake.script(toolCallsReply({ id: 'call_del', name: 'delete_task', argumentPieces: ['{"task_number": 1}'] }), textReply('Gone: ', 'task 1.'));

@@ -5,9 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { understand } from '../../src/assistant/providers/offline/understand.ts';
-import { OpenAiProvider } from '../../src/assistant/providers/openai.ts';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
-import { type FakeOpenAi, startFakeOpenAi, textReply, toolCallsReply } from '../helpers/fake-openai.ts';
+import { openAiSuite, textReply, toolCallsReply } from '../helpers/fake-openai.ts';
 
 /** Three zones, each at a moment when its calendar day is not UTC's. */
 const moments = [
@@ -99,18 +98,10 @@ describe('the offline assistant in the user zone', () => {
 });
 
 describe('the openai provider in the user zone', () => {
-  let fake: FakeOpenAi;
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    fake = await startFakeOpenAi();
-    app = await createTestApp({}, { provider: new OpenAiProvider({ apiKey: 'sk-test', baseUrl: fake.url, model: 'gpt-4o-mini', maxRetries: 0 }) });
-  });
-  afterAll(async () => {
-    await app.close();
-    await fake.close();
-  });
+  const suite = openAiSuite();
 
   it.each(moments)('tells the model the local date, weekday, time and zone in $zone, and reads its local times there', async (moment) => {
+    const { fake, app } = suite;
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
     vi.setSystemTime(new Date(moment.utc));
     const user = await signup(app);

@@ -1,5 +1,10 @@
 // A real HTTP server speaking the Chat Completions streaming protocol (SSE), scripted per request.
+
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
+import { OpenAiProvider } from '../../src/assistant/providers/openai.ts';
+import { createTestApp } from './app.ts';
 
 export type ScriptedResponse =
   | { status: number; headers?: Record<string, string>; message?: string }
@@ -92,4 +97,18 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** The app with the real openai provider against a fake Chat Completions server, for one describe block. */
+export function openAiSuite() {
+  const suite = {} as { fake: FakeOpenAi; app: FastifyInstance };
+  beforeAll(async () => {
+    suite.fake = await startFakeOpenAi();
+    suite.app = await createTestApp({}, { provider: new OpenAiProvider({ apiKey: 'sk-test', baseUrl: suite.fake.url, model: 'gpt-4o-mini', maxRetries: 0 }) });
+  });
+  afterAll(async () => {
+    await suite.app?.close();
+    await suite.fake?.close();
+  });
+  return suite;
 }
