@@ -110,8 +110,7 @@ export class TaskstreamClient {
 
   /** Saves an export (`/api/.../export?format=…`) as the file the server names. */
   async download(path: string): Promise<void> {
-    await this.request('GET', '/api/auth/me'); // refreshes the access token if it expired
-    const response = await fetch(this.baseUrl + path, { headers: { authorization: `Bearer ${this.accessToken}` } });
+    const response = await this.fetch('GET', path);
     if (!response.ok) throw new ApiError(response.status, 'ERROR', response.statusText);
     const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'export';
     const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(await response.blob()), download: name });
@@ -216,12 +215,18 @@ export class TaskstreamClient {
     return this.refreshing;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, authenticated = true, retried = false): Promise<T> {
+  /** A request with the access token, refreshed and retried once when the server says it expired. */
+  private async fetch(method: string, path: string, body?: unknown, authenticated = true, retried = false): Promise<Response> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (authenticated && this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
     const response = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (response.status === 401 && authenticated && !retried && (await this.refresh())) return this.request(method, path, body, authenticated, true);
+    if (response.status === 401 && authenticated && !retried && (await this.refresh())) return this.fetch(method, path, body, authenticated, true);
+    return response;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, authenticated = true): Promise<T> {
+    const response = await this.fetch(method, path, body, authenticated);
     const text = await response.text();
     const json = text ? JSON.parse(text) : null;
     if (!response.ok) {
