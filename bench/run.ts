@@ -7,9 +7,10 @@ import autocannon from 'autocannon';
 import { io, type Socket } from 'socket.io-client';
 import { startEmbeddedDatabase } from '../src/db/embedded.ts';
 import { openOrm } from '../src/db/orm.ts';
-import { type Child, cpuSeconds, rssKb, startChild } from './lib/processes.ts';
+import { ask, type Child, cpuSeconds, rssKb, startChild } from './lib/processes.ts';
 import { accessToken, benchPassword, benchSecret, seedConversation, seedTasks, seedUsers } from './lib/seed.ts';
 import { medianRun, percentile, round, sleep, spread } from './lib/stats.ts';
+import type { TurnStagesReport } from './lib/turn-stages.ts';
 import { toggleWindowProfile } from './lib/window-profile.ts';
 
 const settings = {
@@ -195,6 +196,7 @@ try {
   let firstDeltaLatencies: number[] = [];
   const sentAt = new Map<ClientSocket, number>();
   const turnRounds: { messages: number; ack_p50_ms: number; ack_p99_ms: number; first_delta_p50_ms: number; first_delta_p99_ms: number }[] = [];
+  const stageRounds: TurnStagesReport[] = [];
   for (const socket of sockets) {
     socket.on('assistant:delta', ({ seq }: { seq: number }) => {
       const at = sentAt.get(socket);
@@ -208,6 +210,7 @@ try {
     progress(`turn latency round ${round_}`);
     ackLatencies = [];
     firstDeltaLatencies = [];
+    turnApp.process.send('reset');
     const turnEnd = Date.now() + settings.turnSeconds * 1000;
     for (let i = 0; Date.now() < turnEnd; i++) {
       const index = i % sockets.length;
@@ -220,6 +223,7 @@ try {
       await sleep(Math.max(0, at + 10 - Date.now()));
     }
     await sleep(1_000);
+    stageRounds.push(await ask<TurnStagesReport>(turnApp, 'report'));
     turnRounds.push({
       messages: ackLatencies.length,
       ack_p50_ms: percentile(ackLatencies, 50),
@@ -229,6 +233,8 @@ try {
     });
   }
   const turn = medianRun(turnRounds);
+  const turnStages = Object.fromEntries(Object.keys(stageRounds[0]?.stages ?? {}).map((stage) => [stage, medianRun(stageRounds.map((r) => r.stages[stage]!))]));
+  const turnGc = medianRun(stageRounds.map((r) => r.gc));
   closeAll(sockets);
   progress('turn latency: POST /api/chat at 100 requests/s');
   const chatHttp = await cannon({
@@ -333,6 +339,9 @@ try {
     turn: {
       ...turn,
       rounds: turnRounds,
+      stages: turnStages,
+      gc: turnGc,
+      stage_rounds: stageRounds,
       http_chat_p50_ms: chatHttp.p50_ms,
       http_chat_p99_ms: chatHttp.p99_ms,
     },
@@ -365,6 +374,9 @@ try {
   ];
   console.log('\n| measure | taskstream | beside it |\n| --- | --- | --- |');
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  console.log('\n| turn stage (median of rounds) | p50 ms | p99 ms | mean in the slowest 1% |\n| --- | --- | --- | --- |');
+  for (const [stage, figures] of Object.entries(turnStages)) console.log(`| ${stage} | ${figures.p50_ms} | ${figures.p99_ms} | ${figures.tail_mean_ms} |`);
+  console.log(`GC during the turn rounds: ${turnGc.pauses} pauses, ${turnGc.total_ms} ms in all, p99 ${turnGc.p99_ms} ms, longest ${turnGc.max_ms} ms`);
   console.log('\nwrote bench/results/latest.json');
 } finally {
   for (const child of children) await child.stop();

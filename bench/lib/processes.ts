@@ -17,7 +17,7 @@ export function startChild(script: string, env: Record<string, string>): Promise
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/servers', script)], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     let output = '';
@@ -38,6 +38,14 @@ export function startChild(script: string, env: Record<string, string>): Promise
       });
     });
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${output}`)));
+  });
+}
+
+/** Sends a bench server a message and resolves with its answer. */
+export function ask<T>(child: Child, message: string): Promise<T> {
+  return new Promise((resolve) => {
+    child.process.once('message', (answer) => resolve(answer as T));
+    child.process.send(message);
   });
 }
 

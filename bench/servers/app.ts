@@ -2,6 +2,7 @@
 import { buildApp } from '../../src/app.ts';
 import type { AssistantProvider, ProviderEvent, ProviderRequest } from '../../src/assistant/provider.ts';
 import { loadConfig } from '../../src/config/config.ts';
+import { reportTurnStagesOnRequest } from '../lib/turn-stages.ts';
 import { profileWindowsOnSignal } from '../lib/window-profile.ts';
 
 /** Streams `deltas` pieces, one every `intervalMs`; each carries its emit time in ms. */
@@ -40,6 +41,7 @@ class RatedProvider implements AssistantProvider {
 }
 
 profileWindowsOnSignal('taskstream');
+reportTurnStagesOnRequest();
 const config = loadConfig();
 const provider = new RatedProvider(Number(process.env.BENCH_DELTAS ?? 3), Number(process.env.BENCH_INTERVAL_MS ?? 0));
 const app = await buildApp(config, { provider, poolMax: 20 });

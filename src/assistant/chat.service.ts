@@ -19,6 +19,7 @@ import { ReplyLeases } from './replies/leases.ts';
 import { ReplyRegistry } from './replies/registry.ts';
 import { UserSlots } from './replies/user-slots.ts';
 import { ReplyRunner, shutdownReason } from './reply-runner.ts';
+import { markStage } from './turn-stages.ts';
 
 export type { ApproveInput, EditInput, ReplyEventSink, SendInput, SentMessage } from './chat.types.ts';
 
@@ -108,11 +109,12 @@ export class ChatService {
   send(userId: string, input: SendInput & { clientId?: undefined }): Promise<SentMessage & { reply: Promise<MessageDto> }>;
   send(userId: string, input: SendInput): Promise<SentMessage>;
   async send(userId: string, input: SendInput): Promise<SentMessage> {
+    const receivedAt = performance.now();
     // Stored and queued one at a time per conversation: the order stored is the order answered.
-    return input.conversationId ? this.intake.run(input.conversationId, () => this.store(userId, input)) : this.store(userId, input);
+    return input.conversationId ? this.intake.run(input.conversationId, () => this.store(userId, input, receivedAt)) : this.store(userId, input, receivedAt);
   }
 
-  private async store(userId: string, input: SendInput): Promise<SentMessage> {
+  private async store(userId: string, input: SendInput, receivedAt: number): Promise<SentMessage> {
     if (this.closing) throw new AppError('UNAVAILABLE', 'The server is restarting; try again in a moment');
     if (input.clientId) {
       const existing = await this.findSent(userId, input.clientId);
@@ -127,6 +129,8 @@ export class ChatService {
       if (existing) return existing;
       throw error;
     }
+    markStage(stored.replyId, 'received', receivedAt);
+    markStage(stored.replyId, 'stored');
     input.beforeReply?.(stored.conversation.id);
     this.options.replies.userMessage(stored.conversation.id, stored.message);
     return this.answer(userId, stored.conversation, stored.message, stored.replyId);

@@ -14,6 +14,7 @@ import { loadHistory } from './replies/history.ts';
 import type { ReplyLeases } from './replies/leases.ts';
 import type { UserSlots } from './replies/user-slots.ts';
 import type { ToolContext } from './tools/index.ts';
+import { markStage } from './turn-stages.ts';
 
 export const shutdownReason = 'server shutting down';
 
@@ -55,6 +56,7 @@ export class ReplyRunner {
     const placeholder = await em.findOne(Message, { id: reply.messageId });
     if (placeholder?.status !== 'streaming') throw new AppError('NOT_FOUND', 'The conversation was deleted');
     if (reply.decision) reply.resumeFrom(placeholder);
+    markStage(reply.messageId, 'dequeued');
     let release: (() => void) | undefined;
     try {
       release = await this.slots?.acquire(userId, reply.controller.signal);
@@ -65,6 +67,7 @@ export class ReplyRunner {
       const conversation = await this.leases.claim(em, reply.conversationId, () => this.isClosing() || reply.controller.signal.aborted);
       // Stopped while queued, the server is closing, or the conversation was deleted meanwhile.
       if (!conversation) return await this.endUnstarted(em, placeholder, reply);
+      markStage(reply.messageId, 'leased');
       try {
         return await this.streamReply(em, userId, conversation, placeholder, reply);
       } finally {
@@ -101,6 +104,7 @@ export class ReplyRunner {
         loadHistory(em, conversationId, placeholder.createdAt),
         this.options.tasks.preferences(userId),
       ]);
+      markStage(messageId, 'context');
       const now = new Date();
       const context = { userId, timeZone, confirmDestructive, tasks: this.options.tasks };
       const turn = reply.decision ? turnSoFar(reply) : undefined;
@@ -116,6 +120,7 @@ export class ReplyRunner {
             reply.seq += 1;
             reply.content += text;
             replies.replyDelta(conversationId, messageId, reply.seq, text);
+            if (reply.seq === 0) markStage(messageId, 'first_delta');
           },
           toolCall: (call) => {
             reply.toolCalls.push(call);

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sweepStreamingRows } from '../../src/assistant/replies/checkpoints.ts';
+import { type TurnStageEvent, turnStages } from '../../src/assistant/turn-stages.ts';
 import { ConversationsRepository } from '../../src/conversations/conversations.repository.ts';
 import { Message } from '../../src/db/entities/index.ts';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
@@ -56,6 +58,26 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
     expect(later.map((delta) => delta.seq)).toEqual([2, 3, 4]);
     expect(join.streaming!.content + later.map((delta) => delta.text).join('')).toBe(final.content);
     expect(final).toMatchObject({ content: pieces.join(''), status: 'complete' });
+  });
+
+  it('publishes where a turn spends its time, stage by stage in order, for whoever subscribes', async () => {
+    const events: TurnStageEvent[] = [];
+    const listener = (event: unknown) => events.push(event as TurnStageEvent);
+    subscribe(turnStages.name, listener);
+    try {
+      const tab = await open(await signup(app));
+      const ack = await tab.emitWithAck('message:send', { content: 'time me', clientId: randomUUID() });
+      if (!ack.ok) throw new Error('send failed');
+      const done = waitFor(tab, 'assistant:done');
+      provider.release(pieces.length);
+      await done;
+      const mine = events.filter((event) => event.replyId === ack.assistantMessageId);
+      expect(mine.map((event) => event.stage)).toEqual(['received', 'stored', 'dequeued', 'leased', 'context', 'first_delta']);
+      const moments = mine.map((event) => event.at);
+      expect(moments).toEqual([...moments].sort((a, b) => a - b));
+    } finally {
+      unsubscribe(turnStages.name, listener);
+    }
   });
 
   it('keeps generating and persists the reply when its tab goes away; a re-join with afterMessageId catches up', async () => {
