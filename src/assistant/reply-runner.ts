@@ -42,6 +42,12 @@ async function summarize(call: StoredToolCall, context: ToolContext): Promise<st
 }
 const timeoutReason = 'reply took too long';
 
+/** How a reply's generation ended, before it is stored. */
+interface Ending {
+  status: MessageStatus;
+  failure?: AppError;
+}
+
 export class ReplyRunner {
   constructor(
     private readonly options: ChatServiceOptions,
@@ -53,47 +59,57 @@ export class ReplyRunner {
   /** Waits for the user's slot and the conversation's lease, streams the reply, and stores how it ended. */
   async run(userId: string, reply: ActiveReply): Promise<MessageDto> {
     const em = this.options.orm.em as EntityManager;
-    const placeholder = await em.findOne(Message, { id: reply.messageId });
-    if (placeholder?.status !== 'streaming') throw new AppError('NOT_FOUND', 'The conversation was deleted');
-    if (reply.decision) reply.resumeFrom(placeholder);
+    // A reply going on after its user answered a held call takes up what it had streamed and stored.
+    if (reply.decision) reply.resumeFrom(await this.storedReply(em, reply));
     markStage(reply.messageId, 'dequeued');
     let release: (() => void) | undefined;
     try {
       release = await this.slots?.acquire(userId, reply.controller.signal);
     } catch {
-      return this.endUnstarted(em, placeholder, reply);
+      return this.endUnstarted(em, reply);
     }
     try {
-      const conversation = await this.leases.claim(em, reply.conversationId, () => this.isClosing() || reply.controller.signal.aborted);
-      // Stopped while queued, the server is closing, or the conversation was deleted meanwhile.
-      if (!conversation) return await this.endUnstarted(em, placeholder, reply);
-      markStage(reply.messageId, 'leased');
-      try {
-        return await this.streamReply(em, userId, conversation, placeholder, reply);
-      } finally {
-        await this.leases
-          .release(em, reply.conversationId)
-          .catch((error: unknown) =>
-            this.options.log.warn({ err: error, conversationId: reply.conversationId }, 'reply lease not released; it expires by itself'),
-          );
+      const claim = await this.leases.claim(em, reply.conversationId, reply.messageId, () => this.isClosing() || reply.controller.signal.aborted);
+      if (!claim.claimed) {
+        if (claim.why === 'reply_gone') throw new AppError('NOT_FOUND', 'The conversation was deleted');
+        // Stopped while queued, the server is closing, or the conversation was deleted meanwhile.
+        return await this.endUnstarted(em, reply);
       }
+      markStage(reply.messageId, 'leased');
+      let ending: Ending;
+      try {
+        ending = await this.streamReply(em, userId, claim.conversation, claim.replyCreatedAt, reply);
+      } catch (error) {
+        await this.leases.release(em, reply.conversationId).catch(() => undefined);
+        throw error;
+      }
+      // The statement that stores the reply releases the lease too; should it fail, the lease expires by itself.
+      return await this.finish(em, userId, claim.conversation, claim.replyCreatedAt, reply, ending);
     } finally {
       release?.();
     }
   }
 
+  private async storedReply(em: EntityManager, reply: ActiveReply): Promise<Message> {
+    const stored = await em.findOne(Message, { id: reply.messageId });
+    if (stored?.status !== 'streaming') throw new AppError('NOT_FOUND', 'The conversation was deleted');
+    return stored;
+  }
+
   /** A reply that never started: `stopped` when its user stopped it, `interrupted` otherwise. */
-  private async endUnstarted(em: EntityManager, placeholder: Message, reply: ActiveReply): Promise<MessageDto> {
-    placeholder.status = reply.controller.signal.reason === 'stopped' ? 'stopped' : 'interrupted';
+  private async endUnstarted(em: EntityManager, reply: ActiveReply): Promise<MessageDto> {
+    const message = await this.storedReply(em, reply);
+    message.status = reply.controller.signal.reason === 'stopped' ? 'stopped' : 'interrupted';
     await em.flush();
-    const dto = toMessageDto(placeholder);
+    const dto = toMessageDto(message);
     this.options.replies.replyDone(reply.conversationId, dto);
     return dto;
   }
 
-  private async streamReply(em: EntityManager, userId: string, conversation: Conversation, placeholder: Message, reply: ActiveReply): Promise<MessageDto> {
+  /** Streams the reply through the agent; how it ended (never throws for the reply's own failures). */
+  private async streamReply(em: EntityManager, userId: string, conversation: Conversation, createdAt: string, reply: ActiveReply): Promise<Ending> {
     const conversationId = conversation.id;
-    const messageId = placeholder.id;
+    const { messageId } = reply;
     const { replies } = this.options;
     replies.replyStarted(conversationId, messageId);
     let status: MessageStatus = 'complete';
@@ -101,7 +117,7 @@ export class ReplyRunner {
     const deadline = setTimeout(() => reply.controller.abort(timeoutReason), this.options.replyTimeoutMs ?? 120_000);
     try {
       const [history, { timeZone, confirmDestructive }] = await Promise.all([
-        loadHistory(em, conversationId, placeholder.createdAt),
+        loadHistory(em, conversationId, createdAt),
         this.options.tasks.preferences(userId),
       ]);
       markStage(messageId, 'context');
@@ -155,39 +171,61 @@ export class ReplyRunner {
     } finally {
       clearTimeout(deadline);
     }
-    return this.finish(em, conversation, placeholder, reply, status, userId, failure);
+    return { status, failure };
   }
 
+  /** Stores how the reply ended and releases the conversation's lease, in one statement; then announces it. */
   private async finish(
     em: EntityManager,
-    conversation: Conversation,
-    message: Message,
-    reply: ActiveReply,
-    status: MessageStatus,
     userId: string,
-    failure?: AppError,
+    conversation: Conversation,
+    createdAt: string,
+    reply: ActiveReply,
+    ending: Ending,
   ): Promise<MessageDto> {
-    Object.assign(message, {
+    const { status, failure } = ending;
+    const message = toMessageDto({
+      id: reply.messageId,
+      conversation: conversation.id,
+      role: 'assistant',
       content: reply.content,
       status,
-      lastSeq: status === 'awaiting_approval' ? reply.seq : null,
       toolCalls: reply.toolCalls.length ? reply.toolCalls : null,
       toolResults: reply.toolResults.length ? reply.toolResults : null,
+      createdAt,
     });
     conversation.updatedAt = new Date();
-    await em.flush();
-    const dto = toMessageDto(message);
-    const held = pendingApproval(dto);
+    await em.execute(
+      `with stored as (
+         update messages set content = ?, status = ?, last_seq = ?, tool_calls = ?::jsonb, tool_results = ?::jsonb, updated_at = now() where id = ?
+       )
+       update conversations set updated_at = ?, reply_owner = nullif(reply_owner, ?),
+         reply_lease_until = case when reply_owner = ? then null else reply_lease_until end
+       where id = ?`,
+      [
+        message.content,
+        status,
+        status === 'awaiting_approval' ? reply.seq : null,
+        message.tool_calls && JSON.stringify(message.tool_calls),
+        message.tool_results && JSON.stringify(message.tool_results),
+        message.id,
+        conversation.updatedAt,
+        this.leases.owner,
+        this.leases.owner,
+        conversation.id,
+      ],
+    );
+    const held = pendingApproval(message);
     if (failure) {
       const body = toErrorBody(failure);
       this.options.replies.replyError(conversation.id, message.id, { code: body.code, message: body.message });
     } else if (held) {
       this.options.replies.approvalRequest(conversation.id, held);
     } else {
-      this.options.replies.replyDone(conversation.id, dto);
+      this.options.replies.replyDone(conversation.id, message);
     }
-    this.options.conversationEvents.conversationUpdated(userId, toConversationDto(conversation, dto));
+    this.options.conversationEvents.conversationUpdated(userId, toConversationDto(conversation, message));
     if (failure) throw failure;
-    return dto;
+    return message;
   }
 }

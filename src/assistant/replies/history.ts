@@ -2,12 +2,13 @@
 // results replayed exactly as the live turn showed them.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Message } from '../../db/entities/index.ts';
+import type { Timestamp } from '../../shared/timestamps.ts';
 import { toolResultContent } from '../agent.ts';
 import type { ChatMessage } from '../provider.ts';
 
 const historyWindow = 30;
 
-export async function loadHistory(em: EntityManager, conversationId: string, before: Date): Promise<ChatMessage[]> {
+export async function loadHistory(em: EntityManager, conversationId: string, before: Timestamp): Promise<ChatMessage[]> {
   // Read-only and on every turn: plain rows, no entity hydration.
   const rows = await em.execute<Pick<Message, 'role' | 'content' | 'toolCalls' | 'toolResults'>[]>(
     `select role, content, tool_calls as "toolCalls", tool_results as "toolResults" from messages

@@ -8,26 +8,42 @@ import { Conversation } from '../../db/entities/index.ts';
 
 const retryMs = 200;
 
+/** A claim's outcome: the lease is held (with the conversation and its reply's creation time), or why not. */
+export type Claim = { claimed: true; conversation: Conversation; replyCreatedAt: string } | { claimed: false; why: 'given_up' | 'deleted' | 'reply_gone' };
+
 export class ReplyLeases {
   /** This process, as the owner of leases. */
-  private readonly owner = randomUUID();
+  readonly owner = randomUUID();
 
   constructor(private readonly lifetimeMs: number) {}
 
   /**
-   * Waits until this instance holds the conversation's lease; returns the conversation, or undefined
-   * when `giveUp()` says so (stopped, closing) or the conversation is deleted meanwhile.
+   * Waits until this instance holds the conversation's lease for the reply `replyId`, in the one
+   * statement that also checks the reply still waits to be generated. Ends early when `giveUp()`
+   * says so (stopped, closing), the conversation is deleted, or the reply's row is no longer streaming.
    */
-  async claim(em: EntityManager, conversationId: string, giveUp: () => boolean): Promise<Conversation | undefined> {
+  async claim(em: EntityManager, conversationId: string, replyId: string, giveUp: () => boolean): Promise<Claim> {
     for (;;) {
-      if (giveUp()) return undefined;
-      const [claimed] = await em.execute(
-        `update conversations set reply_owner = ?, reply_lease_until = now() + make_interval(secs => ?)
-         where id = ? and deleted_at is null and (reply_owner is null or reply_owner = ? or reply_lease_until < now()) returning *`,
-        [this.owner, this.lifetimeMs / 1000, conversationId, this.owner],
+      if (giveUp()) return { claimed: false, why: 'given_up' };
+      const [row] = await em.execute<(Record<string, unknown> & { reply_created_at: string })[]>(
+        `update conversations c set reply_owner = ?, reply_lease_until = now() + make_interval(secs => ?)
+         from messages r
+         where c.id = ? and c.deleted_at is null and r.id = ? and r.conversation_id = c.id and r.status = 'streaming'
+           and (c.reply_owner is null or c.reply_owner = ? or c.reply_lease_until < now())
+         returning c.*, r.created_at as reply_created_at`,
+        [this.owner, this.lifetimeMs / 1000, conversationId, replyId, this.owner],
       );
-      if (claimed) return em.map(Conversation, claimed);
-      if ((await em.count(Conversation, { id: conversationId })) === 0) return undefined;
+      if (row) {
+        const { reply_created_at: replyCreatedAt, ...conversation } = row;
+        return { claimed: true, conversation: em.map(Conversation, conversation), replyCreatedAt };
+      }
+      const [state] = await em.execute<{ live: boolean; streaming: boolean }[]>(
+        `select exists (select 1 from conversations where id = ? and deleted_at is null) as live,
+           exists (select 1 from messages where id = ? and status = 'streaming') as streaming`,
+        [conversationId, replyId],
+      );
+      if (!state!.live) return { claimed: false, why: 'deleted' };
+      if (!state!.streaming) return { claimed: false, why: 'reply_gone' };
       await sleep(retryMs);
     }
   }
