@@ -116,15 +116,11 @@ export class ChatService {
 
   private async store(userId: string, input: SendInput, receivedAt: number): Promise<SentMessage> {
     if (this.closing) throw new AppError('UNAVAILABLE', 'The server is restarting; try again in a moment');
-    if (input.clientId) {
-      const existing = await this.findSent(userId, input.clientId);
-      if (existing) return existing;
-    }
+    // A retry with a clientId used before fails the insert (unique) and is answered as the first send was.
     let stored: Awaited<ReturnType<ConversationsService['addExchange']>>;
     try {
       stored = await this.options.conversations.addExchange(userId, input);
     } catch (error) {
-      // A concurrent retry with the same clientId won the race: answer as that one did.
       const existing = error instanceof UniqueConstraintViolationException && input.clientId ? await this.findSent(userId, input.clientId) : undefined;
       if (existing) return existing;
       throw error;

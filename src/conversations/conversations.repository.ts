@@ -1,5 +1,6 @@
 // The SQL of conversations and their messages. A deleted conversation (soft delete) is invisible:
 // the entity's `live` filter leaves it out of every find, and the raw queries here say so themselves.
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Conversation, Message } from '../db/entities/index.ts';
 import type { Timestamp } from '../shared/timestamps.ts';
@@ -40,31 +41,49 @@ export class ConversationsRepository {
   }
 
   /**
-   * A user message and its reply's row (status streaming, sorting right after it) added to a
-   * conversation, which they bump; written at the next flush.
+   * A user message and its reply's row (status streaming, sorting right after it) stored in one
+   * statement, in the user's live conversation (which they bump) or in a new one with `title`.
+   * Undefined when the user has no such live conversation; a clientId used before fails the whole
+   * statement with a unique violation.
    */
-  addExchange(conversation: Conversation, userId: string, content: string, clientId: string | null): { userMessage: Message; reply: Message } {
+  async addExchange(
+    userId: string,
+    target: { conversationId: string } | { title: string },
+    content: string,
+    clientId: string | null,
+  ): Promise<{ conversation: Conversation; message: MessageFields; replyId: string } | undefined> {
     const now = new Date();
-    conversation.updatedAt = now;
-    const userMessage = this.em.create(Message, {
-      conversation,
-      user: userId,
+    const messageId = randomUUID();
+    const replyId = randomUUID();
+    const [conversationSql, conversationParams] =
+      'conversationId' in target
+        ? ['update conversations set updated_at = ? where id = ? and user_id = ? and deleted_at is null returning *', [now, target.conversationId, userId]]
+        : [
+            'insert into conversations (id, user_id, title, created_at, updated_at) values (?, ?, ?, ?, ?) returning *',
+            [randomUUID(), userId, target.title, now, now],
+          ];
+    const [row] = await this.em.execute(
+      `with c as (${conversationSql}),
+         m as (insert into messages (id, conversation_id, user_id, role, content, status, client_id, created_at)
+               select ?, c.id, ?, 'user', ?, 'complete', ?, ? from c),
+         r as (insert into messages (id, conversation_id, user_id, role, content, status, reply_to, created_at)
+               select ?, c.id, ?, 'assistant', '', 'streaming', ?, ? from c)
+       select * from c`,
+      [...conversationParams, messageId, userId, content, clientId, now, replyId, userId, messageId, new Date(now.getTime() + 1)],
+    );
+    if (!row) return undefined;
+    const conversation = this.em.map(Conversation, row);
+    const message = {
+      id: messageId,
+      conversation: conversation.id,
       role: 'user',
       content,
       status: 'complete',
-      clientId,
+      toolCalls: null,
+      toolResults: null,
       createdAt: now,
-    });
-    const reply = this.em.create(Message, {
-      conversation,
-      user: userId,
-      role: 'assistant',
-      content: '',
-      status: 'streaming',
-      replyTo: userMessage.id,
-      createdAt: new Date(now.getTime() + 1),
-    });
-    return { userMessage, reply };
+    } as const;
+    return { conversation, message, replyId };
   }
 
   /**
@@ -135,11 +154,6 @@ export class ConversationsRepository {
     if (!message) return undefined;
     const reply = await this.em.findOne(Message, { replyTo: message.id }, { fields: ['id'] });
     return { message, replyId: reply?.id };
-  }
-
-  /** Forgets what was loaded or created and not yet written (after a flush that failed). */
-  clear(): void {
-    this.em.clear();
   }
 
   /** Marks it deleted; false when the user has no such live conversation. */

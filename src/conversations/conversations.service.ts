@@ -108,15 +108,10 @@ export class ConversationsService {
     userId: string,
     input: { conversationId?: string; content: string; clientId?: string },
   ): Promise<{ conversation: Conversation; message: MessageDto; replyId: string }> {
-    const conversation = input.conversationId ? await this.load(userId, input.conversationId) : this.conversations.create(userId, titleFrom(input.content));
-    const { userMessage, reply } = this.conversations.addExchange(conversation, userId, input.content, input.clientId ?? null);
-    try {
-      await this.conversations.flush();
-    } catch (error) {
-      this.conversations.clear();
-      throw error;
-    }
-    return { conversation, message: toMessageDto(userMessage), replyId: reply.id };
+    const target = input.conversationId ? { conversationId: input.conversationId } : { title: titleFrom(input.content) };
+    const stored = await this.conversations.addExchange(userId, target, input.content, input.clientId ?? null);
+    if (!stored) throw notFound('Conversation');
+    return { conversation: stored.conversation, message: toMessageDto(stored.message), replyId: stored.replyId };
   }
 
   /** Edits a user message of the user's: the messages after it leave, a new reply row follows it (see ConversationsRepository.revise). */

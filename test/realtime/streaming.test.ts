@@ -164,14 +164,10 @@ describe('streaming rows and skewed clocks', () => {
       const user = await signup(app);
       vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
       vi.setSystemTime(Date.now() - 3_600_000);
-      const em = app.orm.em.fork();
-      const repository = new ConversationsRepository(em);
-      const conversation = repository.create(user.id, 'skewed');
-      const { reply } = repository.addExchange(conversation, user.id, 'hello', null);
-      await repository.flush();
+      const stored = await new ConversationsRepository(app.orm.em.fork()).addExchange(user.id, { title: 'skewed' }, 'hello', null);
       // Another instance's sweep, between the insert and this instance taking the reply on.
       await sweepStreamingRows(app.orm.em.fork(), [], 10_000);
-      expect((await app.orm.em.fork().findOneOrFail(Message, { id: reply.id })).status).toBe('streaming');
+      expect((await app.orm.em.fork().findOneOrFail(Message, { id: stored!.replyId })).status).toBe('streaming');
     } finally {
       vi.useRealTimers();
       await app.close();
