@@ -1,6 +1,6 @@
 // taskstream itself for the benchmark, with a zero-latency provider that streams at a fixed rate.
 import { buildApp } from '../../src/app.ts';
-import type { AssistantProvider, ProviderEvent, ProviderRequest } from '../../src/assistant/provider.ts';
+import type { AssistantProvider, ProviderRequest, ProviderToolCall } from '../../src/assistant/provider.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { reportTurnStagesOnRequest } from '../lib/turn-stages.ts';
 import { profileWindowsOnSignal } from '../lib/window-profile.ts';
@@ -13,30 +13,28 @@ class RatedProvider implements AssistantProvider {
     private readonly intervalMs: number,
   ) {}
 
-  async *stream({ signal }: ProviderRequest): AsyncIterable<ProviderEvent> {
+  async stream({ signal }: ProviderRequest, onText: (text: string) => void): Promise<ProviderToolCall[]> {
     if (this.intervalMs === 0) {
-      for (let i = 0; i < this.deltas; i++) yield { type: 'text', text: `${Date.now()} ` };
-      return;
+      for (let i = 0; i < this.deltas; i++) onText(`${Date.now()} `);
+      return [];
     }
     // One interval per reply (as a model server's token clock), not a timer per delta.
-    let ticks = 0;
-    let wake: (() => void) | undefined;
-    const timer = setInterval(() => {
-      ticks += 1;
-      wake?.();
-    }, this.intervalMs);
-    try {
-      for (let i = 0; i < this.deltas; i++) {
-        while (ticks === 0) {
-          signal.throwIfAborted();
-          await new Promise<void>((resolve) => (wake = resolve));
-        }
-        ticks -= 1;
-        yield { type: 'text', text: `${Date.now()} ` };
-      }
-    } finally {
-      clearInterval(timer);
-    }
+    await new Promise<void>((resolve, reject) => {
+      let sent = 0;
+      const stop = () => {
+        clearInterval(timer);
+        reject(signal.reason);
+      };
+      const timer = setInterval(() => {
+        onText(`${Date.now()} `);
+        if (++sent < this.deltas) return;
+        clearInterval(timer);
+        signal.removeEventListener('abort', stop);
+        resolve();
+      }, this.intervalMs);
+      signal.addEventListener('abort', stop, { once: true });
+    });
+    return [];
   }
 }
 

@@ -124,22 +124,17 @@ export async function runAgent({ provider, messages, context, now, signal, sink,
   }
   for (let round = 0; round < maxToolRounds + 1; round++) {
     let roundText = '';
-    let calls: ProviderToolCall[] = [];
     const tools = round < maxToolRounds ? toolSpecs : [];
     // A stop that came before this round (even before the first) ends the reply here.
     signal.throwIfAborted();
-    for await (const event of provider.stream({ messages: transcript, tools, signal, now, timeZone: context.timeZone })) {
-      if (event.type === 'text') {
-        if (!event.text) continue;
-        // Keep the text of successive rounds apart.
-        if (!roundText && wroteText) sink.text('\n\n');
-        roundText += event.text;
-        wroteText = true;
-        sink.text(event.text);
-      } else {
-        calls = event.calls;
-      }
-    }
+    const calls = await provider.stream({ messages: transcript, tools, signal, now, timeZone: context.timeZone }, (text) => {
+      if (!text) return;
+      // Keep the text of successive rounds apart.
+      if (!roundText && wroteText) sink.text('\n\n');
+      roundText += text;
+      wroteText = true;
+      sink.text(text);
+    });
     if (calls.length === 0) return { done: true };
     transcript.push({ role: 'assistant', content: roundText || null, tool_calls: calls });
     const held = await runCalls(calls, { context, sink, transcript, announce: true });

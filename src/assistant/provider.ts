@@ -19,8 +19,6 @@ export interface ToolSpec {
   parameters: Record<string, unknown>;
 }
 
-export type ProviderEvent = { type: 'text'; text: string } | { type: 'tool_calls'; calls: ProviderToolCall[] };
-
 export interface ProviderRequest {
   messages: ChatMessage[];
   tools: ToolSpec[];
@@ -32,6 +30,10 @@ export interface ProviderRequest {
 
 export interface AssistantProvider {
   readonly name: string;
-  /** Streams one model round: text deltas as they come, then the round's tool calls (if any). */
-  stream(request: ProviderRequest): AsyncIterable<ProviderEvent>;
+  /**
+   * Runs one model round: hands each text delta to `onText` the moment it arrives, and resolves with
+   * the round's tool calls (none when the model answered). Text is pushed rather than iterated, so a
+   * delta costs a function call between the model and the emit, not an async step per layer.
+   */
+  stream(request: ProviderRequest, onText: (text: string) => void): Promise<ProviderToolCall[]>;
 }

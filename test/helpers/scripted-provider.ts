@@ -1,5 +1,5 @@
 // An in-process provider whose reply the test paces: each text piece waits for `release()`.
-import type { AssistantProvider, ProviderEvent, ProviderRequest } from '../../src/assistant/provider.ts';
+import type { AssistantProvider, ProviderRequest, ProviderToolCall } from '../../src/assistant/provider.ts';
 
 export class PacedProvider implements AssistantProvider {
   readonly name = 'paced';
@@ -15,7 +15,7 @@ export class PacedProvider implements AssistantProvider {
     for (const wake of this.waiting.splice(0)) wake();
   }
 
-  async *stream({ signal }: ProviderRequest): AsyncIterable<ProviderEvent> {
+  async stream({ signal }: ProviderRequest, onText: (text: string) => void): Promise<ProviderToolCall[]> {
     this.requests += 1;
     for (const piece of this.pieces) {
       while (this.released === 0) {
@@ -25,7 +25,8 @@ export class PacedProvider implements AssistantProvider {
         });
       }
       this.released -= 1;
-      yield { type: 'text', text: piece };
+      onText(piece);
     }
+    return [];
   }
 }

@@ -2,7 +2,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { AppError } from '../../shared/errors.ts';
-import type { AssistantProvider, ChatMessage, ProviderEvent, ProviderRequest, ProviderToolCall } from '../provider.ts';
+import type { AssistantProvider, ChatMessage, ProviderRequest, ProviderToolCall } from '../provider.ts';
 
 export interface OpenAiProviderOptions {
   apiKey: string;
@@ -40,23 +40,19 @@ export class OpenAiProvider implements AssistantProvider {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   }
 
-  async *stream({ messages, tools, signal }: ProviderRequest): AsyncIterable<ProviderEvent> {
+  async stream({ messages, tools, signal }: ProviderRequest, onText: (text: string) => void): Promise<ProviderToolCall[]> {
     // Aborted by the caller (stop) or by silence longer than the idle timeout.
     const controller = new AbortController();
     const abortFromCaller = () => controller.abort(signal.reason);
     signal.addEventListener('abort', abortFromCaller, { once: true });
     let timedOut = false;
-    let idleTimer: NodeJS.Timeout | undefined;
-    const armIdleTimer = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => {
-        timedOut = true;
-        controller.abort(new Error('idle timeout'));
-      }, this.idleTimeoutMs);
-    };
+    // Restarted on every chunk (refresh, not a new timer per delta).
+    const idleTimer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error('idle timeout'));
+    }, this.idleTimeoutMs);
     const calls = new Map<number, ProviderToolCall>();
     try {
-      armIdleTimer();
       const stream = await this.client.chat.completions.create(
         {
           model: this.options.model,
@@ -68,10 +64,10 @@ export class OpenAiProvider implements AssistantProvider {
         { signal: controller.signal },
       );
       for await (const chunk of stream) {
-        armIdleTimer();
+        idleTimer.refresh();
         const delta = chunk.choices[0]?.delta;
         if (!delta) continue;
-        if (delta.content) yield { type: 'text', text: delta.content };
+        if (delta.content) onText(delta.content);
         // Tool calls arrive in pieces keyed by index: the id and name once, the arguments in fragments.
         for (const piece of delta.tool_calls ?? []) {
           const call = calls.get(piece.index) ?? { id: '', name: '', arguments: '' };
@@ -94,7 +90,6 @@ export class OpenAiProvider implements AssistantProvider {
       clearTimeout(idleTimer);
       signal.removeEventListener('abort', abortFromCaller);
     }
-    const finished = [...calls.entries()].sort(([a], [b]) => a - b).map(([index, call]) => ({ ...call, id: call.id || `call_${index}` }));
-    if (finished.length) yield { type: 'tool_calls', calls: finished };
+    return [...calls.entries()].sort(([a], [b]) => a - b).map(([index, call]) => ({ ...call, id: call.id || `call_${index}` }));
   }
 }

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TaskPriority } from '../../../db/entities/index.ts';
 import { declinedError } from '../../agent.ts';
-import type { AssistantProvider, ChatMessage, ProviderEvent, ProviderRequest } from '../../provider.ts';
+import type { AssistantProvider, ChatMessage, ProviderRequest, ProviderToolCall } from '../../provider.ts';
 import { matchTasks } from './matching.ts';
 import {
   ambiguousReply,
@@ -166,19 +166,16 @@ export class OfflineProvider implements AssistantProvider {
 
   constructor(private readonly options: { wordDelayMs: number }) {}
 
-  async *stream({ messages, signal, now, timeZone }: ProviderRequest): AsyncIterable<ProviderEvent> {
+  async stream({ messages, signal, now, timeZone }: ProviderRequest, onText: (text: string) => void): Promise<ProviderToolCall[]> {
     const step = nextStep(messages, { now, timeZone });
     if ('calls' in step) {
-      yield {
-        type: 'tool_calls',
-        calls: step.calls.map((call) => ({ id: `call_offline_${++this.callCount}`, name: call.name, arguments: JSON.stringify(call.args) })),
-      };
-      return;
+      return step.calls.map((call) => ({ id: `call_offline_${++this.callCount}`, name: call.name, arguments: JSON.stringify(call.args) }));
     }
     for (const word of step.say.match(/\S+\s*|\s+/g) ?? []) {
       signal.throwIfAborted();
       if (this.options.wordDelayMs > 0) await sleep(this.options.wordDelayMs, undefined, { signal });
-      yield { type: 'text', text: word };
+      onText(word);
     }
+    return [];
   }
 }
