@@ -19,14 +19,24 @@ export async function writeCheckpoints(em: EntityManager, checkpoints: Checkpoin
   );
 }
 
-/** Keeps the streaming rows of these conversations (this process's) fresh, and marks other rows nobody refreshed as `interrupted`. */
+/** A list of uuids as one array parameter (`= any(?::uuid[])`), not a placeholder per id to parse and plan. */
+export const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
+
+/**
+ * Keeps the streaming rows of these conversations (this process's) fresh, and marks other rows
+ * nobody refreshed as `interrupted`. A row is refreshed once it is half-way to stale (a checkpoint
+ * refreshes a row whose text grew anyway), so a thousand streams cost a few rows a second, not a thousand.
+ */
 export async function sweepStreamingRows(em: EntityManager, ownConversations: string[], staleAfterMs: number): Promise<void> {
-  if (ownConversations.length) {
-    await em.execute(`update messages set updated_at = now() where status = 'streaming' and conversation_id in (?)`, [ownConversations]);
-  }
+  const own = uuidArray(ownConversations);
+  await em.execute(
+    `update messages set updated_at = now()
+     where status = 'streaming' and conversation_id = any(?::uuid[]) and updated_at < now() - make_interval(secs => ?)`,
+    [own, staleAfterMs / 2000],
+  );
   await em.execute(
     `update messages set status = 'interrupted'
-     where status = 'streaming' and updated_at < now() - make_interval(secs => ?)${ownConversations.length ? ' and conversation_id not in (?)' : ''}`,
-    ownConversations.length ? [staleAfterMs / 1000, ownConversations] : [staleAfterMs / 1000],
+     where status = 'streaming' and updated_at < now() - make_interval(secs => ?) and conversation_id <> all(?::uuid[])`,
+    [staleAfterMs / 1000, own],
   );
 }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Conversation } from '../../db/entities/index.ts';
+import { uuidArray } from './checkpoints.ts';
 
 const retryMs = 200;
 
@@ -63,13 +64,13 @@ export class ReplyLeases {
     await em.execute(`update conversations set reply_owner = null, reply_lease_until = null where id = ? and reply_owner = ?`, [conversationId, this.owner]);
   }
 
-  /** Extends this instance's leases on these conversations by a lifetime. */
+  /** Extends this instance's leases on these conversations by a lifetime, once they are half-way through the one they have. */
   async renew(em: EntityManager, conversationIds: string[]): Promise<void> {
     if (conversationIds.length === 0) return;
-    await em.execute(`update conversations set reply_lease_until = now() + make_interval(secs => ?) where reply_owner = ? and id in (?)`, [
-      this.lifetimeMs / 1000,
-      this.owner,
-      conversationIds,
-    ]);
+    await em.execute(
+      `update conversations set reply_lease_until = now() + make_interval(secs => ?)
+       where reply_owner = ? and id = any(?::uuid[]) and reply_lease_until < now() + make_interval(secs => ?)`,
+      [this.lifetimeMs / 1000, this.owner, uuidArray(conversationIds), this.lifetimeMs / 2000],
+    );
   }
 }
