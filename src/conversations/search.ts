@@ -40,7 +40,7 @@ export const searchStatement = `with q as (select websearch_to_tsquery('english'
     union all
     select c.id, c.title, m.id, m.role::text, m.created_at, ${headline('m.content')}, ts_rank(to_tsvector('english', m.content), q.query)
       from messages m join conversations c on c.id = m.conversation_id, q
-     where m.user_id = ? and c.deleted_at is null and to_tsvector('english', m.content) @@ websearch_to_tsquery('english', ?)
+     where m.user_id = ? and c.deleted_at is null and m.status <> 'streaming' and to_tsvector('english', m.content) @@ websearch_to_tsquery('english', ?)
   ) hits
   order by rank desc, "createdAt" desc nulls first, "conversationId", "messageId" nulls first
   limit ? offset ?`;

@@ -61,8 +61,12 @@ export const Message = defineEntity({
     { name: 'messages_status_index', properties: ['status'], where: "status = 'streaming'" },
     // The few messages waiting for an approval, found per conversation on every join without reading its history.
     { name: 'messages_awaiting_approval_index', properties: ['conversation', 'createdAt'], where: "status = 'awaiting_approval'" },
-    // Full-text search over what was said (GET /api/search).
-    { name: 'messages_search_index', expression: `create index "messages_search_index" on "messages" using gin (to_tsvector('english', "content"))` },
+    // Full-text search over what was said (GET /api/search). Finished text only: a streaming row is
+    // rewritten every second, and indexing it each time would cost more than its whole stream.
+    {
+      name: 'messages_search_index',
+      expression: `create index "messages_search_index" on "messages" using gin (to_tsvector('english', "content")) where status <> 'streaming'`,
+    },
   ],
 });
 export type Message = InferEntity<typeof Message>;
