@@ -129,12 +129,12 @@ export class ReplyRunner {
         messages: [{ role: 'system', content: systemPrompt(now, timeZone) }, ...history, ...(turn?.messages ?? [])],
         context,
         now,
-        resume: turn && reply.decision && { calls: turn.unanswered, decision: reply.decision, wroteText: reply.content.length > 0 },
+        resume: turn && reply.decision && { calls: turn.unanswered, decision: reply.decision, wroteText: reply.hasText },
         signal: reply.controller.signal,
         sink: {
           text: (text) => {
             reply.seq += 1;
-            reply.content += text;
+            reply.append(text);
             replies.replyDelta(conversationId, messageId, reply.seq, text);
             if (reply.seq === 0) markStage(messageId, 'first_delta');
           },

@@ -18,14 +18,49 @@ const countCharacters = (text: string) => {
   return count;
 };
 
+/**
+ * A reply's text as it grows, as UTF-8 bytes outside the JavaScript heap. Appending a delta to a
+ * string would keep a rope node and the delta alive until the next checkpoint, to be copied by every
+ * young-generation GC meanwhile; here a delta is copied once and left to die young.
+ */
+class GrowingText {
+  private bytes: Buffer;
+  private used = 0;
+
+  constructor(initial: string) {
+    this.bytes = Buffer.allocUnsafe(Math.max(1024, Buffer.byteLength(initial) * 2));
+    this.append(initial);
+  }
+
+  append(text: string): void {
+    // A UTF-16 unit takes at most 3 UTF-8 bytes.
+    const needed = this.used + text.length * 3;
+    if (needed > this.bytes.length) {
+      const larger = Buffer.allocUnsafe(Math.max(needed, this.bytes.length * 2));
+      this.bytes.copy(larger, 0, 0, this.used);
+      this.bytes = larger;
+    }
+    this.used += this.bytes.write(text, this.used);
+  }
+
+  get byteLength(): number {
+    return this.used;
+  }
+
+  /** The text from byte offset `from` (a boundary this class returned) to the end. */
+  toString(from = 0): string {
+    return this.bytes.toString('utf8', from, this.used);
+  }
+}
+
 export class ActiveReply {
   readonly controller = new AbortController();
   seq = -1;
-  content = '';
+  private text = new GrowingText('');
   toolCalls: StoredToolCall[] = [];
   toolResults: StoredToolResult[] = [];
-  /** What the database holds: content up to this UTF-16 index (that many characters), this many tool entries. */
-  private saved = { units: 0, characters: 0, tools: 0 };
+  /** What the database holds: text up to this byte (that many characters), this many tool entries. */
+  private saved = { bytes: 0, characters: 0, tools: 0 };
 
   constructor(
     readonly conversationId: string,
@@ -36,11 +71,25 @@ export class ActiveReply {
 
   /** Takes up what a reply held for approval had streamed and stored, as already saved. */
   resumeFrom(stored: { content: string; toolCalls?: StoredToolCall[] | null; toolResults?: StoredToolResult[] | null; lastSeq?: number | null }): void {
-    this.content = stored.content;
+    this.text = new GrowingText(stored.content);
     this.toolCalls = [...(stored.toolCalls ?? [])];
     this.toolResults = [...(stored.toolResults ?? [])];
     this.seq = stored.lastSeq ?? -1;
-    this.saved = { units: this.content.length, characters: countCharacters(this.content), tools: this.toolCalls.length + this.toolResults.length };
+    this.saved = { bytes: this.text.byteLength, characters: countCharacters(stored.content), tools: this.toolCalls.length + this.toolResults.length };
+  }
+
+  /** Adds a streamed delta to the text. */
+  append(delta: string): void {
+    this.text.append(delta);
+  }
+
+  /** The text so far. */
+  get content(): string {
+    return this.text.toString();
+  }
+
+  get hasText(): boolean {
+    return this.text.byteLength > 0;
   }
 
   /**
@@ -48,10 +97,10 @@ export class ActiveReply {
    * as saved. Only new text travels, so a checkpoint costs the same at the first word and the last.
    */
   checkpoint(): { checkpoint: Checkpoint; saved: () => void } | undefined {
-    const units = this.content.length;
+    const bytes = this.text.byteLength;
     const tools = this.toolCalls.length + this.toolResults.length;
-    if (units === this.saved.units && tools === this.saved.tools) return undefined;
-    const append = this.content.slice(this.saved.units);
+    if (bytes === this.saved.bytes && tools === this.saved.tools) return undefined;
+    const append = this.text.toString(this.saved.bytes);
     const toolsChanged = tools !== this.saved.tools;
     return {
       checkpoint: {
@@ -62,7 +111,7 @@ export class ActiveReply {
         tool_results: toolsChanged && this.toolResults.length ? this.toolResults : null,
       },
       saved: () => {
-        this.saved = { units, characters: this.saved.characters + countCharacters(append), tools };
+        this.saved = { bytes, characters: this.saved.characters + countCharacters(append), tools };
       },
     };
   }
