@@ -123,20 +123,21 @@ export async function runAgent({ provider, messages, context, now, signal, sink,
     if (held) return { done: false, held };
   }
   for (let round = 0; round < maxToolRounds + 1; round++) {
-    let roundText = '';
+    // The round's deltas, joined only should the round end in tool calls (not a concatenation per delta).
+    const roundText: string[] = [];
     const tools = round < maxToolRounds ? toolSpecs : [];
     // A stop that came before this round (even before the first) ends the reply here.
     signal.throwIfAborted();
     const calls = await provider.stream({ messages: transcript, tools, signal, now, timeZone: context.timeZone }, (text) => {
       if (!text) return;
       // Keep the text of successive rounds apart.
-      if (!roundText && wroteText) sink.text('\n\n');
-      roundText += text;
+      if (roundText.length === 0 && wroteText) sink.text('\n\n');
+      roundText.push(text);
       wroteText = true;
       sink.text(text);
     });
     if (calls.length === 0) return { done: true };
-    transcript.push({ role: 'assistant', content: roundText || null, tool_calls: calls });
+    transcript.push({ role: 'assistant', content: roundText.join('') || null, tool_calls: calls });
     const held = await runCalls(calls, { context, sink, transcript, announce: true });
     if (held) return { done: false, held };
   }

@@ -18,49 +18,20 @@ const countCharacters = (text: string) => {
   return count;
 };
 
-/**
- * A reply's text as it grows, as UTF-8 bytes outside the JavaScript heap. Appending a delta to a
- * string would keep a rope node and the delta alive until the next checkpoint, to be copied by every
- * young-generation GC meanwhile; here a delta is copied once and left to die young.
- */
-class GrowingText {
-  private bytes: Buffer;
-  private used = 0;
-
-  constructor(initial: string) {
-    this.bytes = Buffer.allocUnsafe(Math.max(1024, Buffer.byteLength(initial) * 2));
-    this.append(initial);
-  }
-
-  append(text: string): void {
-    // A UTF-16 unit takes at most 3 UTF-8 bytes.
-    const needed = this.used + text.length * 3;
-    if (needed > this.bytes.length) {
-      const larger = Buffer.allocUnsafe(Math.max(needed, this.bytes.length * 2));
-      this.bytes.copy(larger, 0, 0, this.used);
-      this.bytes = larger;
-    }
-    this.used += this.bytes.write(text, this.used);
-  }
-
-  get byteLength(): number {
-    return this.used;
-  }
-
-  /** The text from byte offset `from` (a boundary this class returned) to the end. */
-  toString(from = 0): string {
-    return this.bytes.toString('utf8', from, this.used);
-  }
-}
-
 export class ActiveReply {
   readonly controller = new AbortController();
   seq = -1;
-  private text = new GrowingText('');
+  /**
+   * The text: what was joined so far, and the deltas since. Deltas are joined once a checkpoint (or
+   * a reader) needs them, not one string concatenation per delta (a rope node each, kept alive and
+   * copied by the young-generation GC until the text is read).
+   */
+  private joined = '';
+  private deltas: string[] = [];
   toolCalls: StoredToolCall[] = [];
   toolResults: StoredToolResult[] = [];
-  /** What the database holds: text up to this byte (that many characters), this many tool entries. */
-  private saved = { bytes: 0, characters: 0, tools: 0 };
+  /** What the database holds: text up to this UTF-16 index (that many characters), this many tool entries. */
+  private saved = { units: 0, characters: 0, tools: 0 };
 
   constructor(
     readonly conversationId: string,
@@ -71,25 +42,30 @@ export class ActiveReply {
 
   /** Takes up what a reply held for approval had streamed and stored, as already saved. */
   resumeFrom(stored: { content: string; toolCalls?: StoredToolCall[] | null; toolResults?: StoredToolResult[] | null; lastSeq?: number | null }): void {
-    this.text = new GrowingText(stored.content);
+    this.joined = stored.content;
+    this.deltas = [];
     this.toolCalls = [...(stored.toolCalls ?? [])];
     this.toolResults = [...(stored.toolResults ?? [])];
     this.seq = stored.lastSeq ?? -1;
-    this.saved = { bytes: this.text.byteLength, characters: countCharacters(stored.content), tools: this.toolCalls.length + this.toolResults.length };
+    this.saved = { units: this.joined.length, characters: countCharacters(this.joined), tools: this.toolCalls.length + this.toolResults.length };
   }
 
   /** Adds a streamed delta to the text. */
   append(delta: string): void {
-    this.text.append(delta);
+    this.deltas.push(delta);
   }
 
   /** The text so far. */
   get content(): string {
-    return this.text.toString();
+    if (this.deltas.length) {
+      this.joined += this.deltas.join('');
+      this.deltas = [];
+    }
+    return this.joined;
   }
 
   get hasText(): boolean {
-    return this.text.byteLength > 0;
+    return this.joined.length > 0 || this.deltas.some((delta) => delta.length > 0);
   }
 
   /**
@@ -97,10 +73,11 @@ export class ActiveReply {
    * as saved. Only new text travels, so a checkpoint costs the same at the first word and the last.
    */
   checkpoint(): { checkpoint: Checkpoint; saved: () => void } | undefined {
-    const bytes = this.text.byteLength;
+    const content = this.content;
+    const units = content.length;
     const tools = this.toolCalls.length + this.toolResults.length;
-    if (bytes === this.saved.bytes && tools === this.saved.tools) return undefined;
-    const append = this.text.toString(this.saved.bytes);
+    if (units === this.saved.units && tools === this.saved.tools) return undefined;
+    const append = content.slice(this.saved.units);
     const toolsChanged = tools !== this.saved.tools;
     return {
       checkpoint: {
@@ -111,7 +88,7 @@ export class ActiveReply {
         tool_results: toolsChanged && this.toolResults.length ? this.toolResults : null,
       },
       saved: () => {
-        this.saved = { bytes, characters: this.saved.characters + countCharacters(append), tools };
+        this.saved = { units, characters: this.saved.characters + countCharacters(append), tools };
       },
     };
   }

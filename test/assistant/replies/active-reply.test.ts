@@ -1,4 +1,4 @@
-// The checkpoint bookkeeping of a streaming reply: UTF-8 bytes on our side, characters (code
+// The checkpoint bookkeeping of a streaming reply: UTF-16 indexes on our side, characters (code
 // points) on PostgreSQL's (`left(content, keep) || append`), and writes that may be lost and sent again.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -19,14 +19,14 @@ describe('ActiveReply checkpoints', () => {
     reply.append('done');
     reply.toolCalls.push({ id: 't1', name: 'add_task', arguments: { title: 'x' } });
     const second = reply.checkpoint()!;
-    // "Café 🎉 " is 7 characters (11 UTF-8 bytes: é takes two, the emoji four).
+    // "Café 🎉 " is 7 characters (8 UTF-16 units: the emoji is a surrogate pair).
     expect(second.checkpoint).toMatchObject({ keep: 7, append: 'done', tool_calls: [{ id: 't1' }], tool_results: null });
     second.saved();
     reply.append('!');
     expect(reply.checkpoint()!.checkpoint).toMatchObject({ keep: 11, append: '!', tool_calls: null });
   });
 
-  it('keeps long text whole as its buffer grows, and takes up a stored text when a reply resumes', () => {
+  it('keeps long text whole, and takes up a stored text when a reply resumes', () => {
     const reply = new ActiveReply('c', 'm');
     const pieces = Array.from({ length: 2_000 }, (_, i) => (i % 3 === 0 ? 'ü🎉 ' : `word${i} `));
     for (const piece of pieces) reply.append(piece);
