@@ -130,9 +130,11 @@ describe('replies generating at once per user', () => {
   it("queues a user's reply beyond the cap until one ends, reporting it to a join meanwhile", async () => {
     const user = await signup(app);
     const tab = await connect(url, user.accessToken);
+    // Events recorded from before each send: a start can arrive in the same read as the ack.
+    const started = record(tab);
     const first = await tab.emitWithAck('message:send', { content: 'one', clientId: randomUUID() });
     if (!first.ok) throw new Error('send failed');
-    await waitFor(tab, 'assistant:start', (event) => event.messageId === first.assistantMessageId);
+    await until(() => started.some(([name, event]) => name === 'assistant:start' && event.messageId === first.assistantMessageId));
     const second = await tab.emitWithAck('message:send', { content: 'two', clientId: randomUUID() });
     if (!second.ok) throw new Error('send failed');
     const join = await tab.emitWithAck('conversation:join', { conversationId: second.conversationId });
@@ -142,9 +144,10 @@ describe('replies generating at once per user', () => {
     expect(provider.requests).toBe(1);
     // Another user is not held by this one's cap.
     const otherTab = await connect(url, (await signup(app)).accessToken);
+    const otherStarted = record(otherTab);
     const otherSend = await otherTab.emitWithAck('message:send', { content: 'mine', clientId: randomUUID() });
     if (!otherSend.ok) throw new Error('send failed');
-    await waitFor(otherTab, 'assistant:start');
+    await until(() => otherStarted.some(([name]) => name === 'assistant:start'));
     await until(() => provider.requests === 2);
 
     const events = record(tab);
