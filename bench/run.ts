@@ -138,6 +138,7 @@ try {
     const deadline = Date.now() + 30_000;
     while (started.size < sockets.length && Date.now() < deadline) await sleep(50);
     await sleep(500);
+    const emittedBefore = (await ask<{ emitted: number }>(child, 'emitted')).emitted;
     const cpuBefore = cpuSeconds(child.pid);
     const windowStart = Date.now();
     counting = true;
@@ -147,10 +148,13 @@ try {
     counting = false;
     const seconds = (Date.now() - windowStart) / 1000;
     const cpuUsed = cpuSeconds(child.pid) - cpuBefore;
+    const emitted = (await ask<{ emitted: number }>(child, 'emitted')).emitted - emittedBefore;
     const cpu = cpuUsed / seconds;
     return {
       deltas_per_s: round(received / seconds, 0),
       cpu_us_per_delta: round((cpuUsed * 1e6) / Math.max(received, 1), 1),
+      emitted_per_s: round(emitted / seconds, 0),
+      cpu_us_per_emitted: round((cpuUsed * 1e6) / Math.max(emitted, 1), 1),
       p50_ms: percentile(latencies, 50),
       p99_ms: percentile(latencies, 99),
       cpu_cores: round(cpu, 2),
@@ -180,6 +184,7 @@ try {
   const bareStream = medianRun(streamRounds.map((r) => r.bare));
   const deltaRatio = spread(streamRounds.map((r) => r.ours.deltas_per_s / r.bare.deltas_per_s));
   const cpuRatio = spread(streamRounds.map((r) => r.ours.cpu_us_per_delta / r.bare.cpu_us_per_delta));
+  const cpuEmittedRatio = spread(streamRounds.map((r) => r.ours.cpu_us_per_emitted / r.bare.cpu_us_per_emitted));
   const restRatio = spread(listRounds.map((r) => r.ours.rps / r.bare.rps));
   const restP99Ratio = spread(listRounds.map((r) => r.ours.p99_ms / r.bare.p99_ms));
 
@@ -334,6 +339,12 @@ try {
       ratio_spread: [deltaRatio.min, deltaRatio.max],
       cpu_per_delta_ratio: cpuRatio.median,
       cpu_per_delta_ratio_spread: [cpuRatio.min, cpuRatio.max],
+      emitted_per_s: ours.emitted_per_s,
+      bare_emitted_per_s: bareStream.emitted_per_s,
+      cpu_us_per_emitted: ours.cpu_us_per_emitted,
+      bare_cpu_us_per_emitted: bareStream.cpu_us_per_emitted,
+      cpu_per_emitted_ratio: cpuEmittedRatio.median,
+      cpu_per_emitted_ratio_spread: [cpuEmittedRatio.min, cpuEmittedRatio.max],
       rounds: streamRounds,
     },
     turn: {
@@ -362,6 +373,11 @@ try {
       `Streaming ${settings.streamSockets} rooms × ${settings.deltasPerSecond}/s`,
       `${ours.deltas_per_s} deltas/s, added p50 ${ours.p50_ms} / p99 ${ours.p99_ms} ms, ${ours.cpu_us_per_delta} µs CPU/delta`,
       `bare: ${bareStream.deltas_per_s} deltas/s, p99 ${bareStream.p99_ms} ms, ${bareStream.cpu_us_per_delta} µs CPU/delta (ratio ${deltaRatio.median}, rounds ${deltaRatio.min}–${deltaRatio.max}; CPU/delta ${cpuRatio.median}×, rounds ${cpuRatio.min}–${cpuRatio.max})`,
+    ],
+    [
+      `Streaming, per delta the server emitted`,
+      `${ours.emitted_per_s} emitted/s, ${ours.cpu_us_per_emitted} µs CPU/emitted delta`,
+      `bare: ${bareStream.emitted_per_s} emitted/s, ${bareStream.cpu_us_per_emitted} µs (CPU/emitted ${cpuEmittedRatio.median}×, rounds ${cpuEmittedRatio.min}–${cpuEmittedRatio.max})`,
     ],
     [
       'Turn (socket, 100 msg/s)',

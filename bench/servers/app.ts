@@ -2,6 +2,7 @@
 import { buildApp } from '../../src/app.ts';
 import type { AssistantProvider, ProviderRequest, ProviderToolCall } from '../../src/assistant/provider.ts';
 import { loadConfig } from '../../src/config/config.ts';
+import { countEmitted, reportEmittedOnRequest } from '../lib/emitted.ts';
 import { reportTurnStagesOnRequest } from '../lib/turn-stages.ts';
 import { profileWindowsOnSignal } from '../lib/window-profile.ts';
 
@@ -27,6 +28,7 @@ class RatedProvider implements AssistantProvider {
       };
       const timer = setInterval(() => {
         onText(`${Date.now()} `);
+        countEmitted();
         if (++sent < this.deltas) return;
         clearInterval(timer);
         signal.removeEventListener('abort', stop);
@@ -40,6 +42,7 @@ class RatedProvider implements AssistantProvider {
 
 profileWindowsOnSignal('taskstream');
 reportTurnStagesOnRequest();
+reportEmittedOnRequest();
 const config = loadConfig();
 const provider = new RatedProvider(Number(process.env.BENCH_DELTAS ?? 3), Number(process.env.BENCH_INTERVAL_MS ?? 0));
 const app = await buildApp(config, { provider, poolMax: 20 });

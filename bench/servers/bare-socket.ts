@@ -2,9 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
+import { countEmitted, reportEmittedOnRequest } from '../lib/emitted.ts';
 import { profileWindowsOnSignal } from '../lib/window-profile.ts';
 
 profileWindowsOnSignal('bare-socket');
+reportEmittedOnRequest();
 const http = createServer();
 const io = new Server(http, { serveClient: false });
 io.on('connection', (socket) => {
@@ -18,6 +20,7 @@ io.on('connection', (socket) => {
     let seq = 0;
     const timer = setInterval(() => {
       io.to(room).emit('assistant:delta', { conversationId, messageId, seq, text: `${Date.now()} ` });
+      countEmitted();
       if (++seq === deltas) clearInterval(timer);
     }, intervalMs);
   });
