@@ -80,7 +80,11 @@ export class ReplyRunner {
       try {
         ending = await this.streamReply(em, userId, claim.conversation, claim.replyCreatedAt, reply);
       } catch (error) {
-        await this.leases.release(em, reply.conversationId).catch(() => undefined);
+        await this.leases
+          .release(em, reply.conversationId)
+          .catch((releaseError: unknown) =>
+            this.options.log.warn({ err: releaseError, conversationId: reply.conversationId }, 'reply lease not released; it expires by itself'),
+          );
         throw error;
       }
       // The statement that stores the reply releases the lease too; should it fail, the lease expires by itself.
@@ -90,6 +94,7 @@ export class ReplyRunner {
     }
   }
 
+  /** The reply's row, as long as it still waits to be generated (NOT_FOUND once it does not). */
   private async storedReply(em: EntityManager, reply: ActiveReply): Promise<Message> {
     const stored = await em.findOne(Message, { id: reply.messageId });
     if (stored?.status !== 'streaming') throw new AppError('NOT_FOUND', 'The conversation was deleted');
