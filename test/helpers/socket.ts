@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll } from 'vitest';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/realtime/events.ts';
-import { createTestApp } from './app.ts';
+import { createTestApp, signup, type TestUser } from './app.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -37,6 +37,17 @@ export function twoListeningApps(...args: Parameters<typeof createTestApp>) {
   });
   afterAll(() => Promise.all([suite.a?.close(), suite.b?.close()]));
   return suite;
+}
+
+/** A new user with one tab on each of two instances. */
+export async function tabsOnBoth(suite: {
+  a: FastifyInstance;
+  urlA: string;
+  urlB: string;
+}): Promise<{ user: TestUser; tabA: ClientSocket; tabB: ClientSocket }> {
+  const user = await signup(suite.a);
+  const [tabA, tabB] = [await connect(suite.urlA, user.accessToken), await connect(suite.urlB, user.accessToken)];
+  return { user, tabA, tabB };
 }
 
 export function connect(url: string, token: string | undefined, options: { reconnection?: boolean } = {}): Promise<ClientSocket> {

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
-import { type ClientSocket, connect, listen, record, twoListeningApps, waitFor } from '../helpers/socket.ts';
+import { type ClientSocket, connect, listen, record, tabsOnBoth, twoListeningApps, waitFor } from '../helpers/socket.ts';
 
 const sockets: ClientSocket[] = [];
 afterEach(() => {
@@ -141,10 +141,8 @@ describe('regenerate across two instances while the reply streams', () => {
   const instances = twoListeningApps({}, { provider });
 
   it('stops the reply streaming on A, removes it, and streams the new one from B to both tabs', async () => {
-    const { a, b, urlA, urlB } = instances;
-    const user = await signup(a);
-    const tabA = await connect(urlA, user.accessToken);
-    const tabB = await connect(urlB, user.accessToken);
+    const { b } = instances;
+    const { user, tabA, tabB } = await tabsOnBoth(instances);
     sockets.push(tabA, tabB);
     const first = await tabA.emitWithAck('message:send', { content: 'first', clientId: randomUUID() });
     if (!first.ok) throw new Error('send failed');

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, signup } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
-import { type ClientSocket, connect, record, twoListeningApps, until, waitFor } from '../helpers/socket.ts';
+import { type ClientSocket, connect, record, tabsOnBoth, twoListeningApps, until, waitFor } from '../helpers/socket.ts';
 
 describe('two instances on one PostgreSQL', () => {
   const provider = new PacedProvider(['One ', 'two ', 'three ', 'four ', 'five.']);
@@ -39,10 +39,7 @@ describe('two instances on one PostgreSQL', () => {
   }, 40_000);
 
   it('gives a tab on B the exact reply generating on A, then every later delta once', async () => {
-    const { a, urlA, urlB } = instances;
-    const user = await signup(a);
-    const tabA = await connect(urlA, user.accessToken);
-    const tabB = await connect(urlB, user.accessToken);
+    const { tabA, tabB } = await tabsOnBoth(instances);
     sockets.push(tabA, tabB);
     const ack = await tabA.emitWithAck('message:send', { content: 'count to five', clientId: randomUUID() });
     if (!ack.ok) throw new Error('send failed');
@@ -71,10 +68,7 @@ describe('two instances on one PostgreSQL', () => {
   });
 
   it('stops from a tab on B a reply generating on A', async () => {
-    const { a, urlA, urlB } = instances;
-    const user = await signup(a);
-    const tabA = await connect(urlA, user.accessToken);
-    const tabB = await connect(urlB, user.accessToken);
+    const { tabA, tabB } = await tabsOnBoth(instances);
     sockets.push(tabA, tabB);
     const ack = await tabA.emitWithAck('message:send', { content: 'go on and on', clientId: randomUUID() });
     if (!ack.ok) throw new Error('send failed');
@@ -87,10 +81,7 @@ describe('two instances on one PostgreSQL', () => {
   });
 
   it('generates one reply at a time in a conversation, even when its messages reach different instances', async () => {
-    const { a, urlA, urlB } = instances;
-    const user = await signup(a);
-    const tabA = await connect(urlA, user.accessToken);
-    const tabB = await connect(urlB, user.accessToken);
+    const { tabA, tabB } = await tabsOnBoth(instances);
     sockets.push(tabA, tabB);
     const first = await tabA.emitWithAck('message:send', { content: 'first', clientId: randomUUID() });
     if (!first.ok) throw new Error('send failed');
