@@ -2,6 +2,7 @@
 // fresh while a live process generates them, and the rows of dead processes marked `interrupted`.
 // Database time throughout, so instances with skewed clocks agree on what is stale.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { uuidArray } from '../../db/sql.ts';
 import type { Checkpoint } from './active-reply.ts';
 
 /**
@@ -18,9 +19,6 @@ export async function writeCheckpoints(em: EntityManager, checkpoints: Checkpoin
     [JSON.stringify(checkpoints)],
   );
 }
-
-/** A list of uuids as one array parameter (`= any(?::uuid[])`), not a placeholder per id to parse and plan. */
-export const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
 
 /**
  * Keeps the streaming rows of these conversations (this process's) fresh, and marks other rows

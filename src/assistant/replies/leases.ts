@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Conversation } from '../../db/entities/index.ts';
-import { uuidArray } from './checkpoints.ts';
+import { uuidArray } from '../../db/sql.ts';
 
 const retryMs = 200;
 
