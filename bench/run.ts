@@ -9,7 +9,7 @@ import { startEmbeddedDatabase } from '../src/db/embedded.ts';
 import { openOrm } from '../src/db/orm.ts';
 import { ask, type Child, cpuSeconds, rssKb, startChild } from './lib/processes.ts';
 import { accessToken, benchPassword, benchSecret, seedConversation, seedTasks, seedUsers } from './lib/seed.ts';
-import { medianRun, percentile, round, sleep, spread } from './lib/stats.ts';
+import { medianRun, percentile, ratioFields, round, sleep, spread } from './lib/stats.ts';
 import type { TurnStagesReport } from './lib/turn-stages.ts';
 import { toggleWindowProfile } from './lib/window-profile.ts';
 
@@ -312,10 +312,8 @@ try {
         ceiling_rps: ceiling.rps,
         ceiling_p50_ms: ceiling.p50_ms,
         ceiling_p99_ms: ceiling.p99_ms,
-        ratio: restRatio.median,
-        ratio_spread: [restRatio.min, restRatio.max],
-        p99_ratio: restP99Ratio.median,
-        p99_ratio_spread: [restP99Ratio.min, restP99Ratio.max],
+        ...ratioFields('ratio', restRatio),
+        ...ratioFields('p99_ratio', restP99Ratio),
         errors: list.errors,
         rounds: listRounds,
       },
@@ -335,16 +333,13 @@ try {
       bare_cpu_cores: bareStream.cpu_cores,
       cpu_us_per_delta: ours.cpu_us_per_delta,
       bare_cpu_us_per_delta: bareStream.cpu_us_per_delta,
-      ratio: deltaRatio.median,
-      ratio_spread: [deltaRatio.min, deltaRatio.max],
-      cpu_per_delta_ratio: cpuRatio.median,
-      cpu_per_delta_ratio_spread: [cpuRatio.min, cpuRatio.max],
+      ...ratioFields('ratio', deltaRatio),
+      ...ratioFields('cpu_per_delta_ratio', cpuRatio),
       emitted_per_s: ours.emitted_per_s,
       bare_emitted_per_s: bareStream.emitted_per_s,
       cpu_us_per_emitted: ours.cpu_us_per_emitted,
       bare_cpu_us_per_emitted: bareStream.cpu_us_per_emitted,
-      cpu_per_emitted_ratio: cpuEmittedRatio.median,
-      cpu_per_emitted_ratio_spread: [cpuEmittedRatio.min, cpuEmittedRatio.max],
+      ...ratioFields('cpu_per_emitted_ratio', cpuEmittedRatio),
       rounds: streamRounds,
     },
     turn: {

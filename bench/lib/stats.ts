@@ -14,6 +14,11 @@ export function spread(values: number[]): { median: number; min: number; max: nu
   return { median: round(percentile(sorted, 50), 2), min: round(sorted[0] ?? Number.NaN, 2), max: round(sorted.at(-1) ?? Number.NaN, 2) };
 }
 
+/** A ratio's median as `name` and its range as `name_spread`, for the results file. */
+export function ratioFields<Name extends string>(name: Name, ratio: { median: number; min: number; max: number }) {
+  return { [name]: ratio.median, [`${name}_spread`]: [ratio.min, ratio.max] } as Record<Name, number> & Record<`${Name}_spread`, [number, number]>;
+}
+
 /** Of several rounds' figures, the median of each numeric field. */
 export function medianRun<T extends Record<string, number>>(runs: T[]): T {
   const keys = Object.keys(runs[0] ?? {}) as (keyof T)[];
