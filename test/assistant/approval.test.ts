@@ -28,14 +28,19 @@ describe('approval with the offline assistant, on two instances', () => {
     return socket;
   };
 
+  /** Sends a message whose reply holds a call, and waits for the approval request. */
+  const sendHeld = async (tab: ClientSocket, content: string) => {
+    const request = waitFor(tab, 'assistant:approval_request');
+    const sent = await tab.emitWithAck('message:send', { content, clientId: randomUUID() });
+    if (!sent.ok) throw new Error(sent.error.message);
+    return { sent, held: await request };
+  };
+
   it('holds a delete until a tab answers, shows it to every tab and to a later join on the other instance, and takes one answer', async () => {
     const { a, b, urlA, urlB } = instances;
     const user = await cautiousUser(a);
     const tab = await open(urlA, user);
-    const request = waitFor(tab, 'assistant:approval_request');
-    const sent = await tab.emitWithAck('message:send', { content: 'delete task 1', clientId: randomUUID() });
-    if (!sent.ok) throw new Error(sent.error.message);
-    const held = await request;
+    const { sent, held } = await sendHeld(tab, 'delete task 1');
     expect(held).toMatchObject({ conversationId: sent.conversationId, messageId: sent.assistantMessageId, name: 'delete_task', arguments: { task_number: 1 } });
     expect(held.summary).toBe('Delete task #1 "Pay rent"?');
     // Durable: the row says so, the task is still there, and a tab joining on B sees the question.
@@ -65,10 +70,7 @@ describe('approval with the offline assistant, on two instances', () => {
     const { a, urlA } = instances;
     const user = await cautiousUser(a);
     const tab = await open(urlA, user);
-    const request = waitFor(tab, 'assistant:approval_request');
-    const sent = await tab.emitWithAck('message:send', { content: 'remove the due date from task 1', clientId: randomUUID() });
-    if (!sent.ok) throw new Error(sent.error.message);
-    const held = await request;
+    const { sent, held } = await sendHeld(tab, 'remove the due date from task 1');
     expect(held).toMatchObject({ name: 'update_task', arguments: { task_number: 1, due_date: null }, summary: 'Clear its due date on task #1 "Pay rent"?' });
     const done = waitFor(tab, 'assistant:done');
     expect(await tab.emitWithAck('tool:approve', { conversationId: sent.conversationId, toolCallId: held.toolCallId, approved: false })).toEqual({ ok: true });
