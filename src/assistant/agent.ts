@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { StoredToolCall, StoredToolResult } from '../db/entities/index.ts';
 import { AppError, type ErrorCode } from '../shared/errors.ts';
 import type { AssistantProvider, ChatMessage, ProviderToolCall } from './provider.ts';
+import type { Utf8Text } from './replies/utf8-text.ts';
 import { type ToolContext, toolSpecs, toolsByName } from './tools/index.ts';
 
 export const maxToolRounds = 6;
@@ -20,9 +21,11 @@ export interface AgentRun {
   /** The moment of the turn (the user's zone is the context's). */
   now: Date;
   signal: AbortSignal;
+  /** The reply's text so far (a resumed reply's included): the run appends what it streams. */
+  text: Utf8Text;
   sink: AgentSink;
   /** A reply going on after the user answered a held call. */
-  resume?: { calls: ProviderToolCall[]; decision: Decision; wroteText: boolean };
+  resume?: { calls: ProviderToolCall[]; decision: Decision };
 }
 
 function parseArguments(raw: string): Record<string, unknown> | undefined {
@@ -115,29 +118,33 @@ async function runCalls(
  * sink. A reply resuming after an approval passes the calls still unanswered (the held one first)
  * and the user's decision; `messages` then ends with the turn so far.
  */
-export async function runAgent({ provider, messages, context, now, signal, sink, resume }: AgentRun): Promise<AgentOutcome> {
+export async function runAgent({ provider, messages, context, now, signal, text, sink, resume }: AgentRun): Promise<AgentOutcome> {
   const transcript = [...messages];
-  let wroteText = resume?.wroteText ?? false;
+  const write = (piece: string) => {
+    text.append(piece);
+    sink.text(piece);
+  };
   if (resume) {
     const held = await runCalls(resume.calls, { context, sink, transcript, announce: false, decision: resume.decision });
     if (held) return { done: false, held };
   }
   for (let round = 0; round < maxToolRounds + 1; round++) {
-    // The round's deltas, joined only should the round end in tool calls (not a concatenation per delta).
-    const roundText: string[] = [];
+    /** Where this round's text begins in the reply's, once it has some (read back should the round end in tool calls). */
+    let roundStart: number | undefined;
     const tools = round < maxToolRounds ? toolSpecs : [];
     // A stop that came before this round (even before the first) ends the reply here.
     signal.throwIfAborted();
-    const calls = await provider.stream({ messages: transcript, tools, signal, now, timeZone: context.timeZone }, (text) => {
-      if (!text) return;
-      // Keep the text of successive rounds apart.
-      if (roundText.length === 0 && wroteText) sink.text('\n\n');
-      roundText.push(text);
-      wroteText = true;
-      sink.text(text);
+    const calls = await provider.stream({ messages: transcript, tools, signal, now, timeZone: context.timeZone }, (delta) => {
+      if (!delta) return;
+      if (roundStart === undefined) {
+        // Keep the text of successive rounds apart.
+        if (!text.isEmpty) write('\n\n');
+        roundStart = text.byteLength;
+      }
+      write(delta);
     });
     if (calls.length === 0) return { done: true };
-    transcript.push({ role: 'assistant', content: roundText.join('') || null, tool_calls: calls });
+    transcript.push({ role: 'assistant', content: roundStart === undefined ? null : text.since(roundStart), tool_calls: calls });
     const held = await runCalls(calls, { context, sink, transcript, announce: true });
     if (held) return { done: false, held };
   }

@@ -117,6 +117,7 @@ export class ReplyRunner {
     const { messageId } = reply;
     const { replies } = this.options;
     replies.replyStarted(conversationId, messageId);
+    const emitDelta = replies.replyDeltas(conversationId, messageId);
     let status: MessageStatus = 'complete';
     let failure: AppError | undefined;
     const deadline = setTimeout(() => reply.controller.abort(timeoutReason), this.options.replyTimeoutMs ?? 120_000);
@@ -134,13 +135,13 @@ export class ReplyRunner {
         messages: [{ role: 'system', content: systemPrompt(now, timeZone) }, ...history, ...(turn?.messages ?? [])],
         context,
         now,
-        resume: turn && reply.decision && { calls: turn.unanswered, decision: reply.decision, wroteText: reply.hasText },
+        resume: turn && reply.decision && { calls: turn.unanswered, decision: reply.decision },
         signal: reply.controller.signal,
+        text: reply.text,
         sink: {
           text: (text) => {
             reply.seq += 1;
-            reply.append(text);
-            replies.replyDelta(conversationId, messageId, reply.seq, text);
+            emitDelta(reply.seq, text);
             if (reply.seq === 0) markStage(messageId, 'first_delta');
           },
           toolCall: (call) => {

@@ -34,7 +34,10 @@ export function createBroadcasts(io: AppServer): Broadcasts {
     replyEvents: {
       userMessage: (conversationId, message) => toConversation(conversationId).emit('message:new', { conversationId, message }),
       replyStarted: (conversationId, messageId) => toConversation(conversationId).emit('assistant:start', { conversationId, messageId }),
-      replyDelta: (conversationId, messageId, seq, text) => toConversation(conversationId).emit('assistant:delta', { conversationId, messageId, seq, text }),
+      replyDeltas: (conversationId, messageId) => {
+        const room = toConversation(conversationId);
+        return (seq, text) => room.emit('assistant:delta', { conversationId, messageId, seq, text });
+      },
       toolCall: (conversationId, messageId, call) =>
         toConversation(conversationId).emit('assistant:tool_call', {
           conversationId,

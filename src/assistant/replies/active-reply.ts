@@ -2,6 +2,7 @@
 // database holds of it, and the controller that stops it (queued or streaming).
 import type { StreamingSnapshot } from '../../conversations/conversations.schemas.ts';
 import type { StoredToolCall, StoredToolResult } from '../../db/entities/index.ts';
+import { Utf8Text } from './utf8-text.ts';
 
 /** What a checkpoint writes for one reply: the text after the first `keep` characters, and tools when they changed. */
 export interface Checkpoint {
@@ -21,17 +22,12 @@ const countCharacters = (text: string) => {
 export class ActiveReply {
   readonly controller = new AbortController();
   seq = -1;
-  /**
-   * The text: what was joined so far, and the deltas since. Deltas are joined once a checkpoint (or
-   * a reader) needs them, not one string concatenation per delta (a rope node each, kept alive and
-   * copied by the young-generation GC until the text is read).
-   */
-  private joined = '';
-  private deltas: string[] = [];
+  /** The text streamed so far (the agent appends to it). */
+  text = new Utf8Text();
   toolCalls: StoredToolCall[] = [];
   toolResults: StoredToolResult[] = [];
-  /** What the database holds: text up to this UTF-16 index (that many characters), this many tool entries. */
-  private saved = { units: 0, characters: 0, tools: 0 };
+  /** What the database holds: text up to this byte of `text` (that many characters), this many tool entries. */
+  private saved = { bytes: 0, characters: 0, tools: 0 };
 
   constructor(
     readonly conversationId: string,
@@ -42,30 +38,16 @@ export class ActiveReply {
 
   /** Takes up what a reply held for approval had streamed and stored, as already saved. */
   resumeFrom(stored: { content: string; toolCalls?: StoredToolCall[] | null; toolResults?: StoredToolResult[] | null; lastSeq?: number | null }): void {
-    this.joined = stored.content;
-    this.deltas = [];
+    this.text = new Utf8Text(stored.content);
     this.toolCalls = [...(stored.toolCalls ?? [])];
     this.toolResults = [...(stored.toolResults ?? [])];
     this.seq = stored.lastSeq ?? -1;
-    this.saved = { units: this.joined.length, characters: countCharacters(this.joined), tools: this.toolCalls.length + this.toolResults.length };
-  }
-
-  /** Adds a streamed delta to the text. */
-  append(delta: string): void {
-    this.deltas.push(delta);
+    this.saved = { bytes: this.text.byteLength, characters: countCharacters(stored.content), tools: this.toolCalls.length + this.toolResults.length };
   }
 
   /** The text so far. */
   get content(): string {
-    if (this.deltas.length) {
-      this.joined += this.deltas.join('');
-      this.deltas = [];
-    }
-    return this.joined;
-  }
-
-  get hasText(): boolean {
-    return this.joined.length > 0 || this.deltas.some((delta) => delta.length > 0);
+    return this.text.toString();
   }
 
   /**
@@ -73,11 +55,10 @@ export class ActiveReply {
    * as saved. Only new text travels, so a checkpoint costs the same at the first word and the last.
    */
   checkpoint(): { checkpoint: Checkpoint; saved: () => void } | undefined {
-    const content = this.content;
-    const units = content.length;
+    const bytes = this.text.byteLength;
     const tools = this.toolCalls.length + this.toolResults.length;
-    if (units === this.saved.units && tools === this.saved.tools) return undefined;
-    const append = content.slice(this.saved.units);
+    if (bytes === this.saved.bytes && tools === this.saved.tools) return undefined;
+    const append = this.text.since(this.saved.bytes);
     const toolsChanged = tools !== this.saved.tools;
     return {
       checkpoint: {
@@ -88,7 +69,7 @@ export class ActiveReply {
         tool_results: toolsChanged && this.toolResults.length ? this.toolResults : null,
       },
       saved: () => {
-        this.saved = { units, characters: this.saved.characters + countCharacters(append), tools };
+        this.saved = { bytes, characters: this.saved.characters + countCharacters(append), tools };
       },
     };
   }

@@ -11,30 +11,30 @@ describe('ActiveReply checkpoints', () => {
   it('sends only what is new, counting characters as PostgreSQL does, tools only when they changed', () => {
     const reply = new ActiveReply('c', 'm');
     expect(reply.checkpoint()).toBeUndefined();
-    reply.append('Café 🎉 ');
+    reply.text.append('Café 🎉 ');
     const first = reply.checkpoint()!;
     expect(first.checkpoint).toEqual({ id: 'm', keep: 0, append: 'Café 🎉 ', tool_calls: null, tool_results: null });
     first.saved();
     expect(reply.checkpoint()).toBeUndefined();
-    reply.append('done');
+    reply.text.append('done');
     reply.toolCalls.push({ id: 't1', name: 'add_task', arguments: { title: 'x' } });
     const second = reply.checkpoint()!;
     // "Café 🎉 " is 7 characters (8 UTF-16 units: the emoji is a surrogate pair).
     expect(second.checkpoint).toMatchObject({ keep: 7, append: 'done', tool_calls: [{ id: 't1' }], tool_results: null });
     second.saved();
-    reply.append('!');
+    reply.text.append('!');
     expect(reply.checkpoint()!.checkpoint).toMatchObject({ keep: 11, append: '!', tool_calls: null });
   });
 
   it('keeps long text whole, and takes up a stored text when a reply resumes', () => {
     const reply = new ActiveReply('c', 'm');
     const pieces = Array.from({ length: 2_000 }, (_, i) => (i % 3 === 0 ? 'ü🎉 ' : `word${i} `));
-    for (const piece of pieces) reply.append(piece);
+    for (const piece of pieces) reply.text.append(piece);
     expect(reply.content).toBe(pieces.join(''));
     const resumed = new ActiveReply('c', 'm', { toolCallId: 't', approved: true });
     resumed.resumeFrom({ content: 'Déjà vu', lastSeq: 4 });
     expect(resumed.checkpoint()).toBeUndefined();
-    resumed.append('!');
+    resumed.text.append('!');
     expect(resumed.checkpoint()!.checkpoint).toMatchObject({ keep: 7, append: '!' });
     expect(resumed.content).toBe('Déjà vu!');
   });
@@ -43,7 +43,7 @@ describe('ActiveReply checkpoints', () => {
     const reply = new ActiveReply('c', 'm');
     expect(reply.snapshot()).toEqual({ messageId: 'm', seq: -1, content: '', tool_calls: null, tool_results: null });
     reply.seq = 0;
-    reply.append('Hi');
+    reply.text.append('Hi');
     reply.toolResults.push({ tool_call_id: 't1', name: 'list_tasks', ok: true, result: { tasks: [] } });
     const snapshot = reply.snapshot();
     reply.toolResults.push({ tool_call_id: 't2', name: 'list_tasks', ok: true, result: { tasks: [] } });
@@ -67,7 +67,7 @@ describe('ActiveReply checkpoints', () => {
         const reply = new ActiveReply('c', 'm');
         let row = '';
         for (const { deltas, written, lostAnswer } of [...steps, { deltas: [], written: true, lostAnswer: false }]) {
-          for (const delta of deltas) reply.append(delta);
+          for (const delta of deltas) reply.text.append(delta);
           const change = reply.checkpoint();
           if (!change || !written) continue;
           row = applyInDatabase(row, change.checkpoint.keep, change.checkpoint.append);
