@@ -1,4 +1,5 @@
-// Bare Socket.IO for comparison: one room per socket, the same delta events at the same rate.
+// Bare Socket.IO for comparison: one room per socket, the same delta events at the same rate, and
+// an `assistant:done` at the end (the bench waits for it before the next round).
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
@@ -21,7 +22,9 @@ io.on('connection', (socket) => {
     const timer = setInterval(() => {
       io.to(room).emit('assistant:delta', { conversationId, messageId, seq, text: `${Date.now()} ` });
       countEmitted();
-      if (++seq === deltas) clearInterval(timer);
+      if (++seq < deltas) return;
+      clearInterval(timer);
+      io.to(room).emit('assistant:done', { conversationId, message: { id: messageId } });
     }, intervalMs);
   });
 });
