@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MessageDto } from '../conversations/conversations.schemas.ts';
 import { pendingApproval, toConversationDto, toMessageDto } from '../conversations/conversations.service.ts';
 import { type Conversation, Message, type MessageStatus, type StoredToolCall } from '../db/entities/index.ts';
+import { executeBound } from '../db/sql.ts';
 import { AppError, toErrorBody } from '../shared/errors.ts';
 import { runAgent, toolResultContent } from './agent.ts';
 import type { ChatServiceOptions } from './chat.service.ts';
@@ -201,13 +202,14 @@ export class ReplyRunner {
       createdAt,
     });
     conversation.updatedAt = new Date();
-    await em.execute(
+    await executeBound(
+      em,
       `with stored as (
-         update messages set content = ?, status = ?, last_seq = ?, tool_calls = ?::jsonb, tool_results = ?::jsonb, updated_at = now() where id = ?
+         update messages set content = $1, status = $2, last_seq = $3, tool_calls = $4::jsonb, tool_results = $5::jsonb, updated_at = now() where id = $6
        )
-       update conversations set updated_at = ?, reply_owner = nullif(reply_owner, ?),
-         reply_lease_until = case when reply_owner = ? then null else reply_lease_until end
-       where id = ?`,
+       update conversations set updated_at = $7, reply_owner = nullif(reply_owner, $8),
+         reply_lease_until = case when reply_owner = $8 then null else reply_lease_until end
+       where id = $9`,
       [
         message.content,
         status,
@@ -216,7 +218,6 @@ export class ReplyRunner {
         message.tool_results && JSON.stringify(message.tool_results),
         message.id,
         conversation.updatedAt,
-        this.leases.owner,
         this.leases.owner,
         conversation.id,
       ],

@@ -2,7 +2,7 @@
 // fresh while a live process generates them, and the rows of dead processes marked `interrupted`.
 // Database time throughout, so instances with skewed clocks agree on what is stale.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { uuidArray } from '../../db/sql.ts';
+import { executeBound, uuidArray } from '../../db/sql.ts';
 import type { Checkpoint } from './active-reply.ts';
 
 /**
@@ -11,10 +11,11 @@ import type { Checkpoint } from './active-reply.ts';
  */
 export async function writeCheckpoints(em: EntityManager, checkpoints: Checkpoint[]): Promise<void> {
   if (checkpoints.length === 0) return;
-  await em.execute(
+  await executeBound(
+    em,
     `update messages m set content = left(m.content, c.keep) || c.append,
        tool_calls = coalesce(c.tool_calls, m.tool_calls), tool_results = coalesce(c.tool_results, m.tool_results), updated_at = now()
-     from json_to_recordset(?::json) as c(id uuid, keep int, append text, tool_calls jsonb, tool_results jsonb)
+     from json_to_recordset($1::json) as c(id uuid, keep int, append text, tool_calls jsonb, tool_results jsonb)
      where m.id = c.id and m.status = 'streaming'`,
     [JSON.stringify(checkpoints)],
   );
