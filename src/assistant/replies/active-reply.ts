@@ -13,9 +13,13 @@ export interface Checkpoint {
   tool_results: StoredToolResult[] | null;
 }
 
+/** Characters (code points) as PostgreSQL counts them: UTF-16 units less the second half of each pair (the text is well-formed). */
 const countCharacters = (text: string) => {
-  let count = 0;
-  for (const _ of text) count += 1;
+  let count = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xdc00 && unit <= 0xdfff) count -= 1;
+  }
   return count;
 };
 
