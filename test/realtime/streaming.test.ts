@@ -3,6 +3,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sweepStreamingRows } from '../../src/assistant/replies/checkpoints.ts';
+import { ReplyLeases } from '../../src/assistant/replies/leases.ts';
 import { type TurnStageEvent, turnStages } from '../../src/assistant/turn-stages.ts';
 import { ConversationsRepository } from '../../src/conversations/conversations.repository.ts';
 import { Message } from '../../src/db/entities/index.ts';
@@ -170,6 +171,52 @@ describe('streaming rows and skewed clocks', () => {
       expect((await app.orm.em.fork().findOneOrFail(Message, { id: stored!.replyId })).status).toBe('streaming');
     } finally {
       vi.useRealTimers();
+      await app.close();
+    }
+  });
+});
+
+describe('the upkeep of streaming rows and leases', () => {
+  it("refreshes this instance's rows and leases once half-way to stale, and interrupts the rows of the dead", async () => {
+    const app = await createTestApp();
+    try {
+      const repository = new ConversationsRepository(app.orm.em.fork());
+      const exchange = async (title: string) => (await repository.addExchange((await signup(app)).id, { title }, 'hello', null))!;
+      const [mine, alsoMine, dead] = [await exchange('mine'), await exchange('also mine'), await exchange('dead')];
+      const em = app.orm.em.fork();
+      const ages = async () =>
+        Object.fromEntries(
+          (
+            await em.execute<{ title: string; status: string; age: number; lease: number | null }[]>(
+              `select c.title, m.status, extract(epoch from now() - m.updated_at)::float as age,
+                 extract(epoch from c.reply_lease_until - now())::float as lease
+               from messages m join conversations c on c.id = m.conversation_id where m.role = 'assistant'`,
+            )
+          ).map(({ title, ...row }) => [title, row]),
+        );
+      const leases = new ReplyLeases(30_000);
+      for (const stored of [mine, alsoMine]) expect((await leases.claim(em, stored.conversation.id, stored.replyId, () => false)).claimed).toBe(true);
+      // 8 s without a write (stale after 10 s), leases with 10 s of their 30 left.
+      await em.execute(`update messages set updated_at = now() - interval '8 seconds' where role = 'assistant'`);
+      await em.execute(`update conversations set reply_lease_until = now() + interval '10 seconds' where reply_owner is not null`);
+      const own = [mine.conversation.id, alsoMine.conversation.id];
+      await sweepStreamingRows(em, own, 10_000);
+      await leases.renew(em, own);
+      let rows = await ages();
+      for (const title of ['mine', 'also mine']) {
+        expect(rows[title]).toMatchObject({ status: 'streaming' });
+        expect(rows[title]!.age).toBeLessThan(2);
+        expect(rows[title]!.lease).toBeGreaterThan(25);
+      }
+      expect(rows.dead).toMatchObject({ status: 'streaming' });
+      expect(rows.dead!.age).toBeGreaterThan(7);
+      // Past stale: the row nobody refreshed is interrupted; this instance's stay.
+      await em.execute(`update messages set updated_at = now() - interval '11 seconds' where conversation_id = ?`, [dead.conversation.id]);
+      await sweepStreamingRows(em, own, 10_000);
+      rows = await ages();
+      expect(rows.dead).toMatchObject({ status: 'interrupted' });
+      expect(rows.mine).toMatchObject({ status: 'streaming' });
+    } finally {
       await app.close();
     }
   });

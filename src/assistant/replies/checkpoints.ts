@@ -2,7 +2,7 @@
 // fresh while a live process generates them, and the rows of dead processes marked `interrupted`.
 // Database time throughout, so instances with skewed clocks agree on what is stale.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executeBound, uuidArray } from '../../db/sql.ts';
+import { executeBound } from '../../db/sql.ts';
 import type { Checkpoint } from './active-reply.ts';
 
 /**
@@ -27,15 +27,16 @@ export async function writeCheckpoints(em: EntityManager, checkpoints: Checkpoin
  * refreshes a row whose text grew anyway), so a thousand streams cost a few rows a second, not a thousand.
  */
 export async function sweepStreamingRows(em: EntityManager, ownConversations: string[], staleAfterMs: number): Promise<void> {
-  const own = uuidArray(ownConversations);
-  await em.execute(
+  await executeBound(
+    em,
     `update messages set updated_at = now()
-     where status = 'streaming' and conversation_id = any(?::uuid[]) and updated_at < now() - make_interval(secs => ?)`,
-    [own, staleAfterMs / 2000],
+     where status = 'streaming' and conversation_id = any($1::uuid[]) and updated_at < now() - make_interval(secs => $2)`,
+    [ownConversations, staleAfterMs / 2000],
   );
-  await em.execute(
+  await executeBound(
+    em,
     `update messages set status = 'interrupted'
-     where status = 'streaming' and updated_at < now() - make_interval(secs => ?) and conversation_id <> all(?::uuid[])`,
-    [staleAfterMs / 1000, own],
+     where status = 'streaming' and updated_at < now() - make_interval(secs => $1) and conversation_id <> all($2::uuid[])`,
+    [staleAfterMs / 1000, ownConversations],
   );
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Conversation } from '../../db/entities/index.ts';
-import { uuidArray } from '../../db/sql.ts';
+import { executeBound } from '../../db/sql.ts';
 
 const retryMs = 200;
 
@@ -67,10 +67,11 @@ export class ReplyLeases {
   /** Extends this instance's leases on these conversations by a lifetime, once they are half-way through the one they have. */
   async renew(em: EntityManager, conversationIds: string[]): Promise<void> {
     if (conversationIds.length === 0) return;
-    await em.execute(
-      `update conversations set reply_lease_until = now() + make_interval(secs => ?)
-       where reply_owner = ? and id = any(?::uuid[]) and reply_lease_until < now() + make_interval(secs => ?)`,
-      [this.lifetimeMs / 1000, this.owner, uuidArray(conversationIds), this.lifetimeMs / 2000],
+    await executeBound(
+      em,
+      `update conversations set reply_lease_until = now() + make_interval(secs => $1)
+       where reply_owner = $2 and id = any($3::uuid[]) and reply_lease_until < now() + make_interval(secs => $4)`,
+      [this.lifetimeMs / 1000, this.owner, conversationIds, this.lifetimeMs / 2000],
     );
   }
 }
