@@ -126,6 +126,7 @@ try {
     let counting = false;
     let received = 0;
     let latencies: number[] = [];
+    let streaming: ClientSocket[] = [];
     const started = new Set<ClientSocket>();
     const done = new Set<ClientSocket>();
     for (const socket of sockets) {
@@ -144,61 +145,89 @@ try {
       const deadline = Date.now() + 60_000;
       while (!settled() && Date.now() < deadline) await sleep(50);
     };
-    return async function measure() {
-      started.clear();
-      done.clear();
-      received = 0;
-      latencies = [];
-      sockets.forEach(begin);
-      await until(() => started.size === sockets.length);
-      await sleep(500);
-      const emittedBefore = (await ask<{ emitted: number }>(child, 'emitted')).emitted;
-      const cpuBefore = cpuSeconds(child.pid);
-      const windowStart = Date.now();
-      counting = true;
-      toggleWindowProfile(child.pid);
-      await sleep(settings.streamWindowSeconds * 1000);
-      toggleWindowProfile(child.pid);
-      counting = false;
-      const seconds = (Date.now() - windowStart) / 1000;
-      const cpuUsed = cpuSeconds(child.pid) - cpuBefore;
-      const emitted = (await ask<{ emitted: number }>(child, 'emitted')).emitted - emittedBefore;
-      // The streams end before the other side's round begins.
-      await until(() => done.size === sockets.length);
-      return {
-        deltas_per_s: round(received / seconds, 0),
-        cpu_us_per_delta: round((cpuUsed * 1e6) / Math.max(received, 1), 1),
-        emitted_per_s: round(emitted / seconds, 0),
-        cpu_us_per_emitted: round((cpuUsed * 1e6) / Math.max(emitted, 1), 1),
-        p50_ms: percentile(latencies, 50),
-        p99_ms: percentile(latencies, 99),
-        cpu_cores: round(cpuUsed / seconds, 2),
-        started: started.size,
-      };
+    return {
+      /** Asks the first `count` sockets for a stream each and waits until every one has received a delta. */
+      async start(count = sockets.length) {
+        started.clear();
+        done.clear();
+        streaming = sockets.slice(0, count);
+        streaming.forEach(begin);
+        await until(() => started.size === streaming.length);
+      },
+      /** Starts counting; the function returned stops and gives the window's figures. */
+      async openWindow() {
+        received = 0;
+        latencies = [];
+        const emittedBefore = (await ask<{ emitted: number }>(child, 'emitted')).emitted;
+        const cpuBefore = cpuSeconds(child.pid);
+        const windowStart = Date.now();
+        counting = true;
+        toggleWindowProfile(child.pid);
+        return async () => {
+          toggleWindowProfile(child.pid);
+          counting = false;
+          const seconds = (Date.now() - windowStart) / 1000;
+          const cpuUsed = cpuSeconds(child.pid) - cpuBefore;
+          const emitted = (await ask<{ emitted: number }>(child, 'emitted')).emitted - emittedBefore;
+          return {
+            deltas_per_s: round(received / seconds, 0),
+            cpu_us_per_delta: round((cpuUsed * 1e6) / Math.max(received, 1), 1),
+            emitted_per_s: round(emitted / seconds, 0),
+            cpu_us_per_emitted: round((cpuUsed * 1e6) / Math.max(emitted, 1), 1),
+            p50_ms: percentile(latencies, 50),
+            p99_ms: percentile(latencies, 99),
+            cpu_cores: round(cpuUsed / seconds, 2),
+            started: started.size,
+          };
+        };
+      },
+      /** Waits until every stream has ended (before the next round begins). */
+      finish: () => until(() => done.size === streaming.length),
     };
+  }
+  type StreamSide = ReturnType<typeof streamSide>;
+  /** Streams on these sides at once (`count` sockets each) and measures one window on all of them. */
+  async function measureStreams(sides: StreamSide[], count?: number) {
+    await Promise.all(sides.map((side) => side.start(count)));
+    await sleep(500);
+    const windows = await Promise.all(sides.map((side) => side.openWindow()));
+    await sleep(settings.streamWindowSeconds * 1000);
+    const figures = await Promise.all(windows.map((close) => close()));
+    await Promise.all(sides.map((side) => side.finish()));
+    return figures;
   }
   progress(`streaming: taskstream and bare Socket.IO, ${settings.streamSockets} sockets each`);
   const streamApp = await start('app.ts', { BENCH_DELTAS: String(deltas), BENCH_INTERVAL_MS: String(intervalMs) });
   const bareSocket = await start('bare-socket.ts');
   const oursSockets = await connectMany(streamApp.url, settings.streamSockets, (i) => ({ auth: { token: accessToken(streamUsers[i]!) } }));
   const bareSockets = await connectMany(bareSocket.url, settings.streamSockets, (i) => ({ query: { room: String(i) } }));
-  const measureOurs = streamSide(streamApp, oursSockets, (socket) =>
+  const oursSide = streamSide(streamApp, oursSockets, (socket) =>
     socket.emit('message:send', { content: 'stream please', clientId: crypto.randomUUID() }, () => {}),
   );
-  const measureBare = streamSide(bareSocket, bareSockets, (socket) => socket.emit('go', { deltas, intervalMs }, () => {}));
+  const bareSide = streamSide(bareSocket, bareSockets, (socket) => socket.emit('go', { deltas, intervalMs }, () => {}));
   // A round on each side first, not counted: both servers' code optimised and heaps grown, as in a server that has been up a while.
   progress('streaming: a warm-up round on each side');
-  await measureOurs();
-  await measureBare();
-  const streamRounds: { ours: Awaited<ReturnType<typeof measureOurs>>; bare: Awaited<ReturnType<typeof measureBare>> }[] = [];
+  await measureStreams([oursSide]);
+  await measureStreams([bareSide]);
+  type StreamFigures = Awaited<ReturnType<typeof measureStreams>>[number];
+  const streamRounds: { ours: StreamFigures; bare: StreamFigures }[] = [];
   for (const round_ of rounds) {
     const oursFirst = round_ % 2 === 1;
     progress(
       `streaming round ${round_}: ${oursFirst ? 'taskstream, then bare Socket.IO' : 'bare Socket.IO, then taskstream'}, ${settings.deltasPerSecond} deltas/s a room`,
     );
-    const first = await (oursFirst ? measureOurs : measureBare)();
-    const second = await (oursFirst ? measureBare : measureOurs)();
-    streamRounds.push(oursFirst ? { ours: first, bare: second } : { ours: second, bare: first });
+    const [first] = await measureStreams([oursFirst ? oursSide : bareSide]);
+    const [second] = await measureStreams([oursFirst ? bareSide : oursSide]);
+    streamRounds.push(oursFirst ? { ours: first!, bare: second! } : { ours: second!, bare: first! });
+  }
+  // The same comparison with both servers streaming in the same seconds (half the rooms each, the
+  // same offered load in all): whatever the machine's speed at that moment, both sides meet it.
+  const sideBySideSockets = Math.floor(settings.streamSockets / 2);
+  const sideBySideRounds: { ours: StreamFigures; bare: StreamFigures }[] = [];
+  for (const round_ of rounds) {
+    progress(`streaming side by side, round ${round_}: ${sideBySideSockets} rooms on each server at once`);
+    const [oursFigures, bareFigures] = await measureStreams([oursSide, bareSide], sideBySideSockets);
+    sideBySideRounds.push({ ours: oursFigures!, bare: bareFigures! });
   }
   closeAll([...oursSockets, ...bareSockets]);
   await stop(streamApp);
@@ -208,6 +237,9 @@ try {
   const deltaRatio = spread(streamRounds.map((r) => r.ours.deltas_per_s / r.bare.deltas_per_s));
   const cpuRatio = spread(streamRounds.map((r) => r.ours.cpu_us_per_delta / r.bare.cpu_us_per_delta));
   const cpuEmittedRatio = spread(streamRounds.map((r) => r.ours.cpu_us_per_emitted / r.bare.cpu_us_per_emitted));
+  const sideBySide = { ours: medianRun(sideBySideRounds.map((r) => r.ours)), bare: medianRun(sideBySideRounds.map((r) => r.bare)) };
+  const sideBySideCpuRatio = spread(sideBySideRounds.map((r) => r.ours.cpu_us_per_delta / r.bare.cpu_us_per_delta));
+  const sideBySideDeltaRatio = spread(sideBySideRounds.map((r) => r.ours.deltas_per_s / r.bare.deltas_per_s));
   const restRatio = spread(listRounds.map((r) => r.ours.rps / r.bare.rps));
   const restP99Ratio = spread(listRounds.map((r) => r.ours.p99_ms / r.bare.p99_ms));
 
@@ -364,6 +396,14 @@ try {
       bare_cpu_us_per_emitted: bareStream.cpu_us_per_emitted,
       ...ratioFields('cpu_per_emitted_ratio', cpuEmittedRatio),
       rounds: streamRounds,
+      side_by_side: {
+        sockets_each: sideBySideSockets,
+        cpu_us_per_delta: sideBySide.ours.cpu_us_per_delta,
+        bare_cpu_us_per_delta: sideBySide.bare.cpu_us_per_delta,
+        ...ratioFields('cpu_per_delta_ratio', sideBySideCpuRatio),
+        ...ratioFields('ratio', sideBySideDeltaRatio),
+        rounds: sideBySideRounds,
+      },
     },
     turn: {
       ...turn,
@@ -396,6 +436,11 @@ try {
       `Streaming, per delta the server emitted`,
       `${ours.emitted_per_s} emitted/s, ${ours.cpu_us_per_emitted} µs CPU/emitted delta`,
       `bare: ${bareStream.emitted_per_s} emitted/s, ${bareStream.cpu_us_per_emitted} µs (CPU/emitted ${cpuEmittedRatio.median}×, rounds ${cpuEmittedRatio.min}–${cpuEmittedRatio.max})`,
+    ],
+    [
+      `Streaming side by side, ${sideBySideSockets} + ${sideBySideSockets} rooms at once`,
+      `${sideBySide.ours.deltas_per_s} deltas/s, ${sideBySide.ours.cpu_us_per_delta} µs CPU/delta`,
+      `bare: ${sideBySide.bare.deltas_per_s} deltas/s, ${sideBySide.bare.cpu_us_per_delta} µs CPU/delta (ratio ${sideBySideDeltaRatio.median}, rounds ${sideBySideDeltaRatio.min}–${sideBySideDeltaRatio.max}; CPU/delta ${sideBySideCpuRatio.median}×, rounds ${sideBySideCpuRatio.min}–${sideBySideCpuRatio.max})`,
     ],
     [
       'Turn (socket, 100 msg/s)',
