@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Conversation, Message } from '../db/entities/index.ts';
-import { uuidArray } from '../db/sql.ts';
+import { executeBound } from '../db/sql.ts';
 import type { Timestamp } from '../shared/timestamps.ts';
 
 /** A message as an entity, or as a row selected with `messageColumns` (reads skip entity hydration). */
@@ -219,10 +219,11 @@ export class ConversationsRepository {
   /** The newest message of each conversation: one index probe per conversation, however long it is. */
   async lastMessages(conversationIds: string[]): Promise<MessageFields[]> {
     if (conversationIds.length === 0) return [];
-    return this.em.execute<MessageFields[]>(
-      `select ${messageColumns} from unnest(?::uuid[]) as c(id)
+    return executeBound<MessageFields>(
+      this.em,
+      `select ${messageColumns} from unnest($1::uuid[]) as c(id)
        cross join lateral (select * from messages x where x.conversation_id = c.id order by x.created_at desc, x.id desc limit 1) m`,
-      [uuidArray(conversationIds)],
+      [conversationIds],
     );
   }
 }

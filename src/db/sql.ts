@@ -1,20 +1,15 @@
-// Small pieces of SQL shared by the raw queries.
+// Raw statements with bound parameters.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
 
 /**
- * A list of uuids as one `uuid[]` value for `em.execute` (`= any(?::uuid[])`, `unnest(?::uuid[])`): one
- * literal in the statement however many ids (MikroORM writes parameters into the SQL text), and `{}`
- * when there are none. `executeBound` takes the array itself.
+ * Runs a statement whose values (`$1`, `$2`, …) travel as bind parameters beside it, and returns its
+ * rows; an array travels as one array value (`= any($1::uuid[])`). `em.execute` quotes each value
+ * into the SQL text one character at a time: for the statements of streaming replies, which carry
+ * their text (a checkpoint of a thousand streams is most of a megabyte) or the ids of every
+ * streaming conversation once a second, that quoting cost more than the statement.
  */
-export const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
-
-/**
- * Runs a statement whose values (`$1`, `$2`, …) travel as bind parameters beside it. `em.execute`
- * quotes each value into the SQL text one character at a time: for the statements of streaming
- * replies, which carry their text (a checkpoint of a thousand streams is most of a megabyte) or the
- * ids of every streaming conversation once a second, that quoting cost more than the statement.
- */
-export async function executeBound(em: EntityManager, text: string, parameters: unknown[]): Promise<void> {
-  await em.getKysely().executeQuery(CompiledQuery.raw(text, parameters));
+export async function executeBound<Row = unknown>(em: EntityManager, text: string, parameters: unknown[]): Promise<Row[]> {
+  const { rows } = await em.getKysely().executeQuery<Row>(CompiledQuery.raw(text, parameters));
+  return [...rows];
 }

@@ -2,6 +2,7 @@
 // conversation has 10,000 messages: each is served by an index in its own order (no sort) and
 // reads about as many rows as it returns, so it costs the same at 10,000 messages as at 100.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationsRepository } from '../../src/conversations/conversations.repository.ts';
 import { type Orm, openOrm } from '../../src/db/orm.ts';
@@ -58,17 +59,30 @@ describe('query plans of the hot reads', () => {
   function explaining(): { em: EntityManager; plans: PlanNode[] } {
     const real = orm.em.fork();
     const plans: PlanNode[] = [];
+    type PlanRow = { 'QUERY PLAN': { Plan: PlanNode }[] };
     const em = new Proxy(real, {
       get(target, property) {
-        if (property !== 'execute') {
-          const value = Reflect.get(target, property, target);
-          return typeof value === 'function' ? value.bind(target) : value;
+        // Raw reads go through `em.execute` or, with bound parameters, through `em.getKysely().executeQuery`.
+        if (property === 'execute') {
+          return async (sql: string, params: unknown[]) => {
+            const [row] = (await target.execute(`explain (analyze, format json) ${sql}`, params)) as PlanRow[];
+            plans.push(row!['QUERY PLAN'][0]!.Plan);
+            return [];
+          };
         }
-        return async (sql: string, params: unknown[]) => {
-          const [row] = (await target.execute(`explain (analyze, format json) ${sql}`, params)) as { 'QUERY PLAN': { Plan: PlanNode }[] }[];
-          plans.push(row!['QUERY PLAN'][0]!.Plan);
-          return [];
-        };
+        if (property === 'getKysely') {
+          return () => ({
+            executeQuery: async (query: CompiledQuery) => {
+              const { rows } = await target
+                .getKysely()
+                .executeQuery<PlanRow>(CompiledQuery.raw(`explain (analyze, format json) ${query.sql}`, [...query.parameters]));
+              plans.push(rows[0]!['QUERY PLAN'][0]!.Plan);
+              return { rows: [] };
+            },
+          });
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
       },
     });
     return { em, plans };
