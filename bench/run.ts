@@ -9,7 +9,7 @@ import { startEmbeddedDatabase } from '../src/db/embedded.ts';
 import { openOrm } from '../src/db/orm.ts';
 import { ask, type Child, cpuSeconds, rssKb, startChild } from './lib/processes.ts';
 import { accessToken, benchPassword, benchSecret, seedConversation, seedTasks, seedUsers } from './lib/seed.ts';
-import { medianRun, percentile, ratioFields, round, sleep, spread } from './lib/stats.ts';
+import { compare, medianRun, percentile, ratioFields, round, sleep } from './lib/stats.ts';
 import type { TurnStagesReport } from './lib/turn-stages.ts';
 import { toggleWindowProfile } from './lib/window-profile.ts';
 
@@ -94,8 +94,7 @@ try {
     });
   }
   await stop(bare);
-  const list = medianRun(listRounds.map((r) => r.ours));
-  const ceiling = medianRun(listRounds.map((r) => r.bare));
+  const { ours: list, bare: ceiling, ratio: restRatioOf } = compare(listRounds);
   progress('REST: POST /api/tasks');
   const create = await cannon({
     url: `${app.url}/api/tasks`,
@@ -232,16 +231,16 @@ try {
   closeAll([...oursSockets, ...bareSockets]);
   await stop(streamApp);
   await stop(bareSocket);
-  const ours = medianRun(streamRounds.map((r) => r.ours));
-  const bareStream = medianRun(streamRounds.map((r) => r.bare));
-  const deltaRatio = spread(streamRounds.map((r) => r.ours.deltas_per_s / r.bare.deltas_per_s));
-  const cpuRatio = spread(streamRounds.map((r) => r.ours.cpu_us_per_delta / r.bare.cpu_us_per_delta));
-  const cpuEmittedRatio = spread(streamRounds.map((r) => r.ours.cpu_us_per_emitted / r.bare.cpu_us_per_emitted));
-  const sideBySide = { ours: medianRun(sideBySideRounds.map((r) => r.ours)), bare: medianRun(sideBySideRounds.map((r) => r.bare)) };
-  const sideBySideCpuRatio = spread(sideBySideRounds.map((r) => r.ours.cpu_us_per_delta / r.bare.cpu_us_per_delta));
-  const sideBySideDeltaRatio = spread(sideBySideRounds.map((r) => r.ours.deltas_per_s / r.bare.deltas_per_s));
-  const restRatio = spread(listRounds.map((r) => r.ours.rps / r.bare.rps));
-  const restP99Ratio = spread(listRounds.map((r) => r.ours.p99_ms / r.bare.p99_ms));
+  const alternating = compare(streamRounds);
+  const { ours, bare: bareStream } = alternating;
+  const deltaRatio = alternating.ratio('deltas_per_s');
+  const cpuRatio = alternating.ratio('cpu_us_per_delta');
+  const cpuEmittedRatio = alternating.ratio('cpu_us_per_emitted');
+  const sideBySide = compare(sideBySideRounds);
+  const sideBySideCpuRatio = sideBySide.ratio('cpu_us_per_delta');
+  const sideBySideDeltaRatio = sideBySide.ratio('deltas_per_s');
+  const restRatio = restRatioOf('rps');
+  const restP99Ratio = restRatioOf('p99_ms');
 
   // ---------- 3. turn latency ----------
   progress('turn latency: 100 users sending 100 messages/s in all');

@@ -32,3 +32,12 @@ export function medianRun<T extends Record<string, number>>(runs: T[]): T {
     ]),
   ) as T;
 }
+
+/** Rounds of a comparison: each side's median figures, and one field's ratio ours / bare per round (median and range). */
+export function compare<T extends Record<string, number>>(rounds: { ours: T; bare: T }[]) {
+  return {
+    ours: medianRun(rounds.map((r) => r.ours)),
+    bare: medianRun(rounds.map((r) => r.bare)),
+    ratio: (field: keyof T) => spread(rounds.map((r) => r.ours[field]! / r.bare[field]!)),
+  };
+}
