@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sweepStreamingRows } from '../../src/assistant/replies/checkpoints.ts';
+import { ActiveReply } from '../../src/assistant/replies/active-reply.ts';
+import { sweepStreamingRows, writeCheckpoints } from '../../src/assistant/replies/checkpoints.ts';
 import { ReplyLeases } from '../../src/assistant/replies/leases.ts';
 import { type TurnStageEvent, turnStages } from '../../src/assistant/turn-stages.ts';
 import { ConversationsRepository } from '../../src/conversations/conversations.repository.ts';
@@ -245,6 +246,46 @@ describe('shutdown during a reply', () => {
 });
 
 describe('checkpoints of text beyond ASCII', () => {
+  it('writes many replies in one statement, each its own bytes and tools, a resent one once', async () => {
+    const app = await createTestApp();
+    try {
+      const repository = new ConversationsRepository(app.orm.em.fork());
+      const replies: ActiveReply[] = [];
+      for (const title of ['a', 'b', 'c']) {
+        const stored = (await repository.addExchange((await signup(app)).id, { title }, 'hello', null))!;
+        replies.push(new ActiveReply(stored.conversation.id, stored.replyId));
+      }
+      const [a, b, c] = replies as [ActiveReply, ActiveReply, ActiveReply];
+      const em = app.orm.em.fork();
+      const row = (reply: ActiveReply) => em.fork().findOneOrFail(Message, { id: reply.messageId });
+      const checkpoint = async (save: boolean) => {
+        const changes = replies.flatMap((reply) => reply.checkpoint() ?? []);
+        await writeCheckpoints(
+          em,
+          changes.map((change) => change.checkpoint),
+        );
+        if (save) for (const change of changes) change.saved();
+      };
+      a.text.append('Añadido 🎉 ');
+      b.text.append('plain ');
+      c.text.append('日本語');
+      b.toolCalls.push({ id: 't1', name: 'add_task', arguments: { title: 'milk' } });
+      await checkpoint(true);
+      a.text.append('más');
+      c.text.append('のテキスト');
+      // The answer to this one is lost: it is sent again with the next.
+      await checkpoint(false);
+      b.text.append('more');
+      await checkpoint(true);
+      for (const reply of replies) expect((await row(reply)).content).toBe(reply.content);
+      expect(a.content).toBe('Añadido 🎉 más');
+      expect((await row(b)).toolCalls).toEqual([{ id: 't1', name: 'add_task', arguments: { title: 'milk' } }]);
+      expect((await row(a)).toolCalls ?? null).toBeNull();
+    } finally {
+      await app.close();
+    }
+  });
+
   it('appends each checkpoint exactly, whatever the characters', async () => {
     const emoji = ['👋 ', 'héllo ', '🎉🎉 ', 'naïve ', 'done'];
     const provider = new PacedProvider(emoji);

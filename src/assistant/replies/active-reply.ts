@@ -4,24 +4,14 @@ import type { StreamingSnapshot } from '../../conversations/conversations.schema
 import type { StoredToolCall, StoredToolResult } from '../../db/entities/index.ts';
 import { Utf8Text } from './utf8-text.ts';
 
-/** What a checkpoint writes for one reply: the text after the first `keep` characters, and tools when they changed. */
+/** What a checkpoint writes for one reply: the text (UTF-8) after the first `keep` characters, and tools when they changed. */
 export interface Checkpoint {
   id: string;
   keep: number;
-  append: string;
+  append: Buffer;
   tool_calls: StoredToolCall[] | null;
   tool_results: StoredToolResult[] | null;
 }
-
-/** Characters (code points) as PostgreSQL counts them: UTF-16 units less the second half of each pair (the text is well-formed). */
-const countCharacters = (text: string) => {
-  let count = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xdc00 && unit <= 0xdfff) count -= 1;
-  }
-  return count;
-};
 
 export class ActiveReply {
   readonly controller = new AbortController();
@@ -46,7 +36,8 @@ export class ActiveReply {
     this.toolCalls = [...(stored.toolCalls ?? [])];
     this.toolResults = [...(stored.toolResults ?? [])];
     this.seq = stored.lastSeq ?? -1;
-    this.saved = { bytes: this.text.byteLength, characters: countCharacters(stored.content), tools: this.toolCalls.length + this.toolResults.length };
+    const bytes = this.text.byteLength;
+    this.saved = { bytes, characters: this.text.characters(0, bytes), tools: this.toolCalls.length + this.toolResults.length };
   }
 
   /** The text so far. */
@@ -62,7 +53,8 @@ export class ActiveReply {
     const bytes = this.text.byteLength;
     const tools = this.toolCalls.length + this.toolResults.length;
     if (bytes === this.saved.bytes && tools === this.saved.tools) return undefined;
-    const append = this.text.since(this.saved.bytes);
+    const from = this.saved.bytes;
+    const append = this.text.bytesSince(from);
     const toolsChanged = tools !== this.saved.tools;
     return {
       checkpoint: {
@@ -73,7 +65,7 @@ export class ActiveReply {
         tool_results: toolsChanged && this.toolResults.length ? this.toolResults : null,
       },
       saved: () => {
-        this.saved = { bytes, characters: this.saved.characters + countCharacters(append), tools };
+        this.saved = { bytes, characters: this.saved.characters + this.text.characters(from, bytes), tools };
       },
     };
   }

@@ -6,18 +6,38 @@ import { executeBound } from '../../db/sql.ts';
 import type { Checkpoint } from './active-reply.ts';
 
 /**
- * Writes every reply's new text in one statement, however many stream at once. `left(…, keep)`
- * makes it idempotent: a checkpoint sent again after a lost answer appends nothing twice.
+ * Writes every reply's new text in one statement, however many stream at once. The texts travel as
+ * one binary parameter, their UTF-8 bytes end to end (cut apart by offset and length), so neither
+ * side encodes, escapes or parses them. `left(…, keep)` makes it idempotent: a checkpoint sent
+ * again after a lost answer appends nothing twice. Tool lists travel as JSON, for the few replies
+ * whose tools changed.
  */
 export async function writeCheckpoints(em: EntityManager, checkpoints: Checkpoint[]): Promise<void> {
   if (checkpoints.length === 0) return;
+  const ids: string[] = [];
+  const keep: number[] = [];
+  const start: number[] = [];
+  const length: number[] = [];
+  const tools: Omit<Checkpoint, 'keep' | 'append'>[] = [];
+  let offset = 1;
+  for (const checkpoint of checkpoints) {
+    ids.push(checkpoint.id);
+    keep.push(checkpoint.keep);
+    start.push(offset);
+    length.push(checkpoint.append.length);
+    offset += checkpoint.append.length;
+    if (checkpoint.tool_calls || checkpoint.tool_results) {
+      tools.push({ id: checkpoint.id, tool_calls: checkpoint.tool_calls, tool_results: checkpoint.tool_results });
+    }
+  }
   await executeBound(
     em,
-    `update messages m set content = left(m.content, c.keep) || c.append,
-       tool_calls = coalesce(c.tool_calls, m.tool_calls), tool_results = coalesce(c.tool_results, m.tool_results), updated_at = now()
-     from json_to_recordset($1::json) as c(id uuid, keep int, append text, tool_calls jsonb, tool_results jsonb)
+    `update messages m set content = left(m.content, c.keep) || convert_from(substring($5::bytea from c.start for c.length), 'UTF8'),
+       tool_calls = coalesce(t.tool_calls, m.tool_calls), tool_results = coalesce(t.tool_results, m.tool_results), updated_at = now()
+     from unnest($1::uuid[], $2::int[], $3::int[], $4::int[]) as c(id, keep, start, length)
+       left join json_to_recordset($6::json) as t(id uuid, tool_calls jsonb, tool_results jsonb) on t.id = c.id
      where m.id = c.id and m.status = 'streaming'`,
-    [JSON.stringify(checkpoints)],
+    [ids, keep, start, length, Buffer.concat(checkpoints.map((checkpoint) => checkpoint.append)), JSON.stringify(tools)],
   );
 }
 

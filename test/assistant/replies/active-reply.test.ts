@@ -1,11 +1,13 @@
-// The checkpoint bookkeeping of a streaming reply: UTF-16 indexes on our side, characters (code
-// points) on PostgreSQL's (`left(content, keep) || append`), and writes that may be lost and sent again.
+// The checkpoint bookkeeping of a streaming reply: UTF-8 bytes on our side, characters (code points)
+// on PostgreSQL's (`left(content, keep) || append`), and writes that may be lost and sent again.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ActiveReply } from '../../../src/assistant/replies/active-reply.ts';
+import { ActiveReply, type Checkpoint } from '../../../src/assistant/replies/active-reply.ts';
 
 /** What `update messages set content = left(content, keep) || append` leaves in the row. */
-const applyInDatabase = (stored: string, keep: number, append: string) => Array.from(stored).slice(0, keep).join('') + append;
+const applyInDatabase = (stored: string, keep: number, append: Buffer) => Array.from(stored).slice(0, keep).join('') + append.toString('utf8');
+/** A checkpoint with its bytes read as text. */
+const sent = (checkpoint: Checkpoint) => ({ ...checkpoint, append: checkpoint.append.toString('utf8') });
 
 describe('ActiveReply checkpoints', () => {
   it('sends only what is new, counting characters as PostgreSQL does, tools only when they changed', () => {
@@ -13,17 +15,17 @@ describe('ActiveReply checkpoints', () => {
     expect(reply.checkpoint()).toBeUndefined();
     reply.text.append('Café 🎉 ');
     const first = reply.checkpoint()!;
-    expect(first.checkpoint).toEqual({ id: 'm', keep: 0, append: 'Café 🎉 ', tool_calls: null, tool_results: null });
+    expect(sent(first.checkpoint)).toEqual({ id: 'm', keep: 0, append: 'Café 🎉 ', tool_calls: null, tool_results: null });
     first.saved();
     expect(reply.checkpoint()).toBeUndefined();
     reply.text.append('done');
     reply.toolCalls.push({ id: 't1', name: 'add_task', arguments: { title: 'x' } });
     const second = reply.checkpoint()!;
     // "Café 🎉 " is 7 characters (8 UTF-16 units: the emoji is a surrogate pair).
-    expect(second.checkpoint).toMatchObject({ keep: 7, append: 'done', tool_calls: [{ id: 't1' }], tool_results: null });
+    expect(sent(second.checkpoint)).toMatchObject({ keep: 7, append: 'done', tool_calls: [{ id: 't1' }], tool_results: null });
     second.saved();
     reply.text.append('!');
-    expect(reply.checkpoint()!.checkpoint).toMatchObject({ keep: 11, append: '!', tool_calls: null });
+    expect(sent(reply.checkpoint()!.checkpoint)).toMatchObject({ keep: 11, append: '!', tool_calls: null });
   });
 
   it('keeps long text whole, and takes up a stored text when a reply resumes', () => {
@@ -35,7 +37,7 @@ describe('ActiveReply checkpoints', () => {
     resumed.resumeFrom({ content: 'Déjà vu', lastSeq: 4 });
     expect(resumed.checkpoint()).toBeUndefined();
     resumed.text.append('!');
-    expect(resumed.checkpoint()!.checkpoint).toMatchObject({ keep: 7, append: '!' });
+    expect(sent(resumed.checkpoint()!.checkpoint)).toMatchObject({ keep: 7, append: '!' });
     expect(resumed.content).toBe('Déjà vu!');
   });
 
