@@ -43,20 +43,19 @@ export async function writeCheckpoints(em: EntityManager, checkpoints: Checkpoin
 
 /**
  * Keeps the streaming rows of these conversations (this process's) fresh, and marks other rows
- * nobody refreshed as `interrupted`. A row is refreshed once it is half-way to stale (a checkpoint
- * refreshes a row whose text grew anyway), so a thousand streams cost a few rows a second, not a thousand.
+ * nobody refreshed as `interrupted`, in one statement (the two touch different rows). A row is
+ * refreshed once it is half-way to stale (a checkpoint refreshes a row whose text grew anyway), so a
+ * thousand streams cost a few rows a second, not a thousand.
  */
 export async function sweepStreamingRows(em: EntityManager, ownConversations: string[], staleAfterMs: number): Promise<void> {
   await executeBound(
     em,
-    `update messages set updated_at = now()
-     where status = 'streaming' and conversation_id = any($1::uuid[]) and updated_at < now() - make_interval(secs => $2)`,
-    [ownConversations, staleAfterMs / 2000],
-  );
-  await executeBound(
-    em,
-    `update messages set status = 'interrupted'
-     where status = 'streaming' and updated_at < now() - make_interval(secs => $1) and conversation_id <> all($2::uuid[])`,
-    [staleAfterMs / 1000, ownConversations],
+    `with refreshed as (
+       update messages set updated_at = now()
+       where status = 'streaming' and conversation_id = any($1::uuid[]) and updated_at < now() - make_interval(secs => $2)
+     )
+     update messages set status = 'interrupted'
+     where status = 'streaming' and updated_at < now() - make_interval(secs => $3) and conversation_id <> all($1::uuid[])`,
+    [ownConversations, staleAfterMs / 2000, staleAfterMs / 1000],
   );
 }
