@@ -10,6 +10,5 @@ import { CompiledQuery } from 'kysely';
  * streaming conversation once a second, that quoting cost more than the statement.
  */
 export async function executeBound<Row = unknown>(em: EntityManager, text: string, parameters: unknown[]): Promise<Row[]> {
-  const { rows } = await em.getKysely().executeQuery<Row>(CompiledQuery.raw(text, parameters));
-  return [...rows];
+  return (await em.getKysely().executeQuery<Row>(CompiledQuery.raw(text, parameters))).rows;
 }

@@ -14,6 +14,10 @@ import { type ClientSocket, connect, listen, record, until, waitFor } from '../h
 
 const pieces = ['The ', 'quick ', 'brown ', 'fox ', 'jumps.'];
 
+/** A new user's conversation with a message and its reply row, streaming (as a turn stores them). */
+const streamingExchange = async (app: FastifyInstance, title: string) =>
+  (await new ConversationsRepository(app.orm.em.fork()).addExchange((await signup(app)).id, { title }, 'hello', null))!;
+
 describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () => {
   let app: FastifyInstance;
   let url: string;
@@ -181,9 +185,7 @@ describe('the upkeep of streaming rows and leases', () => {
   it("refreshes this instance's rows and leases once half-way to stale, and interrupts the rows of the dead", async () => {
     const app = await createTestApp();
     try {
-      const repository = new ConversationsRepository(app.orm.em.fork());
-      const exchange = async (title: string) => (await repository.addExchange((await signup(app)).id, { title }, 'hello', null))!;
-      const [mine, alsoMine, dead] = [await exchange('mine'), await exchange('also mine'), await exchange('dead')];
+      const [mine, alsoMine, dead] = [await streamingExchange(app, 'mine'), await streamingExchange(app, 'also mine'), await streamingExchange(app, 'dead')];
       const em = app.orm.em.fork();
       const ages = async () =>
         Object.fromEntries(
@@ -249,10 +251,9 @@ describe('checkpoints of text beyond ASCII', () => {
   it('writes many replies in one statement, each its own bytes and tools, a resent one once', async () => {
     const app = await createTestApp();
     try {
-      const repository = new ConversationsRepository(app.orm.em.fork());
       const replies: ActiveReply[] = [];
       for (const title of ['a', 'b', 'c']) {
-        const stored = (await repository.addExchange((await signup(app)).id, { title }, 'hello', null))!;
+        const stored = await streamingExchange(app, title);
         replies.push(new ActiveReply(stored.conversation.id, stored.replyId));
       }
       const [a, b, c] = replies as [ActiveReply, ActiveReply, ActiveReply];
