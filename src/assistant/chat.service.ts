@@ -55,6 +55,8 @@ export class ChatService {
   private readonly runner: ReplyRunner;
   private readonly staleAfterMs: number;
   private timer: NodeJS.Timeout | undefined;
+  /** A tick in flight: the next one is skipped rather than run beside it (see `tick`). */
+  private ticking = false;
   private closing = false;
 
   constructor(private readonly options: ChatServiceOptions) {
@@ -213,8 +215,13 @@ export class ChatService {
   /**
    * Once a checkpoint period: writes the text of replies that changed, keeps every streaming row of
    * this process fresh, and marks rows nobody refreshed (their process died) as `interrupted`.
+   * Never two at once: a tick that outlasts its period (rows locked by finishing replies, a slow
+   * database) would otherwise meet the next one on the same rows, locked in another order — a
+   * deadlock that fails one of them and piles more statements onto a database already behind.
    */
   private async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
     const em = this.options.orm.em.fork();
     try {
       const changes = this.active.all().flatMap((reply) => reply.checkpoint() ?? []);
@@ -227,6 +234,8 @@ export class ChatService {
       await this.leases.renew(em, this.active.conversations());
     } catch (error) {
       this.options.log.warn({ err: error }, 'reply checkpoint failed');
+    } finally {
+      this.ticking = false;
     }
   }
 }

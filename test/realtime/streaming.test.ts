@@ -123,6 +123,36 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
     await done;
   });
 
+  it('runs one checkpoint at a time: one held up by a locked row is not joined by the next periods', async () => {
+    const user = await signup(app);
+    const tab = await open(user);
+    const ack = await tab.emitWithAck('message:send', { content: 'hold me up', clientId: randomUUID() });
+    if (!ack.ok) throw new Error('send failed');
+    provider.release(2);
+    await until(async () => (await storedMessage(ack.assistantMessageId)).content === 'The quick ', 2_000);
+    const blockedCheckpoints = async () => {
+      const [row] = await app.orm.em.fork().execute<{ count: number }[]>(
+        `select count(*)::int as count from pg_stat_activity
+         where datname = current_database() and wait_event_type = 'Lock' and query like 'update messages m set content%'`,
+      );
+      return row!.count;
+    };
+    await app.orm.em.fork().transactional(async (em) => {
+      await em.execute('select 1 from messages where id = ? for update', [ack.assistantMessageId]);
+      provider.release(1);
+      await waitFor(tab, 'assistant:delta', (delta) => delta.seq === 2);
+      await until(async () => (await blockedCheckpoints()) > 0, 2_000);
+      // Eight checkpoint periods with the row locked: still the one statement waiting (were each period
+      // to add its own, they would hold every pooled connection within a second).
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(await blockedCheckpoints()).toBe(1);
+    });
+    await until(async () => (await storedMessage(ack.assistantMessageId)).content === 'The quick brown ', 2_000);
+    const done = waitFor(tab, 'assistant:done');
+    provider.release(2);
+    expect(await storedMessage((await done).message.id)).toMatchObject({ status: 'complete', content: pieces.join('') });
+  });
+
   it('stops a reply: the provider is aborted, the partial text kept with status stopped', async () => {
     const user = await signup(app);
     const tab = await open(user);
