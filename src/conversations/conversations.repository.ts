@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Conversation, Message } from '../db/entities/index.ts';
-import { executeBound } from '../db/sql.ts';
+import { boundValues, executeBound } from '../db/sql.ts';
 import type { Timestamp } from '../shared/timestamps.ts';
 
 /** A message as an entity, or as a row selected with `messageColumns` (reads skip entity hydration). */
@@ -21,10 +21,11 @@ export class ConversationsRepository {
 
   /** A user's conversations, most recently updated first, after the (updated_at, id) of `after`. */
   async page(userId: string, limit: number, after?: readonly unknown[]): Promise<Conversation[]> {
-    const rows = await this.em.execute(
-      `select c.* from conversations c where c.user_id = ? and c.deleted_at is null
-       ${after ? 'and (c.updated_at, c.id) < (?::timestamptz, ?::uuid)' : ''} order by c.updated_at desc, c.id desc limit ?`,
-      [userId, ...(after ?? []), limit],
+    const rows = await executeBound<Record<string, unknown>>(
+      this.em,
+      `select c.* from conversations c where c.user_id = $1 and c.deleted_at is null
+       ${after ? 'and (c.updated_at, c.id) < ($3::timestamptz, $4::uuid)' : ''} order by c.updated_at desc, c.id desc limit $2`,
+      [userId, limit, ...(after ?? [])],
     );
     return rows.map((row) => this.em.map(Conversation, row));
   }
@@ -56,21 +57,22 @@ export class ConversationsRepository {
     const now = new Date();
     const messageId = randomUUID();
     const replyId = randomUUID();
-    const [conversationSql, conversationParams] =
+    const { bind, values } = boundValues();
+    const [at, user, messageRef] = [bind(now), bind(userId), bind(messageId)];
+    const conversationSql =
       'conversationId' in target
-        ? ['update conversations set updated_at = ? where id = ? and user_id = ? and deleted_at is null returning *', [now, target.conversationId, userId]]
-        : [
-            'insert into conversations (id, user_id, title, created_at, updated_at) values (?, ?, ?, ?, ?) returning *',
-            [randomUUID(), userId, target.title, now, now],
-          ];
-    const [row] = await this.em.execute(
+        ? `update conversations set updated_at = ${at} where id = ${bind(target.conversationId)} and user_id = ${user} and deleted_at is null returning *`
+        : `insert into conversations (id, user_id, title, created_at, updated_at) values (${bind(randomUUID())}, ${user}, ${bind(target.title)}, ${at}, ${at}) returning *`;
+    // The values in the select lists are cast: a bound value there is text unless told otherwise.
+    const [row] = await executeBound<Record<string, unknown>>(
+      this.em,
       `with c as (${conversationSql}),
          m as (insert into messages (id, conversation_id, user_id, role, content, status, client_id, created_at)
-               select ?, c.id, ?, 'user', ?, 'complete', ?, ? from c),
+               select ${messageRef}::uuid, c.id, ${user}::uuid, 'user', ${bind(content)}::text, 'complete', ${bind(clientId)}::uuid, ${at}::timestamptz from c),
          r as (insert into messages (id, conversation_id, user_id, role, content, status, reply_to, created_at)
-               select ?, c.id, ?, 'assistant', '', 'streaming', ?, ? from c)
+               select ${bind(replyId)}::uuid, c.id, ${user}::uuid, 'assistant', '', 'streaming', ${messageRef}::uuid, ${bind(new Date(now.getTime() + 1))}::timestamptz from c)
        select * from c`,
-      [...conversationParams, messageId, userId, content, clientId, now, replyId, userId, messageId, new Date(now.getTime() + 1)],
+      values,
     );
     if (!row) return undefined;
     const conversation = this.em.map(Conversation, row);
@@ -124,8 +126,9 @@ export class ConversationsRepository {
 
   /** Deletes the messages after `anchor` (and `anchor` itself when inclusive); their ids, oldest first. */
   private async removeFrom(em: EntityManager, conversationId: string, anchor: Message, inclusive: boolean): Promise<string[]> {
-    const rows = await em.execute<{ id: string; created_at: Date }[]>(
-      `delete from messages where conversation_id = ? and (created_at, id) ${inclusive ? '>=' : '>'} (?::timestamptz, ?::uuid) returning id, created_at`,
+    const rows = await executeBound<{ id: string; created_at: Date }>(
+      em,
+      `delete from messages where conversation_id = $1 and (created_at, id) ${inclusive ? '>=' : '>'} ($2::timestamptz, $3::uuid) returning id, created_at`,
       [conversationId, anchor.createdAt, anchor.id],
     );
     return rows.sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime()).map((row) => row.id);
@@ -164,21 +167,23 @@ export class ConversationsRepository {
 
   /** Up to `limit` messages, newest first, before the message `before` (or from the newest). */
   latest(conversationId: string, limit: number, before?: string): Promise<MessageFields[]> {
-    return this.em.execute<MessageFields[]>(
-      `select ${messageColumns} from messages m where m.conversation_id = ?
-       ${before ? 'and (m.created_at, m.id) < (select b.created_at, b.id from messages b where b.id = ? and b.conversation_id = ?)' : ''}
-       order by m.created_at desc, m.id desc limit ?`,
-      [conversationId, ...(before ? [before, conversationId] : []), limit],
+    return executeBound<MessageFields>(
+      this.em,
+      `select ${messageColumns} from messages m where m.conversation_id = $1
+       ${before ? 'and (m.created_at, m.id) < (select b.created_at, b.id from messages b where b.id = $3 and b.conversation_id = $1)' : ''}
+       order by m.created_at desc, m.id desc limit $2`,
+      [conversationId, limit, ...(before ? [before] : [])],
     );
   }
 
   /** Up to `limit` messages, oldest first, after the anchor; undefined when the anchor is not of this conversation. */
   async after(conversationId: string, anchorId: string, limit: number): Promise<MessageFields[] | undefined> {
-    const rows = await this.em.execute<MessageFields[]>(
-      `select ${messageColumns} from messages m where m.conversation_id = ?
-         and (m.created_at, m.id) > (select a.created_at, a.id from messages a where a.id = ? and a.conversation_id = ?)
-       order by m.created_at, m.id limit ?`,
-      [conversationId, anchorId, conversationId, limit],
+    const rows = await executeBound<MessageFields>(
+      this.em,
+      `select ${messageColumns} from messages m where m.conversation_id = $1
+         and (m.created_at, m.id) > (select a.created_at, a.id from messages a where a.id = $2 and a.conversation_id = $1)
+       order by m.created_at, m.id limit $3`,
+      [conversationId, anchorId, limit],
     );
     if (rows.length === 0 && (await this.em.count(Message, { id: anchorId, conversation: conversationId })) === 0) return undefined;
     return rows;
@@ -186,8 +191,9 @@ export class ConversationsRepository {
 
   /** The message of a conversation that waits for its user's approval, if one does. */
   async awaitingApproval(conversationId: string): Promise<MessageFields | undefined> {
-    const [row] = await this.em.execute<MessageFields[]>(
-      `select ${messageColumns} from messages m where m.conversation_id = ? and m.status = 'awaiting_approval' order by m.created_at desc limit 1`,
+    const [row] = await executeBound<MessageFields>(
+      this.em,
+      `select ${messageColumns} from messages m where m.conversation_id = $1 and m.status = 'awaiting_approval' order by m.created_at desc limit 1`,
       [conversationId],
     );
     return row;
@@ -198,20 +204,21 @@ export class ConversationsRepository {
    * undefined when no message of this user waits on that call (already answered, or never held).
    */
   async claimApproval(userId: string, conversationId: string, toolCallId: string): Promise<string | undefined> {
-    const [row] = await this.em.execute<{ id: string }[]>(
+    const [row] = await executeBound<{ id: string }>(
+      this.em,
       `update messages set status = 'streaming', updated_at = now()
-        where conversation_id = ? and user_id = ? and status = 'awaiting_approval'
-          and tool_calls @> jsonb_build_array(jsonb_build_object('id', ?::text))
-          and not coalesce(tool_results, '[]'::jsonb) @> jsonb_build_array(jsonb_build_object('tool_call_id', ?::text))
+        where conversation_id = $1 and user_id = $2 and status = 'awaiting_approval'
+          and tool_calls @> jsonb_build_array(jsonb_build_object('id', $3::text))
+          and not coalesce(tool_results, '[]'::jsonb) @> jsonb_build_array(jsonb_build_object('tool_call_id', $3::text))
         returning id`,
-      [conversationId, userId, toolCallId, toolCallId],
+      [conversationId, userId, toolCallId],
     );
     return row?.id;
   }
 
   /** Every message of a conversation, oldest first. */
   all(conversationId: string): Promise<MessageFields[]> {
-    return this.em.execute<MessageFields[]>(`select ${messageColumns} from messages m where m.conversation_id = ? order by m.created_at, m.id`, [
+    return executeBound<MessageFields>(this.em, `select ${messageColumns} from messages m where m.conversation_id = $1 order by m.created_at, m.id`, [
       conversationId,
     ]);
   }

@@ -12,3 +12,15 @@ import { CompiledQuery } from 'kysely';
 export async function executeBound<Row = unknown>(em: EntityManager, text: string, parameters: unknown[]): Promise<Row[]> {
   return (await em.getKysely().executeQuery<Row>(CompiledQuery.raw(text, parameters))).rows;
 }
+
+/** The values of a statement built piece by piece: `bind(value)` keeps a value and gives its placeholder (`$n`). */
+export function boundValues(): { bind: (value: unknown) => string; values: unknown[] } {
+  const values: unknown[] = [];
+  return {
+    values,
+    bind: (value) => {
+      values.push(value);
+      return `$${values.length}`;
+    },
+  };
+}
