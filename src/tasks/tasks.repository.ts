@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Task, type TaskPriority, type TaskStatus } from '../db/entities/index.ts';
 import { taskPriorities } from '../db/entities/task.entity.ts';
+import { boundValues, executeBound } from '../db/sql.ts';
 import type { ResolvedDue } from '../shared/dates.ts';
 import { type Timestamp, toIso } from '../shared/timestamps.ts';
 import type { TaskInput, TaskSort } from './tasks.schemas.ts';
@@ -31,9 +32,9 @@ const taskColumns = `t.id, t.number, t.title, t.description, t.status, t.priorit
 const priorityRank = `array_position(array[${taskPriorities.map((priority) => `'${priority}'`).join(', ')}], t.priority::text)`;
 
 export interface SortPlan {
-  /** SQL of the sort key for a row, and of the same key for a cursor value bound as `?`. */
+  /** SQL of the sort key for a row, and of the same key for a cursor value (its placeholder given). */
   rowKey: string;
-  cursorKey: string;
+  cursorKey(placeholder: string): string;
   descending: boolean;
   keyOf(task: TaskFields): string | number | null;
 }
@@ -47,17 +48,17 @@ export function sortPlan(sort: TaskSort): SortPlan {
       const none = descending ? "'-infinity'" : "'infinity'";
       return {
         rowKey: `coalesce(t.due_date, ${none}::timestamptz)`,
-        cursorKey: `coalesce(?::timestamptz, ${none}::timestamptz)`,
+        cursorKey: (value) => `coalesce(${value}::timestamptz, ${none}::timestamptz)`,
         descending,
         keyOf: (task) => (task.dueDate ? toIso(task.dueDate) : null),
       };
     }
     case 'priority':
-      return { rowKey: priorityRank, cursorKey: '?::int', descending, keyOf: (task) => taskPriorities.indexOf(task.priority) + 1 };
+      return { rowKey: priorityRank, cursorKey: (value) => `${value}::int`, descending, keyOf: (task) => taskPriorities.indexOf(task.priority) + 1 };
     case 'updated_at':
-      return { rowKey: 't.updated_at', cursorKey: '?::timestamptz', descending, keyOf: (task) => toIso(task.updatedAt) };
+      return { rowKey: 't.updated_at', cursorKey: (value) => `${value}::timestamptz`, descending, keyOf: (task) => toIso(task.updatedAt) };
     default:
-      return { rowKey: 't.created_at', cursorKey: '?::timestamptz', descending, keyOf: (task) => toIso(task.createdAt) };
+      return { rowKey: 't.created_at', cursorKey: (value) => `${value}::timestamptz`, descending, keyOf: (task) => toIso(task.createdAt) };
   }
 }
 
@@ -71,25 +72,17 @@ export interface TaskFilter {
   words?: string[];
 }
 
-/** The WHERE clause (and its parameters) of a user's tasks matching a filter. */
-function filterTasks(userId: string, filter: TaskFilter): { where: string[]; params: unknown[] } {
-  const where = ['t.user_id = ?'];
-  const params: unknown[] = [userId];
+/** The conditions of a user's tasks matching a filter, their values bound with `bind`. */
+function filterTasks(bind: (value: unknown) => string, userId: string, filter: TaskFilter): string[] {
+  const where = [`t.user_id = ${bind(userId)}`];
   if (filter.status === 'open') where.push("t.status <> 'completed'");
-  else if (filter.status && filter.status !== 'all') {
-    where.push('t.status = ?');
-    params.push(filter.status);
-  }
-  if (filter.priority) {
-    where.push('t.priority = ?');
-    params.push(filter.priority);
-  }
+  else if (filter.status && filter.status !== 'all') where.push(`t.status = ${bind(filter.status)}`);
+  if (filter.priority) where.push(`t.priority = ${bind(filter.priority)}`);
   for (const word of filter.words ?? []) {
-    where.push("(t.title ilike ? or coalesce(t.description, '') ilike ?)");
-    const pattern = `%${escapeLike(word)}%`;
-    params.push(pattern, pattern);
+    const pattern = bind(`%${escapeLike(word)}%`);
+    where.push(`(t.title ilike ${pattern} or coalesce(t.description, '') ilike ${pattern})`);
   }
-  return { where, params };
+  return where;
 }
 
 /** A page of a user's tasks: filter, extra conditions (due dates, cursor), order, limit. */
@@ -107,30 +100,26 @@ export class TasksRepository {
 
   page(userId: string, page: TaskPage): Promise<TaskFields[]> {
     const { plan } = page;
-    const { where, params } = filterTasks(userId, page.filter);
-    if (page.dueBefore) {
-      where.push('t.due_date < ?');
-      params.push(page.dueBefore);
-    }
-    if (page.dueAfter) {
-      where.push('t.due_date > ?');
-      params.push(page.dueAfter);
-    }
+    const { bind, values } = boundValues();
+    const where = filterTasks(bind, userId, page.filter);
+    if (page.dueBefore) where.push(`t.due_date < ${bind(page.dueBefore)}`);
+    if (page.dueAfter) where.push(`t.due_date > ${bind(page.dueAfter)}`);
     if (page.after) {
-      where.push(`(${plan.rowKey}, t.number) ${plan.descending ? '<' : '>'} (${plan.cursorKey}, ?)`);
-      params.push(page.after.key, page.after.number);
+      where.push(`(${plan.rowKey}, t.number) ${plan.descending ? '<' : '>'} (${plan.cursorKey(bind(page.after.key))}, ${bind(page.after.number)})`);
     }
     const direction = plan.descending ? 'desc' : 'asc';
-    return this.em.execute<TaskFields[]>(
-      `select ${taskColumns} from tasks t where ${where.join(' and ')} order by ${plan.rowKey} ${direction}, t.number ${direction} limit ?`,
-      [...params, page.limit],
+    return executeBound<TaskFields>(
+      this.em,
+      `select ${taskColumns} from tasks t where ${where.join(' and ')} order by ${plan.rowKey} ${direction}, t.number ${direction} limit ${bind(page.limit)}`,
+      values,
     );
   }
 
   /** Matching tasks in number order. */
   search(userId: string, filter: TaskFilter, limit: number): Promise<TaskFields[]> {
-    const { where, params } = filterTasks(userId, filter);
-    return this.em.execute<TaskFields[]>(`select ${taskColumns} from tasks t where ${where.join(' and ')} order by t.number limit ?`, [...params, limit]);
+    const { bind, values } = boundValues();
+    const where = filterTasks(bind, userId, filter);
+    return executeBound<TaskFields>(this.em, `select ${taskColumns} from tasks t where ${where.join(' and ')} order by t.number limit ${bind(limit)}`, values);
   }
 
   /** Inserts a task with the user's next number, taken under the user row's lock in the same statement; undefined when the user is gone. */
@@ -138,13 +127,14 @@ export class TasksRepository {
     userId: string,
     input: Omit<TaskInput, 'due_date'> & { due: ResolvedDue | null; status: TaskStatus; completedAt: Date | null },
   ): Promise<TaskFields | undefined> {
-    const [row] = await this.em.execute<TaskFields[]>(
-      `with seq as (update users set task_seq = task_seq + 1 where id = ? returning task_seq)
+    // The values in the select list are cast: a bound value there is text unless told otherwise.
+    const [row] = await executeBound<TaskFields>(
+      this.em,
+      `with seq as (update users set task_seq = task_seq + 1 where id = $1 returning task_seq)
        insert into tasks as t (user_id, number, title, description, status, priority, due_date, due_on, completed_at)
-       select ?, seq.task_seq, ?, ?, ?, ?, ?, ?, ? from seq
+       select $1::uuid, seq.task_seq, $2::text, $3::text, $4::text, $5::text, $6::timestamptz, $7::date, $8::timestamptz from seq
        returning ${taskColumns}`,
       [
-        userId,
         userId,
         input.title,
         input.description ?? null,
@@ -160,8 +150,9 @@ export class TasksRepository {
 
   /** The user's time zone (calendar dates and local times are read in it) and approval setting. */
   async preferences(userId: string): Promise<{ timeZone: string; confirmDestructive: boolean }> {
-    const [row] = await this.em.execute<{ timeZone: string; confirmDestructive: boolean }[]>(
-      'select timezone as "timeZone", confirm_destructive as "confirmDestructive" from users where id = ?',
+    const [row] = await executeBound<{ timeZone: string; confirmDestructive: boolean }>(
+      this.em,
+      'select timezone as "timeZone", confirm_destructive as "confirmDestructive" from users where id = $1',
       [userId],
     );
     return row ?? { timeZone: 'UTC', confirmDestructive: false };
@@ -169,7 +160,10 @@ export class TasksRepository {
 
   /** Keeps calendar-dated tasks at the start of their day when the user's zone changes. */
   async moveCalendarDates(userId: string, timeZone: string): Promise<void> {
-    await this.em.execute('update tasks set due_date = due_on::timestamp at time zone ? where user_id = ? and due_on is not null', [timeZone, userId]);
+    await executeBound(this.em, 'update tasks set due_date = due_on::timestamp at time zone $1::text where user_id = $2 and due_on is not null', [
+      timeZone,
+      userId,
+    ]);
   }
 
   /** The task as an entity, to change and flush. */
@@ -182,8 +176,9 @@ export class TasksRepository {
   }
 
   async delete(userId: string, ref: TaskRef): Promise<{ id: string; number: number; title: string } | undefined> {
-    const [row] = await this.em.execute<{ id: string; number: number; title: string }[]>(
-      `delete from tasks where user_id = ? and ${typeof ref === 'number' ? 'number' : 'id'} = ? returning id, number, title`,
+    const [row] = await executeBound<{ id: string; number: number; title: string }>(
+      this.em,
+      `delete from tasks where user_id = $1 and ${typeof ref === 'number' ? 'number' : 'id'} = $2 returning id, number, title`,
       [userId, ref],
     );
     return row;
