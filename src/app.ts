@@ -21,6 +21,7 @@ import { conversationsRoutes } from './conversations/conversations.routes.ts';
 import { type ConversationEventSink, ConversationsService } from './conversations/conversations.service.ts';
 import { ConversationSearch } from './conversations/search.ts';
 import { type Orm, openOrm } from './db/orm.ts';
+import { executeBound } from './db/sql.ts';
 import { registerJwt, requireUser } from './http/auth-guard.ts';
 import { registerClientDemo } from './http/client-demo.ts';
 import { registerDocs } from './http/docs.ts';
@@ -152,7 +153,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.get('/health', { schema: { tags: ['ops'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
   app.get('/ready', { schema: { tags: ['ops'], response: { 200: z.object({ status: z.literal('ready') }) } } }, async () => {
     try {
-      await orm.em.execute('select 1');
+      await executeBound(orm.em, 'select 1', []);
     } catch {
       throw new AppError('UNAVAILABLE', 'The database is not answering');
     }

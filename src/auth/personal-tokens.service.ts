@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PersonalAccessToken } from '../db/entities/index.ts';
+import { executeBound } from '../db/sql.ts';
 import { notFound } from '../shared/errors.ts';
 import type { AccessClaims } from './access-tokens.ts';
 import type { PersonalTokenDto } from './auth.schemas.ts';
@@ -53,10 +54,11 @@ export class PersonalTokensService {
    * an MCP client calling many times a second costs a read per call, not a row write.
    */
   async verify(secret: string): Promise<AccessClaims | undefined> {
-    const [row] = await this.em.fork().execute<{ id: string; user_id: string; expires_at: Date | null }[]>(
+    const [row] = await executeBound<{ id: string; user_id: string; expires_at: Date | null }>(
+      this.em.fork(),
       `with live as (
          select id, user_id, expires_at, last_used_at from personal_access_tokens
-         where token_hash = ? and revoked_at is null and (expires_at is null or expires_at > now())
+         where token_hash = $1 and revoked_at is null and (expires_at is null or expires_at > now())
        ), used as (
          update personal_access_tokens t set last_used_at = now() from live
          where t.id = live.id and (live.last_used_at is null or live.last_used_at < now() - interval '1 minute')

@@ -2,6 +2,7 @@
 // access tokens are refused at once: each instance keeps the ended ones in memory, hears of new ones
 // from its peers, and reads the database every few seconds in case a notice was lost.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeBound } from '../db/sql.ts';
 
 const syncEveryMs = 5_000;
 /** Instances' clocks differ: each sync also looks this far back. */
@@ -53,7 +54,7 @@ export class EndedSessions {
   private async sync(): Promise<void> {
     const since = new Date(this.syncedUntil - clockSlackMs);
     const startedAt = Date.now();
-    const rows = await this.em.fork().execute<{ family_id: string }[]>(`select distinct family_id from refresh_tokens where revoked_at >= ?`, [since]);
+    const rows = await executeBound<{ family_id: string }>(this.em.fork(), 'select distinct family_id from refresh_tokens where revoked_at >= $1', [since]);
     for (const row of rows) if (!this.ended.has(row.family_id)) this.add(row.family_id);
     this.syncedUntil = startedAt;
     for (const [sessionId, forgetAt] of this.ended) if (forgetAt < startedAt) this.ended.delete(sessionId);

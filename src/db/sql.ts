@@ -1,16 +1,22 @@
-// Raw statements with bound parameters.
+// Raw statements, every one of the server's: values bound as parameters, never written into the SQL.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
 
 /**
  * Runs a statement whose values (`$1`, `$2`, …) travel as bind parameters beside it, and returns its
- * rows; an array travels as one array value (`= any($1::uuid[])`). `em.execute` quotes each value
- * into the SQL text one character at a time: for the statements of streaming replies, which carry
- * their text (a checkpoint of a thousand streams is most of a megabyte) or the ids of every
- * streaming conversation once a second, that quoting cost more than the statement.
+ * rows (in the EntityManager's transaction, if it is in one). An array travels as one array value
+ * (`= any($1::uuid[])`). A bound value is typed by where it stands: in a select list it is text
+ * unless cast (`select $1::uuid`). Not `em.execute`, which quotes each value into the SQL text one
+ * character at a time: for a checkpoint of a thousand streaming replies (most of a megabyte of text)
+ * that quoting cost more than the statement. It fails as MikroORM's own statements do (a unique
+ * violation is a `UniqueConstraintViolationException`, and so on).
  */
 export async function executeBound<Row = unknown>(em: EntityManager, text: string, parameters: unknown[]): Promise<Row[]> {
-  return (await em.getKysely().executeQuery<Row>(CompiledQuery.raw(text, parameters))).rows;
+  try {
+    return (await em.getKysely().executeQuery<Row>(CompiledQuery.raw(text, parameters))).rows;
+  } catch (error) {
+    throw em.getDriver().convertException(error as Error);
+  }
 }
 
 /** The values of a statement built piece by piece: `bind(value)` keeps a value and gives its placeholder (`$n`). */

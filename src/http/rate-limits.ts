@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import type { Limits, WindowLimit } from '../config/config.ts';
+import { executeBound } from '../db/sql.ts';
 import { rateLimited } from '../shared/errors.ts';
 
 /** Fixed windows counted in PostgreSQL: one upsert per attempt, whichever instance sees it. */
@@ -14,8 +15,9 @@ export class SharedWindows {
 
   /** Counts one hit on `key`; RATE_LIMITED (with when to retry) once the window's budget is spent. */
   async take(key: string, limit: WindowLimit): Promise<void> {
-    const [row] = await this.em.fork().execute<{ hits: number; retry_ms: number }[]>(
-      `insert into rate_limit_windows as w (key, hits, reset_at) values (?, 1, now() + make_interval(secs => ?))
+    const [row] = await executeBound<{ hits: number; retry_ms: number }>(
+      this.em.fork(),
+      `insert into rate_limit_windows as w (key, hits, reset_at) values ($1, 1, now() + make_interval(secs => $2))
        on conflict (key) do update set
          hits = case when w.reset_at <= now() then 1 else w.hits + 1 end,
          reset_at = case when w.reset_at <= now() then excluded.reset_at else w.reset_at end
@@ -28,11 +30,7 @@ export class SharedWindows {
   /** Forgets windows that ended, once a minute. */
   start(): void {
     this.timer = setInterval(
-      () =>
-        void this.em
-          .fork()
-          .execute(`delete from rate_limit_windows where reset_at < now()`)
-          .catch(() => undefined),
+      () => void executeBound(this.em.fork(), 'delete from rate_limit_windows where reset_at < now()', []).catch(() => undefined),
       60_000,
     );
     this.timer.unref();

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchStatement } from '../../src/conversations/search.ts';
 import { type Orm, openOrm } from '../../src/db/orm.ts';
+import { executeBound } from '../../src/db/sql.ts';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
 import { testDatabaseUrl } from '../helpers/db.ts';
 
@@ -93,9 +94,7 @@ describe('search plans', () => {
   it('answers a search from the full-text indexes, not by reading every message of the user', async () => {
     const em = orm.em.fork();
     const [user] = await em.execute(`select id from users limit 1`);
-    const [row] = (await em.execute(`explain (format json) ${searchStatement}`, ['zebra', user!.id, 'zebra', user!.id, 'zebra', 21, 0])) as {
-      'QUERY PLAN': unknown;
-    }[];
+    const [row] = await executeBound<{ 'QUERY PLAN': unknown }>(em, `explain (format json) ${searchStatement}`, ['zebra', user!.id, 21, 0]);
     const plan = JSON.stringify(row!['QUERY PLAN']);
     expect(plan).toContain('messages_search_index');
     expect(plan).toContain('conversations_search_index');

@@ -62,14 +62,7 @@ describe('query plans of the hot reads', () => {
     type PlanRow = { 'QUERY PLAN': { Plan: PlanNode }[] };
     const em = new Proxy(real, {
       get(target, property) {
-        // Raw reads go through `em.execute` or, with bound parameters, through `em.getKysely().executeQuery`.
-        if (property === 'execute') {
-          return async (sql: string, params: unknown[]) => {
-            const [row] = (await target.execute(`explain (analyze, format json) ${sql}`, params)) as PlanRow[];
-            plans.push(row!['QUERY PLAN'][0]!.Plan);
-            return [];
-          };
-        }
+        // Raw statements go through `executeBound`, that is `em.getKysely().executeQuery`.
         if (property === 'getKysely') {
           return () => ({
             executeQuery: async (query: CompiledQuery) => {

@@ -26,21 +26,23 @@ export class ReplyLeases {
   async claim(em: EntityManager, conversationId: string, replyId: string, giveUp: () => boolean): Promise<Claim> {
     for (;;) {
       if (giveUp()) return { claimed: false, why: 'given_up' };
-      const [row] = await em.execute<(Record<string, unknown> & { reply_created_at: string })[]>(
-        `update conversations c set reply_owner = ?, reply_lease_until = now() + make_interval(secs => ?)
+      const [row] = await executeBound<Record<string, unknown> & { reply_created_at: string }>(
+        em,
+        `update conversations c set reply_owner = $1, reply_lease_until = now() + make_interval(secs => $2)
          from messages r
-         where c.id = ? and c.deleted_at is null and r.id = ? and r.conversation_id = c.id and r.status = 'streaming'
-           and (c.reply_owner is null or c.reply_owner = ? or c.reply_lease_until < now())
+         where c.id = $3 and c.deleted_at is null and r.id = $4 and r.conversation_id = c.id and r.status = 'streaming'
+           and (c.reply_owner is null or c.reply_owner = $1 or c.reply_lease_until < now())
          returning c.*, r.created_at as reply_created_at`,
-        [this.owner, this.lifetimeMs / 1000, conversationId, replyId, this.owner],
+        [this.owner, this.lifetimeMs / 1000, conversationId, replyId],
       );
       if (row) {
         const { reply_created_at: replyCreatedAt, ...conversation } = row;
         return { claimed: true, conversation: em.map(Conversation, conversation), replyCreatedAt };
       }
-      const [state] = await em.execute<{ live: boolean; streaming: boolean }[]>(
-        `select exists (select 1 from conversations where id = ? and deleted_at is null) as live,
-           exists (select 1 from messages where id = ? and status = 'streaming') as streaming`,
+      const [state] = await executeBound<{ live: boolean; streaming: boolean }>(
+        em,
+        `select exists (select 1 from conversations where id = $1 and deleted_at is null) as live,
+           exists (select 1 from messages where id = $2 and status = 'streaming') as streaming`,
         [conversationId, replyId],
       );
       if (!state!.live) return { claimed: false, why: 'deleted' };
@@ -52,8 +54,9 @@ export class ReplyLeases {
   /** Waits (at most `timeoutMs`) until no other instance generates a reply in the conversation. */
   async awaitFree(em: EntityManager, conversationId: string, timeoutMs: number): Promise<void> {
     for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(retryMs / 4)) {
-      const [busy] = await em.execute(
-        'select 1 from conversations where id = ? and reply_owner is not null and reply_owner <> ? and reply_lease_until >= now()',
+      const [busy] = await executeBound(
+        em,
+        'select 1 from conversations where id = $1 and reply_owner is not null and reply_owner <> $2 and reply_lease_until >= now()',
         [conversationId, this.owner],
       );
       if (!busy) return;
@@ -61,7 +64,10 @@ export class ReplyLeases {
   }
 
   async release(em: EntityManager, conversationId: string): Promise<void> {
-    await em.execute(`update conversations set reply_owner = null, reply_lease_until = null where id = ? and reply_owner = ?`, [conversationId, this.owner]);
+    await executeBound(em, 'update conversations set reply_owner = null, reply_lease_until = null where id = $1 and reply_owner = $2', [
+      conversationId,
+      this.owner,
+    ]);
   }
 
   /** Extends this instance's leases on these conversations by a lifetime, once they are half-way through the one they have. */
