@@ -12,7 +12,7 @@ import { systemPrompt } from './prompts.ts';
 import type { ChatMessage, ProviderToolCall } from './provider.ts';
 import type { ActiveReply } from './replies/active-reply.ts';
 import { loadHistory } from './replies/history.ts';
-import type { ReplyLeases } from './replies/leases.ts';
+import { leaseReleased, type ReplyLeases } from './replies/leases.ts';
 import type { UserSlots } from './replies/user-slots.ts';
 import type { ToolContext } from './tools/index.ts';
 import { markStage } from './turn-stages.ts';
@@ -207,9 +207,7 @@ export class ReplyRunner {
       `with stored as (
          update messages set content = $1, status = $2, last_seq = $3, tool_calls = $4::jsonb, tool_results = $5::jsonb, updated_at = now() where id = $6
        )
-       update conversations set updated_at = $7, reply_owner = nullif(reply_owner, $8),
-         reply_lease_until = case when reply_owner = $8 then null else reply_lease_until end
-       where id = $9`,
+       update conversations set updated_at = $7, ${leaseReleased('$8')} where id = $9`,
       [
         message.content,
         status,

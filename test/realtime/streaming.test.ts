@@ -249,6 +249,15 @@ describe('the upkeep of streaming rows and leases', () => {
       rows = await ages();
       expect(rows.dead).toMatchObject({ status: 'interrupted' });
       expect(rows.mine).toMatchObject({ status: 'streaming' });
+      // Releasing ends this instance's lease; another instance's lease is not this instance's to end.
+      const other = new ReplyLeases(30_000);
+      await em.execute(`update messages set status = 'streaming' where conversation_id = ?`, [dead.conversation.id]);
+      expect((await other.claim(em, dead.conversation.id, dead.replyId, () => false)).claimed).toBe(true);
+      await leases.release(em, mine.conversation.id);
+      await leases.release(em, dead.conversation.id);
+      rows = await ages();
+      expect(rows.mine!.lease).toBeNull();
+      expect(rows.dead!.lease).toBeGreaterThan(25);
     } finally {
       await app.close();
     }

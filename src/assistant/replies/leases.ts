@@ -9,6 +9,13 @@ import { executeBound } from '../../db/sql.ts';
 
 const retryMs = 200;
 
+/**
+ * The assignments of an update of a conversation row that end the lease of the owner bound at
+ * `owner` (`$n`), and leave a lease another instance holds as it is.
+ */
+export const leaseReleased = (owner: string) =>
+  `reply_owner = nullif(reply_owner, ${owner}), reply_lease_until = case when reply_owner = ${owner} then null else reply_lease_until end`;
+
 /** A claim's outcome: the lease is held (with the conversation and its reply's creation time), or why not. */
 export type Claim = { claimed: true; conversation: Conversation; replyCreatedAt: string } | { claimed: false; why: 'given_up' | 'deleted' | 'reply_gone' };
 
@@ -64,10 +71,7 @@ export class ReplyLeases {
   }
 
   async release(em: EntityManager, conversationId: string): Promise<void> {
-    await executeBound(em, 'update conversations set reply_owner = null, reply_lease_until = null where id = $1 and reply_owner = $2', [
-      conversationId,
-      this.owner,
-    ]);
+    await executeBound(em, `update conversations set ${leaseReleased('$2')} where id = $1 and reply_owner = $2`, [conversationId, this.owner]);
   }
 
   /** Extends this instance's leases on these conversations by a lifetime, once they are half-way through the one they have. */
