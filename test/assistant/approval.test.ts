@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, signup, type TestUser } from '../helpers/app.ts';
 import { openAiSuite, textReply, toolCallsReply } from '../helpers/fake-openai.ts';
-import { type ClientSocket, connect, twoListeningApps, waitFor } from '../helpers/socket.ts';
+import { type ClientSocket, connect, sendMessage, twoListeningApps, waitFor } from '../helpers/socket.ts';
 
 const sockets: ClientSocket[] = [];
 afterEach(() => {
@@ -85,8 +85,7 @@ describe('approval with the offline assistant, on two instances', () => {
     const user = await cautiousUser(a);
     const stranger = await signup(a);
     const tab = await open(urlA, user);
-    const sent = await tab.emitWithAck('message:send', { content: 'show my tasks', clientId: randomUUID() });
-    if (!sent.ok) throw new Error(sent.error.message);
+    const sent = await sendMessage(tab, 'show my tasks');
     await waitFor(tab, 'assistant:done');
     const strangerTab = await open(urlA, stranger);
     expect(await strangerTab.emitWithAck('tool:approve', { conversationId: sent.conversationId, toolCallId: 'call_x', approved: true })).toMatchObject({

@@ -1,4 +1,5 @@
 // Real socket.io-client connections to an app listening on a free port.
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll } from 'vitest';
@@ -101,3 +102,10 @@ export const until = async (condition: () => boolean | Promise<boolean>, timeout
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 };
+
+/** Sends a message from a tab (with a fresh clientId, to a conversation or a new one) and gives its ack; throws should it be refused. */
+export async function sendMessage(tab: ClientSocket, content: string, conversationId?: string) {
+  const ack = await tab.emitWithAck('message:send', { content, clientId: randomUUID(), ...(conversationId ? { conversationId } : {}) });
+  if (!ack.ok) throw new Error(`send failed: ${ack.error.code}`);
+  return ack;
+}

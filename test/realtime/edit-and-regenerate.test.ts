@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
-import { type ClientSocket, connect, listen, record, tabsOnBoth, twoListeningApps, waitFor } from '../helpers/socket.ts';
+import { type ClientSocket, connect, listen, record, sendMessage, tabsOnBoth, twoListeningApps, waitFor } from '../helpers/socket.ts';
 
 const sockets: ClientSocket[] = [];
 afterEach(() => {
@@ -144,8 +144,7 @@ describe('regenerate across two instances while the reply streams', () => {
     const { b } = instances;
     const { user, tabA, tabB } = await tabsOnBoth(instances);
     sockets.push(tabA, tabB);
-    const first = await tabA.emitWithAck('message:send', { content: 'first', clientId: randomUUID() });
-    if (!first.ok) throw new Error('send failed');
+    const first = await sendMessage(tabA, 'first');
     await tabB.emitWithAck('conversation:join', { conversationId: first.conversationId });
     provider.release(1);
     await waitFor(tabA, 'assistant:delta');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
-import { type ClientSocket, connect, listen, listeningApp, record, until, waitFor } from '../helpers/socket.ts';
+import { type ClientSocket, connect, listen, listeningApp, record, sendMessage, until, waitFor } from '../helpers/socket.ts';
 
 describe('realtime gateway with the offline assistant', () => {
   let app: FastifyInstance;
@@ -65,8 +65,7 @@ describe('realtime gateway with the offline assistant', () => {
     const user = await signup(app);
     const [tab1, tab2] = [await open(user), await open(user)];
     const tab2Events = record(tab2);
-    const ack = await tab1.emitWithAck('message:send', { content: 'add buy milk', clientId: randomUUID() });
-    if (!ack.ok) throw new Error('send failed');
+    const ack = await sendMessage(tab1, 'add buy milk');
     await until(() => tab2Events.some(([name]) => name === 'task:created'));
     const join = await tab2.emitWithAck('conversation:join', { conversationId: ack.conversationId });
     expect(join).toMatchObject({ ok: true, conversation: { id: ack.conversationId }, has_more: false });
@@ -177,8 +176,7 @@ describe('realtime gateway with the offline assistant', () => {
   it('answers messages sent while a reply streams after it, in order', async () => {
     const user = await signup(app);
     const tab = await open(user);
-    const first = await tab.emitWithAck('message:send', { content: 'add first thing', clientId: randomUUID() });
-    if (!first.ok) throw new Error('send failed');
+    const first = await sendMessage(tab, 'add first thing');
     const dones: string[] = [];
     tab.on('assistant:done', ({ message }) => dones.push(message.id));
     const acks = await Promise.all(

@@ -1,17 +1,10 @@
 // assistant:stop and conversation:join at every instant after a message:send ack, and the
 // catch-up of a join with afterMessageId in pages of 100.
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, signup } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
-import { type ClientSocket, connect, listen, listeningApp, record, until, waitFor } from '../helpers/socket.ts';
-
-async function send(tab: ClientSocket, content: string, conversationId?: string) {
-  const ack = await tab.emitWithAck('message:send', { content, clientId: randomUUID(), ...(conversationId ? { conversationId } : {}) });
-  if (!ack.ok) throw new Error(`send failed: ${ack.error.code}`);
-  return ack;
-}
+import { connect, listen, listeningApp, record, sendMessage, until, waitFor } from '../helpers/socket.ts';
 
 describe('stop and join right after the send is acked', () => {
   // Never released unless a test says so: a reply only ends when it is stopped.
@@ -27,7 +20,7 @@ describe('stop and join right after the send is acked', () => {
   it('stops every reply when assistant:stop follows the ack at once', async () => {
     const tab = await connect(url, (await signup(app)).accessToken);
     for (let round = 0; round < 10; round++) {
-      const ack = await send(tab, `round ${round}`);
+      const ack = await sendMessage(tab, `round ${round}`);
       const done = waitFor(tab, 'assistant:done', (event) => event.message.id === ack.assistantMessageId);
       expect(await tab.emitWithAck('assistant:stop', { conversationId: ack.conversationId })).toEqual({ ok: true });
       expect((await done).message.status).toBe('stopped');
@@ -39,7 +32,7 @@ describe('stop and join right after the send is acked', () => {
     const user = await signup(app);
     const [sender, joiner] = await Promise.all([connect(url, user.accessToken), connect(url, user.accessToken)]);
     for (let round = 0; round < 10; round++) {
-      const ack = await send(sender, `round ${round}`);
+      const ack = await sendMessage(sender, `round ${round}`);
       const join = await joiner.emitWithAck('conversation:join', { conversationId: ack.conversationId });
       if (!join.ok) throw new Error('join failed');
       expect(join.streaming).toMatchObject({ messageId: ack.assistantMessageId });
@@ -56,10 +49,10 @@ describe('stop and join right after the send is acked', () => {
     const tab = await connect(url, user.accessToken);
     const events = record(tab);
     const requests = provider.requests;
-    const first = await send(tab, 'first');
+    const first = await sendMessage(tab, 'first');
     // Recorded from before the send: the start can arrive in the same read as the ack.
     await until(() => events.some(([name, event]) => name === 'assistant:start' && event.messageId === first.assistantMessageId));
-    const second = await send(tab, 'second', first.conversationId);
+    const second = await sendMessage(tab, 'second', first.conversationId);
     const bothDone = Promise.all([first, second].map((ack) => waitFor(tab, 'assistant:done', (event) => event.message.id === ack.assistantMessageId)));
     await tab.emitWithAck('assistant:stop', { conversationId: first.conversationId });
     expect((await bothDone).map((event) => event.message.status)).toEqual(['stopped', 'stopped']);

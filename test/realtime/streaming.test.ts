@@ -10,7 +10,7 @@ import { ConversationsRepository } from '../../src/conversations/conversations.r
 import { Message } from '../../src/db/entities/index.ts';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
-import { type ClientSocket, connect, listen, record, until, waitFor } from '../helpers/socket.ts';
+import { type ClientSocket, connect, listen, record, sendMessage, until, waitFor } from '../helpers/socket.ts';
 
 const pieces = ['The ', 'quick ', 'brown ', 'fox ', 'jumps.'];
 
@@ -42,8 +42,7 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
   it('gives a tab joining mid-reply the exact text so far, then only the later deltas', async () => {
     const user = await signup(app);
     const tab1 = await open(user);
-    const ack = await tab1.emitWithAck('message:send', { content: 'tell me a story', clientId: randomUUID() });
-    if (!ack.ok) throw new Error('send failed');
+    const ack = await sendMessage(tab1, 'tell me a story');
     provider.release(2);
     await waitFor(tab1, 'assistant:delta', (delta) => delta.seq === 1);
 
@@ -72,8 +71,7 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
     subscribe(turnStages.name, listener);
     try {
       const tab = await open(await signup(app));
-      const ack = await tab.emitWithAck('message:send', { content: 'time me', clientId: randomUUID() });
-      if (!ack.ok) throw new Error('send failed');
+      const ack = await sendMessage(tab, 'time me');
       const done = waitFor(tab, 'assistant:done');
       provider.release(pieces.length);
       await done;
@@ -89,8 +87,7 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
   it('keeps generating and persists the reply when its tab goes away; a re-join with afterMessageId catches up', async () => {
     const user = await signup(app);
     const tab = await open(user);
-    const ack = await tab.emitWithAck('message:send', { content: 'one more', clientId: randomUUID() });
-    if (!ack.ok) throw new Error('send failed');
+    const ack = await sendMessage(tab, 'one more');
     provider.release(1);
     await waitFor(tab, 'assistant:delta');
     tab.close();
@@ -112,8 +109,7 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
   it('checkpoints the text while streaming, about once per checkpoint period', async () => {
     const user = await signup(app);
     const tab = await open(user);
-    const ack = await tab.emitWithAck('message:send', { content: 'checkpoint me', clientId: randomUUID() });
-    if (!ack.ok) throw new Error('send failed');
+    const ack = await sendMessage(tab, 'checkpoint me');
     provider.release(3);
     await waitFor(tab, 'assistant:delta', (delta) => delta.seq === 2);
     await until(async () => (await storedMessage(ack.assistantMessageId)).content === 'The quick brown ', 2_000);
@@ -126,8 +122,7 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
   it('runs one checkpoint at a time: one held up by a locked row is not joined by the next periods', async () => {
     const user = await signup(app);
     const tab = await open(user);
-    const ack = await tab.emitWithAck('message:send', { content: 'hold me up', clientId: randomUUID() });
-    if (!ack.ok) throw new Error('send failed');
+    const ack = await sendMessage(tab, 'hold me up');
     provider.release(2);
     await until(async () => (await storedMessage(ack.assistantMessageId)).content === 'The quick ', 2_000);
     const blockedCheckpoints = async () => {
@@ -156,8 +151,7 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
   it('stops a reply: the provider is aborted, the partial text kept with status stopped', async () => {
     const user = await signup(app);
     const tab = await open(user);
-    const ack = await tab.emitWithAck('message:send', { content: 'long answer please', clientId: randomUUID() });
-    if (!ack.ok) throw new Error('send failed');
+    const ack = await sendMessage(tab, 'long answer please');
     provider.release(2);
     await waitFor(tab, 'assistant:delta', (delta) => delta.seq === 1);
     const done = waitFor(tab, 'assistant:done');
@@ -271,8 +265,7 @@ describe('shutdown during a reply', () => {
     const url = await listen(app);
     const user = await signup(app);
     const tab = await connect(url, user.accessToken);
-    const ack = await tab.emitWithAck('message:send', { content: 'story', clientId: randomUUID() });
-    if (!ack.ok) throw new Error('send failed');
+    const ack = await sendMessage(tab, 'story');
     provider.release(2);
     await waitFor(tab, 'assistant:delta', (delta) => delta.seq === 1);
     await app.close();
@@ -334,8 +327,7 @@ describe('checkpoints of text beyond ASCII', () => {
       const url = await listen(app);
       const user = await signup(app);
       const tab = await connect(url, user.accessToken);
-      const ack = await tab.emitWithAck('message:send', { content: 'unicode please', clientId: randomUUID() });
-      if (!ack.ok) throw new Error('send failed');
+      const ack = await sendMessage(tab, 'unicode please');
       const stored = async () => (await app.orm.em.fork().findOneOrFail(Message, { id: ack.assistantMessageId })).content;
       for (let released = 1; released < emoji.length; released++) {
         provider.release(1);

@@ -9,7 +9,7 @@ import { createTestApp } from '../helpers/app.ts';
 import { testDatabaseUrl } from '../helpers/db.ts';
 import { postgresServing } from '../helpers/postgres-processes.ts';
 import { json, startServerProcess, stopServerProcess } from '../helpers/server-process.ts';
-import { connect, listen, until, waitFor } from '../helpers/socket.ts';
+import { connect, listen, sendMessage, until, waitFor } from '../helpers/socket.ts';
 
 describe('a crash in the middle of a reply', () => {
   it('keeps the user message and the text streamed up to about a second before, marked interrupted; the conversation works again', async () => {
@@ -30,8 +30,7 @@ describe('a crash in the middle of a reply', () => {
         received += text;
         timeline.push({ at: Date.now(), length: received.length });
       });
-      const ack = await socket.emitWithAck('message:send', { content: 'show my tasks', clientId: randomUUID() });
-      if (!ack.ok) throw new Error('send failed');
+      const ack = await sendMessage(socket, 'show my tasks');
       await until(() => received.length > 150, 10_000);
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       const killedAt = Date.now();

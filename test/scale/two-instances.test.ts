@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, signup } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
-import { type ClientSocket, connect, record, tabsOnBoth, twoListeningApps, until, waitFor } from '../helpers/socket.ts';
+import { type ClientSocket, connect, record, sendMessage, tabsOnBoth, twoListeningApps, until, waitFor } from '../helpers/socket.ts';
 
 describe('two instances on one PostgreSQL', () => {
   const provider = new PacedProvider(['One ', 'two ', 'three ', 'four ', 'five.']);
@@ -41,8 +41,7 @@ describe('two instances on one PostgreSQL', () => {
   it('gives a tab on B the exact reply generating on A, then every later delta once', async () => {
     const { tabA, tabB } = await tabsOnBoth(instances);
     sockets.push(tabA, tabB);
-    const ack = await tabA.emitWithAck('message:send', { content: 'count to five', clientId: randomUUID() });
-    if (!ack.ok) throw new Error('send failed');
+    const ack = await sendMessage(tabA, 'count to five');
     provider.release(2);
     await waitFor(tabA, 'assistant:delta', (delta) => delta.seq === 1);
 
@@ -70,8 +69,7 @@ describe('two instances on one PostgreSQL', () => {
   it('stops from a tab on B a reply generating on A', async () => {
     const { tabA, tabB } = await tabsOnBoth(instances);
     sockets.push(tabA, tabB);
-    const ack = await tabA.emitWithAck('message:send', { content: 'go on and on', clientId: randomUUID() });
-    if (!ack.ok) throw new Error('send failed');
+    const ack = await sendMessage(tabA, 'go on and on');
     provider.release(1);
     await waitFor(tabA, 'assistant:delta');
     await tabB.emitWithAck('conversation:join', { conversationId: ack.conversationId });
@@ -83,14 +81,12 @@ describe('two instances on one PostgreSQL', () => {
   it('generates one reply at a time in a conversation, even when its messages reach different instances', async () => {
     const { tabA, tabB } = await tabsOnBoth(instances);
     sockets.push(tabA, tabB);
-    const first = await tabA.emitWithAck('message:send', { content: 'first', clientId: randomUUID() });
-    if (!first.ok) throw new Error('send failed');
+    const first = await sendMessage(tabA, 'first');
     await tabB.emitWithAck('conversation:join', { conversationId: first.conversationId });
     const events = record(tabB);
     provider.release(1);
     await waitFor(tabB, 'assistant:delta');
-    const second = await tabB.emitWithAck('message:send', { conversationId: first.conversationId, content: 'second', clientId: randomUUID() });
-    if (!second.ok) throw new Error('send failed');
+    const second = await sendMessage(tabB, 'second', first.conversationId);
     // B waits for A's reply to finish before it starts its own.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(events.some(([name, payload]) => name === 'assistant:start' && payload.messageId === second.assistantMessageId)).toBe(false);

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, signup } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
-import { connect, listen, listeningApp, record, until, waitFor } from '../helpers/socket.ts';
+import { connect, listen, listeningApp, record, sendMessage, until, waitFor } from '../helpers/socket.ts';
 
 /** An unsigned token with a random `sub`: what an attacker sends to look like a fresh user. */
 const forgedBearer = () => {
@@ -132,11 +132,9 @@ describe('replies generating at once per user', () => {
     const tab = await connect(url, user.accessToken);
     // Events recorded from before each send: a start can arrive in the same read as the ack.
     const started = record(tab);
-    const first = await tab.emitWithAck('message:send', { content: 'one', clientId: randomUUID() });
-    if (!first.ok) throw new Error('send failed');
+    const first = await sendMessage(tab, 'one');
     await until(() => started.some(([name, event]) => name === 'assistant:start' && event.messageId === first.assistantMessageId));
-    const second = await tab.emitWithAck('message:send', { content: 'two', clientId: randomUUID() });
-    if (!second.ok) throw new Error('send failed');
+    const second = await sendMessage(tab, 'two');
     const join = await tab.emitWithAck('conversation:join', { conversationId: second.conversationId });
     if (!join.ok) throw new Error('join failed');
     expect(join.streaming).toEqual({ messageId: second.assistantMessageId, seq: -1, content: '', tool_calls: null, tool_results: null });
@@ -145,8 +143,7 @@ describe('replies generating at once per user', () => {
     // Another user is not held by this one's cap.
     const otherTab = await connect(url, (await signup(app)).accessToken);
     const otherStarted = record(otherTab);
-    const otherSend = await otherTab.emitWithAck('message:send', { content: 'mine', clientId: randomUUID() });
-    if (!otherSend.ok) throw new Error('send failed');
+    await sendMessage(otherTab, 'mine');
     await until(() => otherStarted.some(([name]) => name === 'assistant:start'));
     await until(() => provider.requests === 2);
 
@@ -170,8 +167,7 @@ describe('a reply that runs past its time cap', () => {
     const { app, url } = suite;
     const user = await signup(app);
     const tab = await connect(url, user.accessToken);
-    const sent = await tab.emitWithAck('message:send', { content: 'take your time', clientId: randomUUID() });
-    if (!sent.ok) throw new Error('send failed');
+    const sent = await sendMessage(tab, 'take your time');
     const error = await waitFor(tab, 'assistant:error');
     expect(error).toMatchObject({ messageId: sent.assistantMessageId, code: 'PROVIDER_TIMEOUT' });
     const messages = (await call(app, user, 'GET', `/api/conversations/${sent.conversationId}/messages`)).body.messages;
