@@ -7,6 +7,8 @@ import type { Utf8Text } from './replies/utf8-text.ts';
 import { type ToolContext, toolSpecs, toolsByName } from './tools/index.ts';
 
 export const maxToolRounds = 6;
+/** Between the text of two model rounds of one reply. */
+const roundSeparator = '\n\n';
 
 export interface AgentSink {
   text(text: string): void;
@@ -120,10 +122,6 @@ async function runCalls(
  */
 export async function runAgent({ provider, messages, context, now, signal, text, sink, resume }: AgentRun): Promise<AgentOutcome> {
   const transcript = [...messages];
-  const write = (piece: string) => {
-    text.append(piece);
-    sink.text(piece);
-  };
   if (resume) {
     const held = await runCalls(resume.calls, { context, sink, transcript, announce: false, decision: resume.decision });
     if (held) return { done: false, held };
@@ -134,14 +132,19 @@ export async function runAgent({ provider, messages, context, now, signal, text,
     const tools = round < maxToolRounds ? toolSpecs : [];
     // A stop that came before this round (even before the first) ends the reply here.
     signal.throwIfAborted();
+    // Called for every delta of the reply: the text and the sink directly, no layer between.
     const calls = await provider.stream({ messages: transcript, tools, signal, now, timeZone: context.timeZone }, (delta) => {
       if (!delta) return;
       if (roundStart === undefined) {
         // Keep the text of successive rounds apart.
-        if (!text.isEmpty) write('\n\n');
+        if (!text.isEmpty) {
+          text.append(roundSeparator);
+          sink.text(roundSeparator);
+        }
         roundStart = text.byteLength;
       }
-      write(delta);
+      text.append(delta);
+      sink.text(delta);
     });
     if (calls.length === 0) return { done: true };
     transcript.push({ role: 'assistant', content: roundStart === undefined ? null : text.since(roundStart), tool_calls: calls });

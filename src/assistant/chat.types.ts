@@ -6,8 +6,11 @@ import type { StoredToolCall, StoredToolResult } from '../db/entities/index.ts';
 export interface ReplyEventSink {
   userMessage(conversationId: string, message: MessageDto): void;
   replyStarted(conversationId: string, messageId: string): void;
-  /** Where one reply's deltas go: made once per reply, so a delta costs one emit (no room or target built each time). */
-  replyDeltas(conversationId: string, messageId: string): (seq: number, text: string) => void;
+  /**
+   * Sends one reply's deltas, numbering each by advancing `reply.seq` (the number of the last one
+   * sent). Made once per reply, so a delta costs one call and one emit (no room or target built each time).
+   */
+  replyDeltas(reply: { readonly conversationId: string; readonly messageId: string; seq: number }): (text: string) => void;
   toolCall(conversationId: string, messageId: string, call: StoredToolCall): void;
   toolResult(conversationId: string, messageId: string, result: StoredToolResult): void;
   replyDone(conversationId: string, message: MessageDto): void;

@@ -6,7 +6,7 @@ import { pendingApproval, toConversationDto, toMessageDto } from '../conversatio
 import { type Conversation, Message, type MessageStatus, type StoredToolCall } from '../db/entities/index.ts';
 import { executeBound } from '../db/sql.ts';
 import { AppError, toErrorBody } from '../shared/errors.ts';
-import { runAgent, toolResultContent } from './agent.ts';
+import { type AgentSink, runAgent, toolResultContent } from './agent.ts';
 import type { ChatServiceOptions } from './chat.service.ts';
 import { systemPrompt } from './prompts.ts';
 import type { ChatMessage, ProviderToolCall } from './provider.ts';
@@ -118,7 +118,7 @@ export class ReplyRunner {
     const { messageId } = reply;
     const { replies } = this.options;
     replies.replyStarted(conversationId, messageId);
-    const emitDelta = replies.replyDeltas(conversationId, messageId);
+    const emitDelta = replies.replyDeltas(reply);
     let status: MessageStatus = 'complete';
     let failure: AppError | undefined;
     const deadline = setTimeout(() => reply.controller.abort(timeoutReason), this.options.replyTimeoutMs ?? 120_000);
@@ -131,6 +131,22 @@ export class ReplyRunner {
       const now = new Date();
       const context = { userId, timeZone, confirmDestructive, tasks: this.options.tasks };
       const turn = reply.decision ? turnSoFar(reply) : undefined;
+      const sink: AgentSink = {
+        // The first delta marks its stage and hands over to the emitter itself: a delta after it costs one call.
+        text: (text) => {
+          sink.text = emitDelta;
+          emitDelta(text);
+          if (reply.seq === 0) markStage(messageId, 'first_delta');
+        },
+        toolCall: (call) => {
+          reply.toolCalls.push(call);
+          replies.toolCall(conversationId, messageId, call);
+        },
+        toolResult: (result) => {
+          reply.toolResults.push(result);
+          replies.toolResult(conversationId, messageId, result);
+        },
+      };
       const outcome = await runAgent({
         provider: this.options.provider,
         messages: [{ role: 'system', content: systemPrompt(now, timeZone) }, ...history, ...(turn?.messages ?? [])],
@@ -139,21 +155,7 @@ export class ReplyRunner {
         resume: turn && reply.decision && { calls: turn.unanswered, decision: reply.decision },
         signal: reply.controller.signal,
         text: reply.text,
-        sink: {
-          text: (text) => {
-            reply.seq += 1;
-            emitDelta(reply.seq, text);
-            if (reply.seq === 0) markStage(messageId, 'first_delta');
-          },
-          toolCall: (call) => {
-            reply.toolCalls.push(call);
-            replies.toolCall(conversationId, messageId, call);
-          },
-          toolResult: (result) => {
-            reply.toolResults.push(result);
-            replies.toolResult(conversationId, messageId, result);
-          },
-        },
+        sink,
       });
       if (!outcome.done) {
         status = 'awaiting_approval';

@@ -34,9 +34,10 @@ export function createBroadcasts(io: AppServer): Broadcasts {
     replyEvents: {
       userMessage: (conversationId, message) => toConversation(conversationId).emit('message:new', { conversationId, message }),
       replyStarted: (conversationId, messageId) => toConversation(conversationId).emit('assistant:start', { conversationId, messageId }),
-      replyDeltas: (conversationId, messageId) => {
+      replyDeltas: (reply) => {
+        const { conversationId, messageId } = reply;
         const room = toConversation(conversationId);
-        return (seq, text) => room.emit('assistant:delta', { conversationId, messageId, seq, text });
+        return (text) => room.emit('assistant:delta', { conversationId, messageId, seq: ++reply.seq, text });
       },
       toolCall: (conversationId, messageId, call) =>
         toConversation(conversationId).emit('assistant:tool_call', {

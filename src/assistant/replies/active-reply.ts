@@ -15,6 +15,7 @@ export interface Checkpoint {
 
 export class ActiveReply {
   readonly controller = new AbortController();
+  /** The number of the last delta sent (−1 before the first); the reply's delta emitter advances it. */
   seq = -1;
   /** The text streamed so far (the agent appends to it). */
   text = new Utf8Text();
