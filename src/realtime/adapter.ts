@@ -11,9 +11,11 @@ const settled = Promise.resolve();
  * The stock adapter awaits a NOTIFY before every local emit, even when it is the only instance.
  * This one emits locally straight away while no other instance has announced itself (the adapter
  * tracks peers by heartbeat), so a single server never pays a database round trip per event.
+ * `listening` settles once the adapter listens for the other instances, or after `listenTimeoutMs`
+ * (a database slow to answer does not hold the start).
  */
-export function createRoomAdapter(pool: pg.Pool, onError: (error: Error) => void) {
-  const listening = watchFirstListen(pool);
+export function createRoomAdapter(pool: pg.Pool, onError: (error: Error) => void, listenTimeoutMs = 5_000) {
+  const listening = watchListen(pool, listenTimeoutMs);
   releaseDeadConnections(pool, onError);
   const createPostgresAdapter = createAdapter(pool, { errorHandler: onError, heartbeatInterval: 2_000, heartbeatTimeout: 6_000 });
   // Socket.IO calls this with `new`, so it must be a function, not an arrow.
@@ -33,25 +35,33 @@ export function createRoomAdapter(pool: pg.Pool, onError: (error: Error) => void
 }
 
 /**
- * Resolves when the adapter's LISTEN on its pooled connection has completed (or after 5 s).
+ * Resolves when the adapter's LISTEN on its pooled connection has completed (or after `timeoutMs`).
  * The adapter acquires that connection asynchronously and only releases it on close if it already
- * holds it, so closing earlier would leave the pool unable to end.
+ * holds it, so closing earlier would leave the pool unable to end. Its heartbeats take connections
+ * from the same pool, and either may be connected first, so every connection handed out is watched
+ * until one of them runs the LISTEN.
  */
-function watchFirstListen(pool: pg.Pool): Promise<void> {
+function watchListen(pool: pg.Pool, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, 5_000);
+    const watched = new Map<pg.PoolClient, pg.PoolClient['query']>();
     const done = () => {
       clearTimeout(timer);
+      pool.off('acquire', watch);
+      for (const [client, query] of watched) client.query = query;
       resolve();
     };
-    pool.once('acquire', (client) => {
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    const timer = setTimeout(done, timeoutMs);
+    const watch = (client: pg.PoolClient) => {
+      if (watched.has(client)) return;
+      const query = client.query;
+      watched.set(client, query);
       (client as { query: unknown }).query = (...args: unknown[]) => {
-        const result = query(...args);
+        const result = (query as (...args: unknown[]) => unknown).apply(client, args);
         if (typeof args[0] === 'string' && args[0].startsWith('LISTEN') && result instanceof Promise) result.then(done, done);
         return result;
       };
-    });
+    };
+    pool.on('acquire', watch);
   });
 }
 
