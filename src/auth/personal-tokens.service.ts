@@ -24,11 +24,16 @@ const toDto = (token: Pick<PersonalAccessToken, 'id' | 'name' | 'createdAt' | 'l
 });
 
 export class PersonalTokensService {
+  /** For `verify`, which runs on its own (never in a request's transaction): one fork, made once (it holds no entities). */
+  private readonly standalone: EntityManager;
+
   constructor(
     private readonly em: EntityManager,
     /** A revoked token's sockets are disconnected on every instance, as an ended session's. */
     private readonly sessions: EndedSessions,
-  ) {}
+  ) {
+    this.standalone = em.fork();
+  }
 
   async create(userId: string, input: { name: string; expires_in_days?: number }): Promise<{ token: PersonalTokenDto; secret: string }> {
     const secret = `${personalTokenPrefix}${randomBytes(32).toString('base64url')}`;
@@ -55,7 +60,7 @@ export class PersonalTokensService {
    */
   async verify(secret: string): Promise<AccessClaims | undefined> {
     const [row] = await executeBound<{ id: string; user_id: string; expires_at: Date | null }>(
-      this.em.fork(),
+      this.standalone,
       `with live as (
          select id, user_id, expires_at, last_used_at from personal_access_tokens
          where token_hash = $1 and revoked_at is null and (expires_at is null or expires_at > now())

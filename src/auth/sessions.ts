@@ -15,10 +15,14 @@ export class EndedSessions {
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners: ((sessionId: string) => void)[] = [];
 
+  /** Its one statement runs on its own, never in a request's transaction: one fork, made once (it holds no entities). */
+  private readonly em: EntityManager;
+
   constructor(
-    private readonly em: EntityManager,
+    em: EntityManager,
     private readonly accessTokenTtlMs: number,
   ) {
+    this.em = em.fork();
     this.syncedUntil = Date.now() - accessTokenTtlMs;
   }
 
@@ -54,7 +58,7 @@ export class EndedSessions {
   private async sync(): Promise<void> {
     const since = new Date(this.syncedUntil - clockSlackMs);
     const startedAt = Date.now();
-    const rows = await executeBound<{ family_id: string }>(this.em.fork(), 'select distinct family_id from refresh_tokens where revoked_at >= $1', [since]);
+    const rows = await executeBound<{ family_id: string }>(this.em, 'select distinct family_id from refresh_tokens where revoked_at >= $1', [since]);
     for (const row of rows) if (!this.ended.has(row.family_id)) this.add(row.family_id);
     this.syncedUntil = startedAt;
     for (const [sessionId, forgetAt] of this.ended) if (forgetAt < startedAt) this.ended.delete(sessionId);

@@ -10,13 +10,17 @@ import { rateLimited } from '../shared/errors.ts';
 /** Fixed windows counted in PostgreSQL: one upsert per attempt, whichever instance sees it. */
 export class SharedWindows {
   private timer: NodeJS.Timeout | undefined;
+  /** Its statements run on their own, never in a request's transaction: one fork, made once (it holds no entities). */
+  private readonly em: EntityManager;
 
-  constructor(private readonly em: EntityManager) {}
+  constructor(em: EntityManager) {
+    this.em = em.fork();
+  }
 
   /** Counts one hit on `key`; RATE_LIMITED (with when to retry) once the window's budget is spent. */
   async take(key: string, limit: WindowLimit): Promise<void> {
     const [row] = await executeBound<{ hits: number; retry_ms: number }>(
-      this.em.fork(),
+      this.em,
       `insert into rate_limit_windows as w (key, hits, reset_at) values ($1, 1, now() + make_interval(secs => $2))
        on conflict (key) do update set
          hits = case when w.reset_at <= now() then 1 else w.hits + 1 end,
@@ -29,10 +33,7 @@ export class SharedWindows {
 
   /** Forgets windows that ended, once a minute. */
   start(): void {
-    this.timer = setInterval(
-      () => void executeBound(this.em.fork(), 'delete from rate_limit_windows where reset_at < now()', []).catch(() => undefined),
-      60_000,
-    );
+    this.timer = setInterval(() => void executeBound(this.em, 'delete from rate_limit_windows where reset_at < now()', []).catch(() => undefined), 60_000);
     this.timer.unref();
   }
 
