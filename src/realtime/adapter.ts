@@ -22,16 +22,20 @@ export function createRoomAdapter(pool: pg.Pool, onError: (error: Error) => void
   const factory = function roomAdapter(nsp: unknown) {
     const adapter = createPostgresAdapter(nsp);
     const broadcastEverywhere = adapter.broadcast.bind(adapter);
-    const peers = (adapter as unknown as { nodesMap: Map<string, unknown> }).nodesMap;
     // Alone: the in-memory adapter's broadcast itself (what the cluster adapter ends with locally).
     adapter.broadcast = (packet: BroadcastArgs[0], opts: BroadcastArgs[1]) => {
-      if (peers.size > 0) return broadcastEverywhere(packet, opts);
+      if (hasPeers(adapter)) return broadcastEverywhere(packet, opts);
       Adapter.prototype.broadcast.call(adapter, packet, opts);
       return settled;
     };
     return adapter;
   };
   return { factory, listening };
+}
+
+/** Whether another instance has announced itself to this adapter (a room's sockets may then be there too). */
+export function hasPeers(adapter: Adapter): boolean {
+  return (adapter as unknown as { nodesMap: Map<string, unknown> }).nodesMap.size > 0;
 }
 
 /**

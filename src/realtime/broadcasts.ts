@@ -3,6 +3,7 @@
 import type { ReplyEventSink } from '../assistant/chat.service.ts';
 import type { ConversationEventSink } from '../conversations/conversations.service.ts';
 import type { TaskEventSink } from '../tasks/tasks.service.ts';
+import { hasPeers } from './adapter.ts';
 import { conversationRoom, userRoom } from './events.ts';
 import type { AppServer } from './socket-server.ts';
 
@@ -12,6 +13,19 @@ export interface Broadcasts {
   replyEvents: ReplyEventSink;
   /** Asks the other instances to end a conversation's replies, should one of them be generating them. */
   stopOnPeers(conversationId: string): void;
+}
+
+/** What Socket.IO hands Engine.IO with every packet it sends (compression allowed, as its own default). */
+const sendOptions = { compress: true };
+
+/**
+ * A reply's `assistant:delta` packets, exactly as Socket.IO's parser encodes `emit('assistant:delta',
+ * { conversationId, messageId, seq, text })` (protocol v5: `2` for an event, then the JSON of the
+ * event's name and payload), with the ids encoded once per reply instead of once per delta.
+ */
+export function deltaPackets(conversationId: string, messageId: string): (seq: number, text: string) => string {
+  const head = `2["assistant:delta",{"conversationId":${JSON.stringify(conversationId)},"messageId":${JSON.stringify(messageId)},"seq":`;
+  return (seq, text) => `${head}${seq},"text":${JSON.stringify(text)}}]`;
 }
 
 export function createBroadcasts(io: AppServer): Broadcasts {
@@ -36,8 +50,22 @@ export function createBroadcasts(io: AppServer): Broadcasts {
       replyStarted: (conversationId, messageId) => toConversation(conversationId).emit('assistant:start', { conversationId, messageId }),
       replyDeltas: (reply) => {
         const { conversationId, messageId } = reply;
-        const room = toConversation(conversationId);
-        return (text) => room.emit('assistant:delta', { conversationId, messageId, seq: ++reply.seq, text });
+        const room = conversationRoom(conversationId);
+        const everywhere = io.to(room);
+        const { adapter, sockets } = io.sockets;
+        const packet = deltaPackets(conversationId, messageId);
+        // A stream's hot path. Alone, a delta is encoded once and handed to each of the room's
+        // connections here: a broadcast's packet object, flags, scan for binary, pre-framed copy
+        // and socket sets were 10% of a delta's CPU (measured side by side). With peers, the
+        // broadcast reaches the room's sockets on every instance.
+        return (text) => {
+          const seq = ++reply.seq;
+          if (hasPeers(adapter)) return everywhere.emit('assistant:delta', { conversationId, messageId, seq, text });
+          const ids = adapter.rooms.get(room);
+          if (!ids) return;
+          const encoded = packet(seq, text);
+          for (const id of ids) sockets.get(id)?.conn.send(encoded, sendOptions);
+        };
       },
       toolCall: (conversationId, messageId, call) =>
         toConversation(conversationId).emit('assistant:tool_call', {

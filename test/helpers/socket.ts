@@ -51,11 +51,16 @@ export async function tabsOnBoth(suite: {
   return { user, tabA, tabB };
 }
 
-export function connect(url: string, token: string | undefined, options: { reconnection?: boolean } = {}): Promise<ClientSocket> {
+/** A connected socket, over WebSocket unless `transports` says otherwise. */
+export function connect(
+  url: string,
+  token: string | undefined,
+  options: { reconnection?: boolean; transports?: ('websocket' | 'polling')[] } = {},
+): Promise<ClientSocket> {
   return new Promise((resolve, reject) => {
     const socket: ClientSocket = io(url, {
       auth: token === undefined ? {} : { token },
-      transports: ['websocket'],
+      transports: options.transports ?? ['websocket'],
       reconnection: options.reconnection ?? false,
       forceNew: true,
     });
