@@ -2,10 +2,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toolSpecs } from '../../src/assistant/tools/index.ts';
-import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
-import { connect, listen, listeningApp, waitFor } from '../helpers/socket.ts';
+import { call, signup, type TestUser } from '../helpers/app.ts';
+import { connect, listeningApp, twoListeningApps, waitFor } from '../helpers/socket.ts';
 
 async function mcpClient(url: string, token: string): Promise<Client> {
   const client = new Client({ name: 'taskstream-test', version: '1.0.0' });
@@ -201,26 +201,18 @@ describe('the MCP server', () => {
 });
 
 describe('MCP on two instances', () => {
-  let a: FastifyInstance;
-  let b: FastifyInstance;
-  let urlA: string;
-  let urlB: string;
-  beforeAll(async () => {
-    [a, b] = await Promise.all([createTestApp(), createTestApp()]);
-    [urlA, urlB] = [await listen(a), await listen(b)];
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  });
-  afterAll(() => Promise.all([a.close(), b.close()]));
+  // Ready once each instance has heard of the other: before that, an instance alone emits only to its own sockets.
+  const suite = twoListeningApps();
 
   it('answers on any instance, reaches sockets on the other, and a token revoked on one is refused on the other at once', async () => {
-    const user = await signup(a);
-    const { token, secret } = await personalToken(a, user);
-    const socketA = await connect(urlA, user.accessToken);
+    const user = await signup(suite.a);
+    const { token, secret } = await personalToken(suite.a, user);
+    const socketA = await connect(suite.urlA, user.accessToken);
     const created = waitFor(socketA, 'task:created');
-    const clientB = await mcpClient(urlB, secret);
+    const clientB = await mcpClient(suite.urlB, secret);
     await clientB.callTool({ name: 'add_task', arguments: { title: 'made through B' } });
     expect((await created).task.title).toBe('made through B');
-    expect((await call(a, user, 'DELETE', `/api/tokens/${token.id}`)).status).toBe(204);
+    expect((await call(suite.a, user, 'DELETE', `/api/tokens/${token.id}`)).status).toBe(204);
     await expect(clientB.callTool({ name: 'list_tasks', arguments: {} })).rejects.toThrow(/401|Unauthorized/i);
     socketA.close();
   });
