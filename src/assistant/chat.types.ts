@@ -8,7 +8,8 @@ export interface ReplyEventSink {
   replyStarted(conversationId: string, messageId: string): void;
   /**
    * Sends one reply's deltas, numbering each by advancing `reply.seq` (the number of the last one
-   * sent). Made once per reply, so a delta costs one call and one emit (no room or target built each time).
+   * sent). Made once per reply (room, target and the encoded ids), so a delta costs one call and its
+   * writes to the room's connections.
    */
   replyDeltas(reply: { readonly conversationId: string; readonly messageId: string; seq: number }): (text: string) => void;
   toolCall(conversationId: string, messageId: string, call: StoredToolCall): void;

@@ -52,7 +52,7 @@ export function createBroadcasts(io: AppServer): Broadcasts {
       replyDeltas: (reply) => {
         const { conversationId, messageId } = reply;
         const room = conversationRoom(conversationId);
-        const everywhere = io.to(room);
+        const everywhere = toConversation(conversationId);
         const { adapter, sockets } = io.sockets;
         const packet = deltaPackets(conversationId, messageId);
         // A stream's hot path. Alone, a delta is encoded once and handed to each of the room's
