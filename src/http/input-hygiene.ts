@@ -1,8 +1,8 @@
 // What every request goes through before its schema: empty bodies are no body, and text no column
-// can store is a VALIDATION_ERROR naming its field.
+// can store (or nesting deeper than any of our bodies has) is a VALIDATION_ERROR naming its field.
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../shared/errors.ts';
-import { unstorableTextField, unstorableTextMessage } from '../shared/schemas.ts';
+import { inputProblem } from '../shared/schemas.ts';
 
 export function registerInputHygiene(app: FastifyInstance): void {
   // An empty body is no body, whatever Content-Type came with it (clients send one by habit).
@@ -18,10 +18,13 @@ export function registerInputHygiene(app: FastifyInstance): void {
   });
 
   app.addHook('preValidation', async (request) => {
-    for (const part of [request.params, request.query, request.body]) {
-      const field = unstorableTextField(part);
-      if (field !== undefined)
-        throw new AppError('VALIDATION_ERROR', `Invalid input: ${field || 'body'}`, [{ field: field || 'body', message: unstorableTextMessage }]);
+    for (const [part, root] of [
+      [request.params, 'params'],
+      [request.query, 'query'],
+      [request.body, 'body'],
+    ] as const) {
+      const problem = inputProblem(part, root);
+      if (problem) throw new AppError('VALIDATION_ERROR', `Invalid input: ${problem.field}`, [problem]);
     }
   });
 }

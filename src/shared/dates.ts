@@ -1,6 +1,7 @@
 // Time zones and due dates: a due date is a calendar date when no time of day was given, an
 // instant when one was; a time of day without an offset is read in the user's zone.
 import { DateTime, IANAZone } from 'luxon';
+import { AppError } from './errors.ts';
 
 /** A due date as a client wrote it, before the user's zone is known. */
 export type DueDate = { date: string } | { local: string } | { instant: Date };
@@ -28,10 +29,26 @@ function wallClock(text: string, zone: string): Date {
   return DateTime.fromISO(text, { zone }).toJSDate();
 }
 
-export function resolveDue(due: DueDate, zone: string): ResolvedDue {
-  if ('instant' in due) return { on: null, at: due.instant };
-  if ('date' in due) return { on: due.date, at: wallClock(due.date, zone) };
-  return { on: null, at: wallClock(due.local, zone) };
+/**
+ * The instants every reader can hold (ISO 8601 strings without an expanded year, iCalendar,
+ * PostgreSQL's AD timestamps): years 1–9999 in UTC. The database refuses any other (tasks_due_date_check).
+ */
+const earliestInstant = Date.parse('0001-01-01T00:00:00.000Z');
+const latestInstant = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * A due date as stored. A calendar date is valid in every zone: its instant only sorts it, so near
+ * the ends of the calendar it is held within the storable years. The instant of a time of day is
+ * what the user reads, so one outside them (0001-01-01T00:30+01:00) is a VALIDATION_ERROR naming
+ * `field`.
+ */
+export function resolveDue(due: DueDate, zone: string, field = 'due_date'): ResolvedDue {
+  if ('date' in due) return { on: due.date, at: new Date(Math.min(Math.max(wallClock(due.date, zone).getTime(), earliestInstant), latestInstant)) };
+  const at = 'instant' in due ? due.instant : wallClock(due.local, zone);
+  if (!(at.getTime() >= earliestInstant && at.getTime() <= latestInstant)) {
+    throw new AppError('VALIDATION_ERROR', `Invalid ${field}`, [{ field, message: 'must lie in years 1–9999 in UTC as well as in the user’s time zone' }]);
+  }
+  return { on: null, at };
 }
 
 /** Whether resolving needs the user's zone (an instant does not). */

@@ -54,17 +54,35 @@ export function issueDetails(issues: readonly { path: readonly PropertyKey[]; me
   return issues.map((issue) => ({ field: issue.path.map(String).join('.') || root, message: issue.message }));
 }
 
+/** Untrusted JSON deeper than this is refused before anything walks it (a top-level object is level 1). */
+export const maxInputDepth = 64;
+
+const unstorableText = (text: string) => text.includes('\0') || !text.isWellFormed();
+
 /**
- * The first field (a dotted path) holding text no column may store: a NUL character, which
- * PostgreSQL's text refuses, or a lone surrogate, which is not Unicode. Checked on every request
- * and socket payload before its schema, so each is a VALIDATION_ERROR naming the field.
+ * The first problem of untrusted input that no schema should meet: nesting deeper than
+ * `maxInputDepth`, a NUL character (PostgreSQL's text refuses it) or a lone surrogate (not Unicode)
+ * in any value or key. Checked on every request and socket payload before its schema, so each is a
+ * VALIDATION_ERROR naming the field (a dotted path; `root` for the whole input). The walk keeps its
+ * own stack: no input, however deep, can exhaust the process's.
  */
-export function unstorableTextField(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\0') || !value.isWellFormed() ? path : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    const bad = unstorableTextField(inner, path ? `${path}.${key}` : key) ?? (unstorableTextField(key) !== undefined ? path || key : undefined);
-    if (bad !== undefined) return bad;
+export function inputProblem(value: unknown, root = 'payload'): { field: string; message: string } | undefined {
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const field = next.path || root;
+    if (typeof next.value === 'string') {
+      if (unstorableText(next.value)) return { field, message: unstorableTextMessage };
+      continue;
+    }
+    if (typeof next.value !== 'object' || next.value === null || ArrayBuffer.isView(next.value)) continue;
+    if (next.depth >= maxInputDepth) return { field, message: `must not be nested deeper than ${maxInputDepth} levels` };
+    const entries = Object.entries(next.value);
+    // Last pushed, first walked: in reverse, so the first problem in document order is the one named.
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const [key, inner] = entries[index]!;
+      if (unstorableText(key)) return { field, message: unstorableTextMessage };
+      pending.push({ value: inner, path: next.path ? `${next.path}.${key}` : key, depth: next.depth + 1 });
+    }
   }
   return undefined;
 }

@@ -158,12 +158,14 @@ export class TasksRepository {
     return row ?? { timeZone: 'UTC', confirmDestructive: false };
   }
 
-  /** Keeps calendar-dated tasks at the start of their day when the user's zone changes. */
+  /** Keeps calendar-dated tasks at the start of their day when the user's zone changes (held within the storable years, as resolveDue does). */
   async moveCalendarDates(userId: string, timeZone: string): Promise<void> {
-    await executeBound(this.em, 'update tasks set due_date = due_on::timestamp at time zone $1::text where user_id = $2 and due_on is not null', [
-      timeZone,
-      userId,
-    ]);
+    await executeBound(
+      this.em,
+      `update tasks set due_date = greatest(least(due_on::timestamp at time zone $1::text, '9999-12-31 23:59:59.999+00'::timestamptz), '0001-01-01 00:00:00+00'::timestamptz)
+        where user_id = $2 and due_on is not null`,
+      [timeZone, userId],
+    );
   }
 
   /** The task as an entity, to change and flush. */

@@ -71,8 +71,8 @@ export class TasksService {
     const zone = needsZone(query.due_before) || needsZone(query.due_after) ? await this.timeZone(userId) : 'UTC';
     const rows = await this.tasks.page(userId, {
       filter: { status: query.status, priority: query.priority, words: query.q ? [query.q] : [] },
-      dueBefore: query.due_before && resolveDue(query.due_before, zone).at,
-      dueAfter: query.due_after && resolveDue(query.due_after, zone).at,
+      dueBefore: query.due_before && resolveDue(query.due_before, zone, 'due_before').at,
+      dueAfter: query.due_after && resolveDue(query.due_after, zone, 'due_after').at,
       plan,
       after: query.cursor ? decodeTaskCursor(query.cursor, query.sort) : undefined,
       limit: query.limit + 1,
@@ -95,10 +95,12 @@ export class TasksService {
   /** Creates tasks in order, each announced; the user's zone is read once for all of them (an import). */
   async createAll(userId: string, inputs: TaskInput[]): Promise<TaskDto[]> {
     const zone = inputs.some((input) => needsZone(input.due_date)) ? await this.timeZone(userId) : 'UTC';
+    // Every due date is checked before the first insert: a bad one creates none.
+    const dues = inputs.map(({ due_date }) => (due_date ? resolveDue(due_date, zone) : null));
     const created: TaskDto[] = [];
-    for (const { due_date, ...fields } of inputs) {
+    for (const [index, { due_date: _dueDate, ...fields }] of inputs.entries()) {
       const status = fields.status ?? 'pending';
-      const due = due_date ? resolveDue(due_date, zone) : null;
+      const due = dues[index] ?? null;
       const row = await this.tasks.insert(userId, { ...fields, due, status, completedAt: status === 'completed' ? new Date() : null });
       if (!row) throw new AppError('UNAUTHORIZED', 'The user of this token no longer exists');
       const task = toTaskDto(row);

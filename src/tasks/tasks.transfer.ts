@@ -5,9 +5,10 @@ import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { DownloadFile } from '../http/downloads.ts';
+import { needsZone, resolveDue } from '../shared/dates.ts';
 import { AppError } from '../shared/errors.ts';
-import { issueDetails, unstorableTextField, unstorableTextMessage } from '../shared/schemas.ts';
-import { type TaskDto, taskInput } from './tasks.schemas.ts';
+import { inputProblem, issueDetails } from '../shared/schemas.ts';
+import { type TaskDto, type TaskInput, taskInput } from './tasks.schemas.ts';
 import type { TasksService } from './tasks.service.ts';
 
 export const exportFormats = ['json', 'csv', 'ics'] as const;
@@ -123,21 +124,28 @@ function rowsOf(body: z.infer<typeof importBody>): { line: number; row: unknown 
 /** Creates each valid row as a task (in order, announced like any new task); a bad row is reported and skipped. */
 export async function importTasks(tasks: TasksService, userId: string, body: z.infer<typeof importBody>): Promise<ImportReport> {
   const report: ImportReport = { imported: 0, skipped: 0, errors: [] };
-  const valid: z.output<typeof importRow>[] = [];
+  const skip = (line: number, problems: { field: string; message: string }[]) => {
+    report.skipped += 1;
+    report.errors.push({ line, message: problems.map((detail) => `${detail.field}: ${detail.message}`).join('; ') });
+  };
+  const parsed: { line: number; task: z.output<typeof importRow> }[] = [];
   for (const { line, row } of rowsOf(body)) {
-    const bad = unstorableTextField(row);
-    const parsed = bad === undefined ? importRow.safeParse(row) : undefined;
-    if (!parsed?.success) {
-      report.skipped += 1;
-      const message = parsed
-        ? issueDetails(parsed.error.issues, 'row')
-            .map((detail) => `${detail.field}: ${detail.message}`)
-            .join('; ')
-        : `${bad}: ${unstorableTextMessage}`;
-      report.errors.push({ line, message });
-      continue;
+    const bad = inputProblem(row, 'row');
+    const result = bad ? undefined : importRow.safeParse(row);
+    if (result?.success) parsed.push({ line, task: result.data });
+    else skip(line, result ? issueDetails(result.error.issues, 'row') : [bad!]);
+  }
+  // A due date's instant depends on the user's zone: checked here, so that such a row is reported on its own.
+  const zone = parsed.some(({ task }) => needsZone(task.due_date)) ? await tasks.timeZone(userId) : 'UTC';
+  const valid: TaskInput[] = [];
+  for (const { line, task } of parsed) {
+    try {
+      if (task.due_date) resolveDue(task.due_date, zone);
+      valid.push(task);
+    } catch (error) {
+      if (!(error instanceof AppError) || !error.details) throw error;
+      skip(line, error.details);
     }
-    valid.push(parsed.data);
   }
   report.imported = (await tasks.createAll(userId, valid)).length;
   return report;

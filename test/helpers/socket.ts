@@ -114,3 +114,29 @@ export async function sendMessage(tab: ClientSocket, content: string, conversati
   if (!ack.ok) throw new Error(`send failed: ${ack.error.code}`);
   return ack;
 }
+
+let rawAckIds = 1_000_000;
+
+/**
+ * Emits an event whose arguments are written as raw JSON text into the Socket.IO frame (protocol v5:
+ * `2<ack id>[name, …args]`), bypassing the client's encoder, which cannot walk what a hostile client
+ * may send (nesting tens of thousands deep). Resolves with the ack's arguments, or rejects after `timeoutMs`.
+ */
+export function emitRaw(socket: ClientSocket, event: string, argsJson: string, timeoutMs = 5_000): Promise<unknown[]> {
+  const id = rawAckIds++;
+  const engine = socket.io.engine;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      engine.off('message', onMessage);
+      reject(new Error(`no ack to raw ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (data: unknown) => {
+      if (typeof data !== 'string' || !data.startsWith(`3${id}[`)) return;
+      clearTimeout(timer);
+      engine.off('message', onMessage);
+      resolve(JSON.parse(data.slice(`3${id}`.length)));
+    };
+    engine.on('message', onMessage);
+    engine.send(`2${id}[${JSON.stringify(event)}${argsJson ? `,${argsJson}` : ''}]`);
+  });
+}

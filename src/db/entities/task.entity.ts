@@ -29,6 +29,8 @@ export const Task = defineEntity({
   checks: [
     { name: 'tasks_completed_at_check', expression: "(status = 'completed') = (completed_at is not null)" },
     { name: 'tasks_due_on_check', expression: 'due_on is null or due_date is not null' },
+    // Years 1–9999 in UTC: an instant outside them breaks ISO strings, iCalendar and every read (shared/dates.ts).
+    { name: 'tasks_due_date_check', expression: "due_date >= '0001-01-01 00:00:00+00'::timestamptz and due_date < '10000-01-01 00:00:00+00'::timestamptz" },
   ],
   uniques: [{ name: 'tasks_user_id_number_unique', properties: ['user', 'number'] }],
   indexes: [

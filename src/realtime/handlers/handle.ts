@@ -1,16 +1,20 @@
-// Wraps a socket command: validate with zod, rate-limit, run in its own EntityManager context, answer the ack.
+// Wraps a socket command: validate with zod, spend the user's budget, run in its own EntityManager
+// context, answer the ack. Nothing a client sends can throw out of the listener it returns.
 import { RequestContext } from '@mikro-orm/core';
 import type { z } from 'zod';
 import type { Orm } from '../../db/orm.ts';
 import { ackError, ackOk } from '../../shared/ack.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { issueDetails, unstorableTextField, unstorableTextMessage } from '../../shared/schemas.ts';
+import { inputProblem, issueDetails } from '../../shared/schemas.ts';
 
 export interface HandlerContext {
   orm: Orm;
   log: Logger;
 }
+
+const invalid = (details: { field: string; message: string }[]) =>
+  new AppError('VALIDATION_ERROR', `Invalid payload: ${[...new Set(details.map((detail) => detail.field))].join(', ')}`, details);
 
 export function handle<Schema extends z.ZodType, Result extends object>(
   context: HandlerContext,
@@ -19,6 +23,10 @@ export function handle<Schema extends z.ZodType, Result extends object>(
   /** The user's budget for this command (absent when RATE_LIMITS=off); false when it is spent. */
   allow?: () => boolean,
 ) {
+  const failed = (error: unknown) => {
+    if (!(error instanceof AppError) || error.status >= 500) context.log.error({ err: error }, 'socket command failed');
+    return ackError(error);
+  };
   return (...args: unknown[]) => {
     const ack = args.at(-1);
     // Without an acknowledgement callback there is no one to answer: ignore the event.
@@ -30,24 +38,20 @@ export function handle<Schema extends z.ZodType, Result extends object>(
         // the client went away
       }
     };
-    const payload = args.length > 1 ? args[0] : undefined;
-    const unstorable = unstorableTextField(payload);
-    const parsed = schema.safeParse(payload);
-    if (unstorable !== undefined || !parsed.success) {
-      const details = unstorable !== undefined ? [{ field: unstorable || 'payload', message: unstorableTextMessage }] : issueDetails(parsed.error!.issues);
-      respond(ackError(new AppError('VALIDATION_ERROR', `Invalid payload: ${[...new Set(details.map((detail) => detail.field))].join(', ')}`, details)));
-      return;
+    try {
+      const payload = args.length > 1 ? args[0] : undefined;
+      const problem = inputProblem(payload);
+      if (problem) return respond(ackError(invalid([problem])));
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) return respond(ackError(invalid(issueDetails(parsed.error.issues))));
+      if (allow && !allow()) return respond(ackError(new AppError('RATE_LIMITED', 'Too many requests; slow down a little')));
+      RequestContext.create(context.orm.em, () => run(parsed.data)).then(
+        (result) => respond(ackOk(result)),
+        (error: unknown) => respond(failed(error)),
+      );
+    } catch (error) {
+      // A synchronous failure (a schema or a service that threw before its promise): the same envelope.
+      respond(failed(error));
     }
-    if (allow && !allow()) {
-      respond(ackError(new AppError('RATE_LIMITED', 'Too many requests; slow down a little')));
-      return;
-    }
-    RequestContext.create(context.orm.em, () => run(parsed.data)).then(
-      (result) => respond(ackOk(result)),
-      (error: unknown) => {
-        if (!(error instanceof AppError) || error.status >= 500) context.log.error({ err: error }, 'socket command failed');
-        respond(ackError(error));
-      },
-    );
   };
 }
