@@ -25,15 +25,17 @@ import { executeBound } from './db/sql.ts';
 import { registerJwt, requireUser } from './http/auth-guard.ts';
 import { registerClientDemo } from './http/client-demo.ts';
 import { registerDocs } from './http/docs.ts';
+import type { ExportLimits } from './http/downloads.ts';
 import { frameworkErrors, registerErrorHandling } from './http/error-handler.ts';
 import { registerInputHygiene } from './http/input-hygiene.ts';
-import { authLimits, registerRestLimit, SharedWindows } from './http/rate-limits.ts';
-import { registerSecurityHeaders } from './http/security-headers.ts';
+import { authLimits, registerInFlightLimit, registerRestLimit, SharedWindows } from './http/rate-limits.ts';
+import { corsOptions, registerSecurityHeaders } from './http/security-headers.ts';
 import { mcpRoutes } from './mcp/mcp.routes.ts';
 import { createBroadcasts } from './realtime/broadcasts.ts';
 import { serveSockets } from './realtime/gateway.ts';
 import { type AppServer, createSocketServer } from './realtime/socket-server.ts';
 import { AppError } from './shared/errors.ts';
+import { InFlight } from './shared/in-flight.ts';
 import { Listeners } from './shared/listeners.ts';
 import { KeyedBuckets } from './shared/token-bucket.ts';
 import { TasksRepository } from './tasks/tasks.repository.ts';
@@ -73,7 +75,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     trustProxy: config.trustProxy,
     genReqId: () => crypto.randomUUID(),
     frameworkErrors,
+    // A trickled request cannot hold a connection for ever: whole within REQUEST_TIMEOUT, headers within 10 s.
+    requestTimeout: config.bounds.requestTimeoutMs,
   }).withTypeProvider<ZodTypeProvider>();
+  app.server.headersTimeout = Math.min(10_000, config.bounds.requestTimeoutMs);
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built from typed DTOs, so in production they are not re-validated on the way out
   // (zod-parsing every page of 50 tasks cost half the throughput); under test every response is
@@ -93,19 +98,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await sessions.start();
   app.addHook('onClose', async () => sessions.stop());
   const personalTokens = new PersonalTokensService(orm.em, sessions);
-  const tokens = new AccessTokens(app.jwt, sessions, personalTokens);
+  const tokens = new AccessTokens(app.jwt, sessions, personalTokens, config.limits ? new KeyedBuckets(config.limits.authFailuresPerIp) : undefined);
   await registerRestLimit(app, config.limits);
   const windows = new SharedWindows(orm.em);
   windows.start();
   app.addHook('onClose', async () => windows.stop());
   await registerSecurityHeaders(app);
-  if (config.corsOrigins.length) await app.register(cors, { origin: config.corsOrigins, credentials: true });
+  if (config.corsOrigins.length) await app.register(cors, corsOptions(config.corsOrigins));
   await registerDocs(app);
 
   // One budget per user, shared by all of the user's sockets, POST /api/chat and MCP (per instance).
   const budgets = config.limits && {
     messages: new KeyedBuckets(config.limits.messages),
     joins: new KeyedBuckets(config.limits.joins),
+    commands: new KeyedBuckets(config.limits.commands),
     socketsPerUser: config.limits.socketsPerUser,
   };
   const sockets = createSocketServer(app, {
@@ -114,12 +120,19 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     databaseUrl: config.databaseUrl,
     corsOrigins: config.corsOrigins,
     socketsPerUser: budgets?.socketsPerUser,
+    trustProxy: config.trustProxy,
   });
   await sockets.listening;
   app.decorate('io', sockets.io);
   const broadcasts = createBroadcasts(sockets.io);
-  const auth = new AuthService(orm.em, { tokens, secret: config.jwtSecret, refreshTokenTtlMs: config.refreshTokenTtlMs, sessions });
-  const tasks = new TasksService(new TasksRepository(orm.em), broadcasts.taskEvents);
+  const auth = new AuthService(orm.em, { tokens, secret: config.jwtSecret, refreshTokenTtlMs: config.refreshTokenTtlMs, sessions, personalTokens });
+  const tasks = new TasksService(new TasksRepository(orm.em), broadcasts.taskEvents, config.bounds.tasksPerUser);
+  // A user's exports and searches at once (no cap when RATE_LIMITS=off), and how long their statements may run.
+  const exports: ExportLimits = {
+    slots: config.limits ? new InFlight(config.limits.exportsPerUser) : undefined,
+    statementTimeoutMs: config.bounds.statementTimeoutMs,
+  };
+  const searches = config.limits ? new InFlight(config.limits.searchesPerUser) : undefined;
   // Deleting a conversation also ends its reply, wherever it is generated (the chat service listens).
   const conversationDeleted = new Listeners<[conversationId: string]>();
   const conversationEvents: ConversationEventSink = {
@@ -160,13 +173,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     return { status: 'ready' as const };
   });
 
-  await app.register(authRoutes, { prefix: '/api/auth', auth, tokens, limits: authLimits(windows, config.limits) });
-  await app.register(personalTokensRoutes, { prefix: '/api', personalTokens, tokens });
+  const limits = authLimits(windows, config.limits);
+  await app.register(authRoutes, { prefix: '/api/auth', auth, tokens, limits });
+  await app.register(personalTokensRoutes, { prefix: '/api', personalTokens, tokens, auth, limits });
   await app.register(
     async (api) => {
       api.addHook('onRequest', requireUser(tokens));
-      await api.register(tasksRoutes, { tasks });
-      await api.register(conversationsRoutes, { conversations, search: new ConversationSearch(orm.em) });
+      registerInFlightLimit(api, config.limits?.requestsPerUser);
+      await api.register(tasksRoutes, { tasks, exports });
+      await api.register(conversationsRoutes, { conversations, exports, search: new ConversationSearch(orm.em, config.bounds.statementTimeoutMs, searches) });
       await api.register(chatRoutes, { chat, messages: budgets?.messages });
     },
     { prefix: '/api' },
@@ -175,12 +190,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(
     async (alias) => {
       alias.addHook('onRequest', requireUser(tokens));
+      registerInFlightLimit(alias, config.limits?.requestsPerUser);
       alias.addHook('onRequest', async (request) => {
         if ((request.params as { user_id?: string }).user_id !== request.userId) {
           throw new AppError('FORBIDDEN', 'This path names another user');
         }
       });
-      await alias.register(tasksRoutes, { tasks, alias: true });
+      await alias.register(tasksRoutes, { tasks, exports, alias: true });
       await alias.register(chatRoutes, { chat, messages: budgets?.messages, alias: true });
     },
     { prefix: '/api/:user_id' },
@@ -193,6 +209,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     messages: budgets?.messages,
     hostnames: [...new Set(['localhost', '127.0.0.1', '[::1]', ...(wildcard ? [] : [config.host.toLowerCase()]), ...config.allowedHosts])],
     origins: config.corsOrigins,
+    publicUrl: config.publicUrl,
   });
 
   await registerClientDemo(app);

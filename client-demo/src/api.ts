@@ -122,9 +122,9 @@ export class TaskstreamClient {
   listTokens() {
     return this.request<{ tokens: PersonalTokenDto[] }>('GET', '/api/tokens');
   }
-  /** The answer holds the token's secret, shown this once. */
-  createToken(name: string) {
-    return this.request<{ token: PersonalTokenDto; secret: string }>('POST', '/api/tokens', { name });
+  /** The answer holds the token's secret, shown this once; minting one asks for the password again. */
+  createToken(name: string, password: string) {
+    return this.request<{ token: PersonalTokenDto; secret: string }>('POST', '/api/tokens', { name, password });
   }
   revokeToken(id: string) {
     return this.request<null>('DELETE', `/api/tokens/${id}`);

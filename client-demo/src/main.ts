@@ -140,7 +140,12 @@ async function openConversation(id: string, afterMessageId?: string) {
   state.buffering = true;
   state.buffer = [];
   try {
-    const ack = await client.join(id, afterMessageId);
+    let ack = await client.join(id, afterMessageId);
+    // The anchor left the conversation (an edit, a regenerated reply): reload the latest page instead.
+    if (!ack.ok && ack.error.code === 'NOT_FOUND' && afterMessageId) {
+      afterMessageId = undefined;
+      ack = await client.join(id);
+    }
     if (!ack.ok) throw new Error(ack.error.message);
     const missed = [...ack.messages];
     for (let more = ack.has_more && afterMessageId !== undefined; more && missed.length > 0; ) {

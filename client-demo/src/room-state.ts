@@ -134,7 +134,9 @@ export function applyEvent(room: Room, event: RoomEvent): { room: Room; effect: 
 
 /**
  * The room after a join: the history it returned (with `afterMessageId`, what was missed, on top of
- * the settled messages already shown), and the reply in progress exactly as far as its `seq`.
+ * the settled messages already shown), and the reply in progress exactly as far as its `seq`. The
+ * snapshot replaces what the tab had of that reply; tool events arriving after it are applied once
+ * (by toolCallId), whether or not the snapshot already held them.
  */
 export function joined(room: Room, ack: Extract<JoinAck, { ok: true }>, missed: readonly MessageDto[], afterMessageId: string | undefined): Room {
   const fresh = new Set(missed.map((message) => message.id));

@@ -100,9 +100,11 @@ export const declinedError = 'The user declined this action; it was not done.';
  */
 async function runCalls(
   calls: ProviderToolCall[],
-  run: Pick<AgentRun, 'context' | 'sink'> & { transcript: ChatMessage[]; announce: boolean; decision?: Decision },
+  run: Pick<AgentRun, 'context' | 'sink' | 'signal'> & { transcript: ChatMessage[]; announce: boolean; decision?: Decision },
 ): Promise<ProviderToolCall | undefined> {
   for (const call of calls) {
+    // A stop that came before this call starts prevents it (one already running finishes).
+    run.signal.throwIfAborted();
     const args = parseArguments(call.arguments);
     if (run.announce) run.sink.toolCall({ id: call.id, name: call.name, arguments: args ?? {} });
     const decided = run.decision?.toolCallId === call.id ? run.decision : undefined;
@@ -123,7 +125,7 @@ async function runCalls(
 export async function runAgent({ provider, messages, context, now, signal, text, sink, resume }: AgentRun): Promise<AgentOutcome> {
   const transcript = [...messages];
   if (resume) {
-    const held = await runCalls(resume.calls, { context, sink, transcript, announce: false, decision: resume.decision });
+    const held = await runCalls(resume.calls, { context, sink, signal, transcript, announce: false, decision: resume.decision });
     if (held) return { done: false, held };
   }
   for (let round = 0; round < maxToolRounds + 1; round++) {
@@ -149,7 +151,7 @@ export async function runAgent({ provider, messages, context, now, signal, text,
     });
     if (calls.length === 0) return { done: true };
     transcript.push({ role: 'assistant', content: roundStart === undefined ? null : text.since(roundStart), tool_calls: calls });
-    const held = await runCalls(calls, { context, sink, transcript, announce: true });
+    const held = await runCalls(calls, { context, sink, signal, transcript, announce: true });
     if (held) return { done: false, held };
   }
   return { done: true };

@@ -1,7 +1,8 @@
 // Access tokens: HS256 JWTs naming their user and session, refused once the session has ended;
 // and personal access tokens (`tsk_…`), which work wherever an access token does.
 import type { JWT } from '@fastify/jwt';
-import { AppError } from '../shared/errors.ts';
+import { AppError, rateLimited } from '../shared/errors.ts';
+import type { KeyedBuckets } from '../shared/token-bucket.ts';
 import { type PersonalTokensService, personalTokenPrefix } from './personal-tokens.service.ts';
 import type { EndedSessions } from './sessions.ts';
 
@@ -21,10 +22,23 @@ export class AccessTokens {
     private readonly jwt: JWT,
     private readonly sessions: EndedSessions,
     private readonly personal: PersonalTokensService,
+    /** Failed authentications per client address (absent when RATE_LIMITS=off): once spent, no token is even looked up. */
+    private readonly failures?: KeyedBuckets,
   ) {}
 
-  /** The claims of a valid access token or personal access token, or UNAUTHORIZED. */
-  async authenticate(token: unknown): Promise<AccessClaims> {
+  /** The claims of a valid access token or personal access token, or UNAUTHORIZED; RATE_LIMITED when `address` failed too often. */
+  async authenticate(token: unknown, address: string): Promise<AccessClaims> {
+    const wait = this.failures?.msUntilToken(address) ?? 0;
+    if (wait > 0) throw rateLimited(wait);
+    try {
+      return await this.check(token);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'UNAUTHORIZED') this.failures?.take(address);
+      throw error;
+    }
+  }
+
+  private async check(token: unknown): Promise<AccessClaims> {
     if (typeof token !== 'string' || !token.startsWith(personalTokenPrefix)) return this.verify(token);
     if (token.length > 200) throw unauthorized();
     const claims = await this.personal.verify(token);
@@ -38,7 +52,7 @@ export class AccessTokens {
   }
 
   /** The claims of a valid access token of a live session, or UNAUTHORIZED. */
-  verify(token: unknown): AccessClaims {
+  private verify(token: unknown): AccessClaims {
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) throw unauthorized();
     let payload: { sub?: unknown; sid?: unknown; exp?: unknown };
     try {

@@ -61,6 +61,11 @@ export const personalTokenDto = z.object({
 export type PersonalTokenDto = z.infer<typeof personalTokenDto>;
 
 export const createPersonalTokenBody = z.object({
+  password: z
+    .string({ error: 'is required' })
+    .min(1, 'is required')
+    .max(128, 'must be at most 128 characters')
+    .describe('Your password: a token lives long, so minting one asks for it again'),
   name: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
   expires_in_days: z.number().int().min(1).max(365).optional(),
 });

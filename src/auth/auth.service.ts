@@ -7,6 +7,7 @@ import { TasksRepository } from '../tasks/tasks.repository.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import type { LoginBody, ProfilePatch, Session, SignupBody, UserDto } from './auth.schemas.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
+import type { PersonalTokensService } from './personal-tokens.service.ts';
 import { hashToken, newRefreshToken, successorOf } from './refresh-tokens.ts';
 import type { EndedSessions } from './sessions.ts';
 
@@ -17,6 +18,8 @@ export interface AuthServiceOptions {
   refreshTokenTtlMs: number;
   /** Where a session ends (logout, or a stolen refresh token replayed): its access tokens are refused everywhere. */
   sessions: EndedSessions;
+  /** A session found stolen takes the personal access tokens minted in it along. */
+  personalTokens: Pick<PersonalTokensService, 'revokeMintedIn'>;
 }
 
 /** Two refreshes of one token this close together are two tabs waking up, not a replay. */
@@ -61,6 +64,12 @@ export class AuthService {
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), body.password);
     if (!user || !ok) throw invalidCredentials();
     return this.startSession(user);
+  }
+
+  /** Asks for the password again before an action a stolen access token must not be enough for (minting a personal token). */
+  async confirmPassword(userId: string, password: string): Promise<void> {
+    const user = await this.user(this.em, userId);
+    if (!(await verifyPassword(user.passwordHash, password))) throw new AppError('FORBIDDEN', 'The password is incorrect');
   }
 
   async me(userId: string): Promise<UserDto> {
@@ -112,7 +121,9 @@ export class AuthService {
     if (claimed) return pair(usedAt);
     const spent = await this.em.fork().findOne(RefreshToken, { id: stored.id });
     if (spent?.usedAt && !spent.revokedAt && Date.now() - spent.usedAt.getTime() <= refreshGraceMs) return pair(spent.usedAt);
+    // A replay: the session is stolen, and so is anything minted in it.
     await this.endSession(stored.familyId);
+    await this.options.personalTokens.revokeMintedIn(stored.familyId);
     throw invalidRefreshToken();
   }
 

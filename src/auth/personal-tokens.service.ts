@@ -35,10 +35,11 @@ export class PersonalTokensService {
     this.standalone = em.fork();
   }
 
-  async create(userId: string, input: { name: string; expires_in_days?: number }): Promise<{ token: PersonalTokenDto; secret: string }> {
+  /** A new token, recorded with the login session that minted it (`sessionId`). */
+  async create(userId: string, sessionId: string, input: { name: string; expires_in_days?: number }): Promise<{ token: PersonalTokenDto; secret: string }> {
     const secret = `${personalTokenPrefix}${randomBytes(32).toString('base64url')}`;
     const expiresAt = input.expires_in_days ? new Date(Date.now() + input.expires_in_days * 86_400_000) : null;
-    const token = this.em.create(PersonalAccessToken, { user: userId, name: input.name, tokenHash: hashToken(secret), expiresAt });
+    const token = this.em.create(PersonalAccessToken, { user: userId, name: input.name, tokenHash: hashToken(secret), expiresAt, sessionId });
     await this.em.flush();
     return { token: toDto(token), secret };
   }
@@ -52,6 +53,16 @@ export class PersonalTokensService {
     const revoked = await this.em.nativeUpdate(PersonalAccessToken, { id, user: userId, revokedAt: null }, { revokedAt: new Date() });
     if (revoked === 0) throw notFound('Token');
     this.sessions.end(personalTokenSession(id));
+  }
+
+  /** Revokes every live token minted in a login session (found stolen: its refresh token was replayed), everywhere at once. */
+  async revokeMintedIn(sessionId: string): Promise<void> {
+    const rows = await executeBound<{ id: string }>(
+      this.standalone,
+      'update personal_access_tokens set revoked_at = now() where session_id = $1 and revoked_at is null returning id',
+      [sessionId],
+    );
+    for (const { id } of rows) this.sessions.end(personalTokenSession(id));
   }
 
   /**

@@ -77,6 +77,15 @@ const envSchema = z
     LIMIT_REST_USER: window.prefault('600/1m'),
     LIMIT_MESSAGES: bucket.prefault('10:1'),
     LIMIT_JOINS: bucket.prefault('30:5'),
+    LIMIT_COMMANDS: bucket.prefault('30:10'),
+    LIMIT_AUTH_FAILURES_IP: bucket.prefault('20:2'),
+    LIMIT_REQUESTS_USER: z.coerce.number().int().min(1).max(1_000).default(8),
+    LIMIT_SEARCHES_USER: z.coerce.number().int().min(1).max(100).default(2),
+    LIMIT_EXPORTS_USER: z.coerce.number().int().min(1).max(100).default(1),
+    LIMIT_TASKS_USER: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+    STATEMENT_TIMEOUT: duration.default(5_000).refine((ms) => ms >= 100, 'must be at least 100ms'),
+    REQUEST_TIMEOUT: duration.default(30_000).refine((ms) => ms >= 1_000, 'must be at least 1s'),
+    PUBLIC_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
     LIMIT_SOCKETS_USER: z.coerce.number().int().min(1).max(10_000).default(20),
     LIMIT_REPLIES_USER: z.coerce.number().int().min(1).max(1_000).default(3),
     REPLY_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
@@ -114,6 +123,19 @@ export interface Config {
   trustProxy: boolean;
   /** Host names (besides loopback and HOST) that /mcp answers to: the public names behind a proxy. */
   allowedHosts: string[];
+  /** This server's public origin (PUBLIC_URL, else http://HOST:PORT): what it names itself in metadata. */
+  publicUrl: string;
+  /** The caps every request has, whatever RATE_LIMITS says. */
+  bounds: Bounds;
+}
+
+export interface Bounds {
+  /** Tasks one user may have (QUOTA_EXCEEDED past it). */
+  tasksPerUser: number;
+  /** PostgreSQL cancels a search or export statement after this long. */
+  statementTimeoutMs: number;
+  /** A request must arrive whole (headers and body) within this long; its headers within 10 s. */
+  requestTimeoutMs: number;
 }
 
 export interface WindowLimit {
@@ -135,6 +157,14 @@ export interface Limits {
   /** message:send, POST /api/chat and MCP tool calls of one user. */
   messages: BucketLimit;
   joins: BucketLimit;
+  /** assistant:stop, conversation:leave and tool:approve of one user. */
+  commands: BucketLimit;
+  /** Failed authentications per client address (REST, Socket.IO handshakes, MCP); when spent, tokens are not even looked up. */
+  authFailuresPerIp: BucketLimit;
+  /** REST requests of one user in progress at once: no user can hold the database pool. */
+  requestsPerUser: number;
+  searchesPerUser: number;
+  exportsPerUser: number;
   socketsPerUser: number;
   repliesPerUser: number;
 }
@@ -170,6 +200,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           restPerUser: env.LIMIT_REST_USER,
           messages: env.LIMIT_MESSAGES,
           joins: env.LIMIT_JOINS,
+          commands: env.LIMIT_COMMANDS,
+          authFailuresPerIp: env.LIMIT_AUTH_FAILURES_IP,
+          requestsPerUser: env.LIMIT_REQUESTS_USER,
+          searchesPerUser: env.LIMIT_SEARCHES_USER,
+          exportsPerUser: env.LIMIT_EXPORTS_USER,
           socketsPerUser: env.LIMIT_SOCKETS_USER,
           repliesPerUser: env.LIMIT_REPLIES_USER,
         })
@@ -179,5 +214,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
     allowedHosts: env.ALLOWED_HOSTS,
+    publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
+    bounds: Object.freeze({ tasksPerUser: env.LIMIT_TASKS_USER, statementTimeoutMs: env.STATEMENT_TIMEOUT, requestTimeoutMs: env.REQUEST_TIMEOUT }),
   });
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Conversation, Message } from '../db/entities/index.ts';
-import { boundValues, executeBound } from '../db/sql.ts';
+import { boundValues, executeBound, withStatementTimeout } from '../db/sql.ts';
 import type { Timestamp } from '../shared/timestamps.ts';
 
 /** A message as an entity, or as a row selected with `messageColumns` (reads skip entity hydration). */
@@ -216,11 +216,25 @@ export class ConversationsRepository {
     return row?.id;
   }
 
-  /** Every message of a conversation, oldest first. */
-  all(conversationId: string): Promise<MessageFields[]> {
-    return executeBound<MessageFields>(this.em, `select ${messageColumns} from messages m where m.conversation_id = $1 order by m.created_at, m.id`, [
-      conversationId,
-    ]);
+  /**
+   * Every message of a conversation, oldest first, `size` at a time, each batch one statement that
+   * PostgreSQL cancels after `timeoutMs`; on an EntityManager of its own (an export is read as it is sent).
+   */
+  async *allInBatches(conversationId: string, size: number, timeoutMs: number): AsyncGenerator<MessageFields[]> {
+    const em = this.em.fork();
+    for (let after: MessageFields | undefined; ; ) {
+      const rows = await withStatementTimeout(em, timeoutMs, (tx) =>
+        executeBound<MessageFields>(
+          tx,
+          `select ${messageColumns} from messages m where m.conversation_id = $1 ${after ? 'and (m.created_at, m.id) > ($3::timestamptz, $4::uuid)' : ''}
+           order by m.created_at, m.id limit $2`,
+          [conversationId, size, ...(after ? [after.createdAt, after.id] : [])],
+        ),
+      );
+      if (rows.length > 0) yield rows;
+      if (rows.length < size) return;
+      after = rows.at(-1);
+    }
   }
 
   /** The newest message of each conversation: one index probe per conversation, however long it is. */

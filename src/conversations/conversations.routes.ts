@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { downloadResponse, sendDownload } from '../http/downloads.ts';
+import { downloadResponse, type ExportLimits, holdDownloadSlot, sendDownload } from '../http/downloads.ts';
 import { errorResponse } from '../shared/schemas.ts';
 import {
   conversationDto,
@@ -18,11 +18,11 @@ import { conversationExportFormats, exportConversation } from './export.ts';
 import type { ConversationSearch } from './search.ts';
 
 const conversationResponse = z.object({ conversation: conversationDto });
-const errors = { 400: errorResponse, 401: errorResponse, 404: errorResponse };
+const errors = { 400: errorResponse, 401: errorResponse, 404: errorResponse, 429: errorResponse };
 
-export const conversationsRoutes: FastifyPluginAsyncZod<{ conversations: ConversationsService; search: ConversationSearch }> = async (
+export const conversationsRoutes: FastifyPluginAsyncZod<{ conversations: ConversationsService; search: ConversationSearch; exports: ExportLimits }> = async (
   app,
-  { conversations, search },
+  { conversations, search, exports },
 ) => {
   const common = { tags: ['conversations'], security: [{ bearer: [] }] };
 
@@ -99,7 +99,8 @@ export const conversationsRoutes: FastifyPluginAsyncZod<{ conversations: Convers
       },
     },
     async (request, reply) => {
-      const { conversation, messages } = await conversations.everything(request.userId, request.params.id);
+      holdDownloadSlot(exports, request.userId, reply);
+      const { conversation, messages } = await conversations.everything(request.userId, request.params.id, exports.statementTimeoutMs);
       return sendDownload(reply, exportConversation(conversation, messages, request.query.format));
     },
   );

@@ -187,7 +187,7 @@ export class ConversationsService {
    * What a client joining a conversation gets: the conversation and its latest page, or, with
    * `afterMessageId`, the first 100 messages after that one (what a reconnecting client missed;
    * `has_more` tells it to page on with `messages({ after })`). An anchor
-   * that is not a message of this conversation gets the latest page. `beforeRead` runs once the
+   * that is not a message of this conversation is NOT_FOUND. `beforeRead` runs once the
    * user is known to own the conversation and before any message is read.
    */
   async open(
@@ -202,6 +202,8 @@ export class ConversationsService {
       afterMessageId ? this.after(id, afterMessageId, catchUpPage) : undefined,
       this.conversations.awaitingApproval(id),
     ]);
+    // An anchor that is not (or no longer: edited away, regenerated) in the conversation: the client must reload the latest page.
+    if (afterMessageId && !missed) throw notFound('Message');
     const pending_approval = held ? pendingApproval(toMessageDto(held)) : null;
     if (missed && (missed.messages.length === 0 || missed.has_more)) {
       return { conversation: toConversationDto(conversation, (await this.lastMessages([id])).get(id)), ...missed, pending_approval };
@@ -210,11 +212,15 @@ export class ConversationsService {
     return { conversation: toConversationDto(conversation, page.messages.at(-1)), ...page, pending_approval };
   }
 
-  /** The whole conversation, oldest message first, for an export. */
-  async everything(userId: string, id: string): Promise<{ conversation: ConversationDto; messages: MessageDto[] }> {
+  /** The whole conversation for an export: its messages oldest first, read a batch at a time as they are consumed. */
+  async everything(userId: string, id: string, statementTimeoutMs: number): Promise<{ conversation: ConversationDto; messages: AsyncIterable<MessageDto[]> }> {
     const conversation = await this.load(userId, id);
-    const messages = (await this.conversations.all(id)).map(toMessageDto);
-    return { conversation: toConversationDto(conversation, messages.at(-1)), messages };
+    const last = (await this.lastMessages([id])).get(id);
+    const batches = this.conversations.allInBatches(id, 200, statementTimeoutMs);
+    const messages = (async function* () {
+      for await (const rows of batches) yield rows.map(toMessageDto);
+    })();
+    return { conversation: toConversationDto(conversation, last), messages };
   }
 
   private async page(conversationId: string, query: { before?: string; limit: number }): Promise<{ messages: MessageDto[]; has_more: boolean }> {

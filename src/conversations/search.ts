@@ -2,8 +2,10 @@
 // `websearch_to_tsquery` syntax: words, "quoted phrases", -excluded, or). Served by the GIN
 // indexes on the same expressions; deleted conversations never match.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executeBound } from '../db/sql.ts';
+import { executeBound, withStatementTimeout } from '../db/sql.ts';
 import { cursorPart, decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { AppError } from '../shared/errors.ts';
+import type { InFlight } from '../shared/in-flight.ts';
 import { toIso } from '../shared/timestamps.ts';
 import type { SearchQuery, SearchResult } from './conversations.schemas.ts';
 
@@ -20,7 +22,6 @@ interface Row {
   role: 'user' | 'assistant' | null;
   createdAt: string | Date | null;
   snippet: string;
-  rank: number;
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -29,34 +30,56 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${cha
 export const markSnippet = (text: string) => escapeHtml(text).replaceAll(open, '<mark>').replaceAll(close, '</mark>');
 
 /**
- * The search: parameters are the query text, the user id, limit and offset. The query is written out
- * in each WHERE so the planner can serve it from the GIN index.
+ * The search: parameters are the query text, the user id, limit and offset. Matches are ranked and
+ * the page cut first; only the page's rows get a snippet (ts_headline, the costly part, reads a whole
+ * text). The query is written out in each WHERE so the planner can serve it from the GIN index.
  */
-export const searchStatement = `with q as (select websearch_to_tsquery('english', $1) as query)
-  select * from (
-    select c.id as "conversationId", c.title, null::uuid as "messageId", null as role, null::timestamptz as "createdAt",
-           ${headline('c.title')} as snippet, ts_rank(to_tsvector('english', c.title), q.query) * 2 as rank
-      from conversations c, q
-     where c.user_id = $2 and c.deleted_at is null and to_tsvector('english', c.title) @@ websearch_to_tsquery('english', $1)
-    union all
-    select c.id, c.title, m.id, m.role::text, m.created_at, ${headline('m.content')}, ts_rank(to_tsvector('english', m.content), q.query)
-      from messages m join conversations c on c.id = m.conversation_id, q
-     where m.user_id = $2 and c.deleted_at is null and m.status <> 'streaming' and to_tsvector('english', m.content) @@ websearch_to_tsquery('english', $1)
-  ) hits
-  order by rank desc, "createdAt" desc nulls first, "conversationId", "messageId" nulls first
-  limit $3 offset $4`;
+export const searchStatement = `with q as (select websearch_to_tsquery('english', $1) as query),
+  page as (
+    select * from (
+      select c.id as "conversationId", null::uuid as "messageId", null::timestamptz as "createdAt", ts_rank(to_tsvector('english', c.title), q.query) * 2 as rank
+        from conversations c, q
+       where c.user_id = $2 and c.deleted_at is null and to_tsvector('english', c.title) @@ websearch_to_tsquery('english', $1)
+      union all
+      select m.conversation_id, m.id, m.created_at, ts_rank(to_tsvector('english', m.content), q.query)
+        from messages m join conversations c on c.id = m.conversation_id, q
+       where m.user_id = $2 and c.deleted_at is null and m.status <> 'streaming' and to_tsvector('english', m.content) @@ websearch_to_tsquery('english', $1)
+    ) hits
+    order by rank desc, "createdAt" desc nulls first, "conversationId", "messageId" nulls first
+    limit $3 offset $4
+  )
+  select p."conversationId", c.title, p."messageId", m.role::text as role, p."createdAt",
+         case when m.id is null then ${headline('c.title')} else ${headline('m.content')} end as snippet
+    from page p join conversations c on c.id = p."conversationId" left join messages m on m.id = p."messageId", q
+   order by p.rank desc, p."createdAt" desc nulls first, p."conversationId", p."messageId" nulls first`;
 
 /** At most this many results are paged through (deeper pages are not worth a user's time). */
 const maxOffset = 1_000;
 
 export class ConversationSearch {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    /** PostgreSQL cancels a search after this long. */
+    private readonly statementTimeoutMs: number,
+    /** A user's searches at once (no cap when RATE_LIMITS=off). */
+    private readonly running?: InFlight,
+  ) {}
 
   async search(userId: string, query: SearchQuery): Promise<{ results: SearchResult[]; next_cursor: string | null }> {
     const offset = query.cursor
       ? (decodeCursor(query.cursor, (parts) => parts.length === 1 && cursorPart.int(parts[0], 1, maxOffset), 'is not a cursor from this search')[0] as number)
       : 0;
-    const rows = await executeBound<Row>(this.em, searchStatement, [query.q, userId, query.limit + 1, offset]);
+    const leave = this.running?.enter(userId);
+    if (this.running && !leave)
+      throw new AppError('RATE_LIMITED', 'Your other searches are still running; try again when they end', undefined, { retryAfterSeconds: 1 });
+    let rows: Row[];
+    try {
+      rows = await withStatementTimeout(this.em, this.statementTimeoutMs, (em) =>
+        executeBound<Row>(em, searchStatement, [query.q, userId, query.limit + 1, offset]),
+      );
+    } finally {
+      leave?.();
+    }
     const results = rows.slice(0, query.limit).map(
       (row): SearchResult => ({
         conversation: { id: row.conversationId, title: row.title },

@@ -1,6 +1,7 @@
 // Raw statements, every one of the server's: values bound as parameters, never written into the SQL.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
+import { AppError } from '../shared/errors.ts';
 
 /**
  * Runs a statement whose values (`$1`, `$2`, …) travel as bind parameters beside it, and returns its
@@ -29,4 +30,28 @@ export function boundValues(): { bind: (value: unknown) => string; values: unkno
       return `$${values.length}`;
     },
   };
+}
+
+/** True when PostgreSQL cancelled the statement for running past its statement_timeout. */
+const isStatementTimeout = (error: unknown): boolean => {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++, current = (current as { cause?: unknown }).cause) {
+    if ((current as { code?: unknown }).code === '57014') return true;
+  }
+  return false;
+};
+
+/**
+ * Runs `work` in a transaction whose statements PostgreSQL cancels after `timeoutMs`: for the reads
+ * whose cost a user's data decides (search, exports). A cancelled one is UNAVAILABLE, with Retry-After.
+ */
+export async function withStatementTimeout<T>(em: EntityManager, timeoutMs: number, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  try {
+    return await em.transactional(async (tx) => {
+      await executeBound(tx, "select set_config('statement_timeout', $1, true)", [`${timeoutMs}ms`]);
+      return work(tx);
+    });
+  } catch (error) {
+    if (!isStatementTimeout(error)) throw error;
+    throw new AppError('UNAVAILABLE', 'That took the database too long; try again, or ask for less', undefined, { cause: error, retryAfterSeconds: 5 });
+  }
 }

@@ -14,6 +14,8 @@ declare module '@fastify/jwt' {
 declare module 'fastify' {
   interface FastifyRequest {
     userId: string;
+    /** The login session of the request's token (set by requireLogin). */
+    sessionId: string;
   }
 }
 
@@ -24,20 +26,22 @@ export async function registerJwt(app: FastifyInstance, secret: string, accessTo
     verify: { algorithms: ['HS256'] },
   });
   app.decorateRequest('userId', '');
+  app.decorateRequest('sessionId', '');
 }
 
 /** onRequest hook for a scope whose routes all need a user (an access token or a personal access token). */
 export function requireUser(tokens: AccessTokens) {
   return async (request: FastifyRequest) => {
-    request.userId = (await tokens.authenticate(AccessTokens.fromHeader(request.headers.authorization))).userId;
+    request.userId = (await tokens.authenticate(AccessTokens.fromHeader(request.headers.authorization), request.ip)).userId;
   };
 }
 
 /** onRequest hook for routes that need a login's access token (managing personal tokens). */
 export function requireLogin(tokens: AccessTokens) {
   return async (request: FastifyRequest) => {
-    const claims = await tokens.authenticate(AccessTokens.fromHeader(request.headers.authorization));
+    const claims = await tokens.authenticate(AccessTokens.fromHeader(request.headers.authorization), request.ip);
     if (claims.kind !== 'login') throw new AppError('FORBIDDEN', 'Personal access tokens cannot manage tokens; use a login');
     request.userId = claims.userId;
+    request.sessionId = claims.sessionId;
   };
 }

@@ -29,5 +29,6 @@ export async function registerClientDemo(app: FastifyInstance): Promise<void> {
   app.get('/app.js', { schema: { hide: true } }, (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script),
   );
-  await app.register(fastifyStatic, { root: path.join(root, 'public'), index: 'index.html' });
+  // Routes for the files there are, and no catch-all: any other path is the API's 404, in its shape.
+  await app.register(fastifyStatic, { root: path.join(root, 'public'), index: 'index.html', wildcard: false });
 }

@@ -2,10 +2,11 @@
 // they hold across instances; the per-user REST budget is kept by each instance in memory.
 import rateLimit from '@fastify/rate-limit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Limits, WindowLimit } from '../config/config.ts';
 import { executeBound } from '../db/sql.ts';
 import { rateLimited } from '../shared/errors.ts';
+import { InFlight } from '../shared/in-flight.ts';
 
 /** Fixed windows counted in PostgreSQL: one upsert per attempt, whichever instance sees it. */
 export class SharedWindows {
@@ -47,9 +48,11 @@ export interface AuthLimits {
   signup(ip: string): Promise<void>;
   login(ip: string, email: string): Promise<void>;
   refresh(ip: string): Promise<void>;
+  /** A password asked for again (minting a personal token), per user: as many as logins per email. */
+  reauthenticate(userId: string): Promise<void>;
 }
 
-const unlimited: AuthLimits = { signup: async () => {}, login: async () => {}, refresh: async () => {} };
+const unlimited: AuthLimits = { signup: async () => {}, login: async () => {}, refresh: async () => {}, reauthenticate: async () => {} };
 
 export function authLimits(windows: SharedWindows, limits: Limits | null): AuthLimits {
   if (!limits) return unlimited;
@@ -60,6 +63,7 @@ export function authLimits(windows: SharedWindows, limits: Limits | null): AuthL
       await windows.take(`login:email:${email}`, limits.loginPerEmail);
     },
     refresh: (ip) => windows.take(`refresh:ip:${ip}`, limits.refreshPerIp),
+    reauthenticate: (userId) => windows.take(`reauth:user:${userId}`, limits.loginPerEmail),
   };
 }
 
@@ -74,4 +78,22 @@ export async function registerRestLimit(app: FastifyInstance, limits: Limits | n
     keyGenerator: (request) => (request.userId ? `user:${request.userId}` : `ip:${request.ip}`),
     errorResponseBuilder: (_request, context) => Object.assign(rateLimited(context.ttl), { statusCode: 429 }),
   });
+}
+
+/**
+ * At most `perUser` of a user's requests in progress at once in a scope whose guard has run (429
+ * beyond): however many requests one user sends, they hold that many database connections at most.
+ */
+export function registerInFlightLimit(scope: FastifyInstance, perUser: number | undefined): void {
+  if (perUser === undefined) return;
+  const inFlight = new InFlight(perUser);
+  const leaves = new WeakMap<FastifyRequest, () => void>();
+  scope.addHook('onRequest', async (request) => {
+    const leave = inFlight.enter(request.userId);
+    if (!leave) throw rateLimited(1_000);
+    leaves.set(request, leave);
+  });
+  const leave = async (request: FastifyRequest) => leaves.get(request)?.();
+  scope.addHook('onResponse', leave);
+  scope.addHook('onRequestAbort', leave);
 }

@@ -33,3 +33,16 @@ export const docsCsp = {
   staticCSP: true,
   transformStaticCSP: (header: string) => header.replace("frame-ancestors 'self'", "frame-ancestors 'none'").replace(/\s*upgrade-insecure-requests;?/, ''),
 };
+
+/**
+ * CORS for the origins in CORS_ORIGINS: every method the API has (the plugin's default is GET, HEAD
+ * and POST only), the request headers a preflight names, and the answer headers a page must read
+ * (when to retry, a download's name, how to authenticate).
+ */
+export const corsOptions = (origins: string[]) => ({
+  origin: origins,
+  credentials: true,
+  methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  exposedHeaders: ['Retry-After', 'Content-Disposition', 'WWW-Authenticate'],
+  maxAge: 600,
+});

@@ -4,11 +4,13 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { executeTool } from '../assistant/agent.ts';
 import { toolSpecs } from '../assistant/tools/index.ts';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import { requireUser } from '../http/auth-guard.ts';
+import { toAppError } from '../http/error-handler.ts';
+import { AppError, type ErrorCode, toErrorBody } from '../shared/errors.ts';
 import type { KeyedBuckets } from '../shared/token-bucket.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
 
@@ -21,30 +23,41 @@ export interface McpRoutesOptions {
   hostnames: string[];
   /** Browser origins allowed besides this server's own (CORS_ORIGINS). */
   origins: string[];
+  /** This server's public origin (PUBLIC_URL): what the resource metadata names, never the request's Host. */
+  publicUrl: string;
 }
 
 const serverInfo = { name: 'taskstream', version: '0.1.0' };
 
-const jsonRpcError = (reply: FastifyReply, status: number, message: string) =>
+/** JSON-RPC's own codes for what fails before a request reaches the MCP server; -32000 (a server error) for the rest. */
+const jsonRpcCodes: Partial<Record<ErrorCode, number>> = { BAD_REQUEST: -32700, VALIDATION_ERROR: -32600, UNSUPPORTED_MEDIA_TYPE: -32600 };
+
+/** A JSON-RPC error answer; `data.code` is the same code as REST's. */
+const jsonRpcError = (reply: FastifyReply, status: number, message: string, code: ErrorCode = 'FORBIDDEN') =>
   reply
     .status(status)
     .type('application/json')
-    .send({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
-
-const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.headers.host ?? request.hostname}`;
+    .send({ jsonrpc: '2.0', error: { code: jsonRpcCodes[code] ?? -32000, message, data: { code } }, id: null });
 
 /** An MCP server acting for one user: listing and calling the task tools. */
-function serverFor(userId: string, options: McpRoutesOptions): Server {
+function serverFor(userId: string, options: McpRoutesOptions, log: FastifyBaseLogger): Server {
   const server = new Server(serverInfo, { capabilities: { tools: {} }, instructions: 'Manage the task list of the signed-in taskstream user.' });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: toolSpecs.map((spec) => ({ name: spec.name, description: spec.description, inputSchema: spec.parameters as { type: 'object' } })),
   }));
   server.setRequestHandler(CallToolRequestSchema, async ({ params }): Promise<CallToolResult> => {
     if (options.messages && !options.messages.take(userId)) return failure('RATE_LIMITED', 'Too many requests; slow down a little');
-    // Whatever the arguments say (a user_id, say), the tool acts for the token's user only.
-    const outcome = await executeTool(params.name, params.arguments ?? {}, { userId, timeZone: await options.tasks.timeZone(userId), tasks: options.tasks });
-    if (!outcome.ok) return failure(outcome.code, outcome.error);
-    return { content: [{ type: 'text', text: JSON.stringify(outcome.result) }], structuredContent: outcome.result as Record<string, unknown> };
+    try {
+      // Whatever the arguments say (a user_id, say), the tool acts for the token's user only.
+      const outcome = await executeTool(params.name, params.arguments ?? {}, { userId, timeZone: await options.tasks.timeZone(userId), tasks: options.tasks });
+      if (!outcome.ok) return failure(outcome.code, outcome.error);
+      return { content: [{ type: 'text', text: JSON.stringify(outcome.result) }], structuredContent: outcome.result as Record<string, unknown> };
+    } catch (error) {
+      // Our code and a plain sentence, never an exception's own text (it is logged).
+      if (!(error instanceof AppError) || error.status >= 500) log.error({ err: error }, 'mcp tool call failed');
+      const body = toErrorBody(error);
+      return failure(body.code, body.message);
+    }
   });
   return server;
 }
@@ -55,12 +68,13 @@ function failure(code: string, message: string): CallToolResult {
 
 export const mcpRoutes: FastifyPluginAsync<McpRoutesOptions> = async (app, options) => {
   // RFC 9728: what this resource is and how to present a token (a bearer header; tokens come from /api/tokens).
-  const metadata = async (request: FastifyRequest) => ({
-    resource: `${baseUrl(request)}/mcp`,
+  const metadata = async () => ({
+    resource: `${options.publicUrl}/mcp`,
     resource_name: 'taskstream',
     bearer_methods_supported: ['header'],
-    resource_documentation: `${baseUrl(request)}/docs`,
+    resource_documentation: `${options.publicUrl}/docs`,
   });
+  const ownOrigin = new URL(options.publicUrl).origin;
   app.get('/.well-known/oauth-protected-resource', { schema: { hide: true } }, metadata);
   app.get('/.well-known/oauth-protected-resource/mcp', { schema: { hide: true } }, metadata);
 
@@ -73,15 +87,12 @@ export const mcpRoutes: FastifyPluginAsync<McpRoutesOptions> = async (app, optio
       return jsonRpcError(reply, 403, 'Invalid Host header');
     }
     if (!options.hostnames.includes(hostname)) return jsonRpcError(reply, 403, `Host ${hostname} is not served here`);
+    // A browser page may call from this server's own origin (the one it names, or the one it was
+    // reached at, its Host being ours) or from CORS_ORIGINS; a page on any other origin, another
+    // port of this machine included, may not.
     const origin = request.headers.origin;
-    if (origin !== undefined && !options.origins.includes(origin)) {
-      let originHost: string | undefined;
-      try {
-        originHost = new URL(origin).hostname;
-      } catch {
-        // refused below
-      }
-      if (!originHost || !options.hostnames.includes(originHost)) return jsonRpcError(reply, 403, `Origin ${origin} is not allowed`);
+    if (origin !== undefined && origin !== ownOrigin && origin !== `${request.protocol}://${request.headers.host}` && !options.origins.includes(origin)) {
+      return jsonRpcError(reply, 403, `Origin ${origin} is not allowed`);
     }
   };
 
@@ -91,7 +102,7 @@ export const mcpRoutes: FastifyPluginAsync<McpRoutesOptions> = async (app, optio
     try {
       await guard(request);
     } catch (error) {
-      reply.header('www-authenticate', `Bearer error="invalid_token", resource_metadata="${baseUrl(request)}/.well-known/oauth-protected-resource"`);
+      reply.header('www-authenticate', `Bearer error="invalid_token", resource_metadata="${options.publicUrl}/.well-known/oauth-protected-resource"`);
       throw error;
     }
   };
@@ -101,6 +112,15 @@ export const mcpRoutes: FastifyPluginAsync<McpRoutesOptions> = async (app, optio
     url: '/mcp',
     schema: { hide: true },
     onRequest: [checkHostAndOrigin, authenticate],
+    // Whatever fails before the MCP server (malformed JSON, a body too deep, a token refused, a
+    // budget spent) is a JSON-RPC error with REST's status and code.
+    errorHandler: (error, request, reply) => {
+      const known = error instanceof AppError ? error : toAppError(error);
+      if (!known || known.status >= 500) request.log.error({ err: error }, 'mcp request failed');
+      if (known?.retryAfterSeconds !== undefined) reply.header('retry-after', String(known.retryAfterSeconds));
+      const body = toErrorBody(known ?? error);
+      return jsonRpcError(reply, known?.status ?? 500, body.message, body.code);
+    },
     handler: async (request, reply) => {
       // Stateless: no session to resume (GET) or end (DELETE).
       if (request.method !== 'POST')
@@ -108,8 +128,10 @@ export const mcpRoutes: FastifyPluginAsync<McpRoutesOptions> = async (app, optio
           .status(405)
           .header('allow', 'POST')
           .send({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed' }, id: null });
-      const server = serverFor(request.userId, options);
+      const server = serverFor(request.userId, options, request.log);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      // The transport writes the answer itself: the headers set so far (CORS, nosniff, …) go with it.
+      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
       reply.hijack();
       reply.raw.on('close', () => {
         void transport.close();

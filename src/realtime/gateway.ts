@@ -20,7 +20,7 @@ export interface GatewayServices {
   conversations: ConversationsService;
   chat: ChatService;
   /** Per-user budgets (absent when RATE_LIMITS=off). */
-  limits?: { messages: KeyedBuckets; joins: KeyedBuckets };
+  limits?: { messages: KeyedBuckets; joins: KeyedBuckets; commands: KeyedBuckets };
 }
 
 /** setTimeout's longest delay (about 24.8 days). */
@@ -44,7 +44,7 @@ export function serveSockets(app: FastifyInstance, io: AppServer, services: Gate
     const expiry = setTimeout(() => socket.disconnect(true), Math.min(Math.max(0, socket.data.expiresAt - Date.now()), maxTimerMs));
     socket.once('disconnect', () => clearTimeout(expiry));
     void socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
-    registerConversationHandlers(socket, context, { conversations: services.conversations, streaming }, services.limits?.joins);
-    registerMessageHandlers(socket, context, services.chat, services.limits?.messages);
+    registerConversationHandlers(socket, context, { conversations: services.conversations, streaming }, services.limits);
+    registerMessageHandlers(socket, context, services.chat, services.limits);
   });
 }

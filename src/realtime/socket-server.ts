@@ -6,7 +6,8 @@ import { Server, type Socket } from 'socket.io';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import type { EndedSessions } from '../auth/sessions.ts';
 import type { StreamingSnapshot } from '../conversations/conversations.schemas.ts';
-import { AppError } from '../shared/errors.ts';
+import { AppError, type ErrorCode } from '../shared/errors.ts';
+import { InFlight } from '../shared/in-flight.ts';
 import { createRoomAdapter } from './adapter.ts';
 import { type ClientToServerEvents, type ServerToClientEvents, sessionRoom } from './events.ts';
 
@@ -34,6 +35,8 @@ export interface SocketServerOptions {
   corsOrigins: string[];
   /** At most this many open sockets per user on this instance (no cap when RATE_LIMITS=off). */
   socketsPerUser?: number;
+  /** Take the client's address from X-Forwarded-For (TRUST_PROXY), as Fastify does for REST. */
+  trustProxy: boolean;
 }
 
 /** Largest socket payload accepted: a 4,000-character message with room to spare. */
@@ -55,24 +58,30 @@ export function createSocketServer(app: FastifyInstance, options: SocketServerOp
   pool.on('error', logAdapterError);
   const adapter = createRoomAdapter(pool, logAdapterError);
   io.adapter(adapter.factory);
+  // Engine.IO answers (the handshake, long-polling) bypass Fastify's hooks: they get nosniff here.
+  const noSniff = (headers: Record<string, string>) => {
+    headers['X-Content-Type-Options'] = 'nosniff';
+  };
+  io.engine.on('initial_headers', noSniff);
+  io.engine.on('headers', noSniff);
 
   // Open sockets per user on this instance, for the cap.
-  const openSockets = new Map<string, number>();
+  const openSockets = options.socketsPerUser === undefined ? undefined : new InFlight(options.socketsPerUser);
+  const handshakeErrors: Partial<Record<ErrorCode, string>> = { UNAUTHORIZED: 'unauthorized', RATE_LIMITED: 'rate limited' };
   io.use(async (socket, next) => {
+    const forwarded = options.trustProxy
+      ? String(socket.handshake.headers['x-forwarded-for'] ?? '')
+          .split(',')[0]!
+          .trim()
+      : '';
     try {
-      Object.assign(socket.data, await options.tokens.authenticate(socket.handshake.auth?.token));
+      Object.assign(socket.data, await options.tokens.authenticate(socket.handshake.auth?.token, forwarded || socket.handshake.address));
     } catch (error) {
-      return next(new Error(error instanceof AppError && error.code === 'UNAUTHORIZED' ? 'unauthorized' : 'unavailable'));
+      return next(new Error((error instanceof AppError && handshakeErrors[error.code]) || 'unavailable'));
     }
-    const { userId } = socket.data;
-    const open = openSockets.get(userId) ?? 0;
-    if (options.socketsPerUser !== undefined && open >= options.socketsPerUser) return next(new Error('too many connections'));
-    openSockets.set(userId, open + 1);
-    socket.once('disconnect', () => {
-      const left = (openSockets.get(userId) ?? 1) - 1;
-      if (left > 0) openSockets.set(userId, left);
-      else openSockets.delete(userId);
-    });
+    const leave = openSockets?.enter(socket.data.userId);
+    if (openSockets && !leave) return next(new Error('too many connections'));
+    if (leave) socket.once('disconnect', leave);
     next();
   });
 

@@ -18,10 +18,20 @@ export class TokenBucket {
 
   /** Takes one token; returns false when the bucket is empty. */
   take(): boolean {
-    this.refill(Date.now());
-    if (this.tokens < 1) return false;
+    if (!this.hasToken()) return false;
     this.tokens -= 1;
     return true;
+  }
+
+  /** Whether a token is left, without taking it. */
+  hasToken(): boolean {
+    this.refill(Date.now());
+    return this.tokens >= 1;
+  }
+
+  /** Milliseconds until a token is back (0 when one is left). */
+  msUntilToken(): number {
+    return this.hasToken() ? 0 : Math.ceil(((1 - this.tokens) / this.perSecond) * 1000);
   }
 
   /** Full again: as if never used, so it can be forgotten. */
@@ -46,6 +56,11 @@ export class KeyedBuckets {
       if (++this.sinceSweep >= 1_000) this.sweep();
     }
     return bucket.take();
+  }
+
+  /** Milliseconds until `key` may take again (0 when it may now); nothing is taken. */
+  msUntilToken(key: string): number {
+    return this.buckets.get(key)?.msUntilToken() ?? 0;
   }
 
   private sweep(): void {

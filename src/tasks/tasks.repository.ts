@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Task, type TaskPriority, type TaskStatus } from '../db/entities/index.ts';
 import { taskPriorities } from '../db/entities/task.entity.ts';
-import { boundValues, executeBound } from '../db/sql.ts';
+import { boundValues, executeBound, withStatementTimeout } from '../db/sql.ts';
 import type { ResolvedDue } from '../shared/dates.ts';
 import { type Timestamp, toIso } from '../shared/timestamps.ts';
 import type { TaskInput, TaskSort } from './tasks.schemas.ts';
@@ -120,6 +120,33 @@ export class TasksRepository {
     const { bind, values } = boundValues();
     const where = filterTasks(bind, userId, filter);
     return executeBound<TaskFields>(this.em, `select ${taskColumns} from tasks t where ${where.join(' and ')} order by t.number limit ${bind(limit)}`, values);
+  }
+
+  /**
+   * Every task of a user in number order, `size` at a time, each batch one statement that PostgreSQL
+   * cancels after `timeoutMs`. On an EntityManager of its own: the reader outlives the request that
+   * starts it (an export is read as it is sent).
+   */
+  async *allInBatches(userId: string, size: number, timeoutMs: number): AsyncGenerator<TaskFields[]> {
+    const em = this.em.fork();
+    for (let after = 0; ; ) {
+      const rows = await withStatementTimeout(em, timeoutMs, (tx) =>
+        executeBound<TaskFields>(tx, `select ${taskColumns} from tasks t where t.user_id = $1 and t.number > $2 order by t.number limit $3`, [
+          userId,
+          after,
+          size,
+        ]),
+      );
+      if (rows.length > 0) yield rows;
+      if (rows.length < size) return;
+      after = rows.at(-1)!.number;
+    }
+  }
+
+  /** How many tasks a user has (against the quota). */
+  async count(userId: string): Promise<number> {
+    const [row] = await executeBound<{ count: number }>(this.em, 'select count(*)::int as count from tasks where user_id = $1', [userId]);
+    return row!.count;
   }
 
   /** Inserts a task with the user's next number, taken under the user row's lock in the same statement; undefined when the user is gone. */

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { downloadResponse, sendDownload } from '../http/downloads.ts';
+import { downloadResponse, type ExportLimits, holdDownloadSlot, sendDownload } from '../http/downloads.ts';
 import { errorResponse } from '../shared/schemas.ts';
 import { completeBody, taskDto, taskInput, taskListQuery, taskPatch, taskRefParams } from './tasks.schemas.ts';
 import type { TasksService } from './tasks.service.ts';
@@ -8,14 +8,15 @@ import { exportFormats, exportTasks, importBody, importReport, importTasks, maxI
 
 export interface TasksRoutesOptions {
   tasks: TasksService;
+  exports: ExportLimits;
   /** The /api/:user_id/... aliases: same routes, left out of the API docs. */
   alias?: boolean;
 }
 
 const taskResponse = z.object({ task: taskDto });
-const errors = { 400: errorResponse, 401: errorResponse, 404: errorResponse };
+const errors = { 400: errorResponse, 401: errorResponse, 404: errorResponse, 429: errorResponse };
 
-export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app, { tasks, alias = false }) => {
+export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app, { tasks, exports, alias = false }) => {
   const common = { tags: ['tasks'], security: [{ bearer: [] }], hide: alias };
 
   app.get(
@@ -43,8 +44,9 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
       },
     },
     async (request, reply) => {
-      const [all, timeZone] = await Promise.all([tasks.search(request.userId, { status: 'all', limit: 100_000 }), tasks.timeZone(request.userId)]);
-      return sendDownload(reply, exportTasks(all, request.query.format, timeZone));
+      holdDownloadSlot(exports, request.userId, reply);
+      const timeZone = await tasks.timeZone(request.userId);
+      return sendDownload(reply, exportTasks(tasks.allInBatches(request.userId, exports.statementTimeoutMs), request.query.format, timeZone));
     },
   );
 
@@ -56,7 +58,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
         ...common,
         summary: `Create tasks from JSON or CSV (at most ${maxImportRows} rows); each row is created or reported on its own`,
         body: importBody,
-        response: { 200: importReport, ...errors },
+        response: { 200: importReport, ...errors, 409: errorResponse },
       },
     },
     (request) => importTasks(tasks, request.userId, request.body),
@@ -65,7 +67,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
   app.post(
     '/tasks',
     {
-      schema: { ...common, summary: 'Create a task', body: taskInput, response: { 201: taskResponse, ...errors } },
+      schema: { ...common, summary: 'Create a task', body: taskInput, response: { 201: taskResponse, ...errors, 409: errorResponse } },
     },
     async (request, reply) => reply.status(201).send({ task: await tasks.create(request.userId, request.body) }),
   );

@@ -64,7 +64,14 @@ export class TasksService {
   constructor(
     private readonly tasks: TasksRepository,
     private readonly events: TaskEventSink,
+    /** Tasks one user may have. */
+    private readonly quota: number,
   ) {}
+
+  /** Every task in number order, read a batch at a time as it is consumed (an export). */
+  async *allInBatches(userId: string, statementTimeoutMs: number): AsyncGenerator<TaskDto[]> {
+    for await (const rows of this.tasks.allInBatches(userId, 500, statementTimeoutMs)) yield rows.map(toTaskDto);
+  }
 
   async list(userId: string, query: TaskListQuery): Promise<{ tasks: TaskDto[]; next_cursor: string | null }> {
     const plan = sortPlan(query.sort);
@@ -95,6 +102,9 @@ export class TasksService {
   /** Creates tasks in order, each announced; the user's zone is read once for all of them (an import). */
   async createAll(userId: string, inputs: TaskInput[]): Promise<TaskDto[]> {
     const zone = inputs.some((input) => needsZone(input.due_date)) ? await this.timeZone(userId) : 'UTC';
+    if ((await this.tasks.count(userId)) + inputs.length > this.quota) {
+      throw new AppError('QUOTA_EXCEEDED', `A user may have at most ${this.quota} tasks; delete some first`);
+    }
     // Every due date is checked before the first insert: a bad one creates none.
     const dues = inputs.map(({ due_date }) => (due_date ? resolveDue(due_date, zone) : null));
     const created: TaskDto[] = [];

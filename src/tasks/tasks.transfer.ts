@@ -24,44 +24,76 @@ const icalStatus = { pending: 'NEEDS-ACTION', in_progress: 'IN-PROCESS', complet
 const utc = (iso: string) => ICAL.Time.fromJSDate(new Date(iso), true);
 
 /** One VTODO per task; DUE is a DATE for a calendar date and the local time with TZID (the user's zone) for an instant. */
-function toICalendar(tasks: TaskDto[], timeZone: string): string {
+function toVTodo(task: TaskDto, timeZone: string, stamp: ICAL.Time): string {
+  const todo = new ICAL.Component('vtodo');
+  todo.addPropertyWithValue('uid', `${task.id}@taskstream`);
+  todo.addPropertyWithValue('dtstamp', stamp);
+  todo.addPropertyWithValue('summary', task.title);
+  if (task.description) todo.addPropertyWithValue('description', task.description);
+  todo.addPropertyWithValue('status', icalStatus[task.status]);
+  todo.addPropertyWithValue('priority', icalPriority[task.priority]);
+  todo.addPropertyWithValue('created', utc(task.created_at));
+  todo.addPropertyWithValue('last-modified', utc(task.updated_at));
+  if (task.completed_at) todo.addPropertyWithValue('completed', utc(task.completed_at));
+  if (task.due_date?.length === 10) todo.addPropertyWithValue('due', ICAL.Time.fromDateString(task.due_date));
+  else if (task.due_date) {
+    const local = DateTime.fromISO(task.due_date).setZone(timeZone);
+    const due = todo.addPropertyWithValue('due', ICAL.Time.fromDateTimeString(local.toFormat("yyyy-LL-dd'T'HH:mm:ss")));
+    if (timeZone !== 'UTC') due.setParameter('tzid', timeZone);
+    else due.setValue(utc(task.due_date));
+  }
+  return todo.toString();
+}
+
+async function* toICalendar(batches: AsyncIterable<TaskDto[]>, timeZone: string): AsyncGenerator<string> {
   const calendar = new ICAL.Component('vcalendar');
   calendar.addPropertyWithValue('prodid', '-//taskstream//tasks//EN');
   calendar.addPropertyWithValue('version', '2.0');
+  const [head, tail] = calendar.toString().split(/(?=END:VCALENDAR$)/);
+  yield head!;
   const stamp = ICAL.Time.fromJSDate(new Date(), true);
-  for (const task of tasks) {
-    const todo = new ICAL.Component('vtodo');
-    todo.addPropertyWithValue('uid', `${task.id}@taskstream`);
-    todo.addPropertyWithValue('dtstamp', stamp);
-    todo.addPropertyWithValue('summary', task.title);
-    if (task.description) todo.addPropertyWithValue('description', task.description);
-    todo.addPropertyWithValue('status', icalStatus[task.status]);
-    todo.addPropertyWithValue('priority', icalPriority[task.priority]);
-    todo.addPropertyWithValue('created', utc(task.created_at));
-    todo.addPropertyWithValue('last-modified', utc(task.updated_at));
-    if (task.completed_at) todo.addPropertyWithValue('completed', utc(task.completed_at));
-    if (task.due_date?.length === 10) todo.addPropertyWithValue('due', ICAL.Time.fromDateString(task.due_date));
-    else if (task.due_date) {
-      const local = DateTime.fromISO(task.due_date).setZone(timeZone);
-      const due = todo.addPropertyWithValue('due', ICAL.Time.fromDateTimeString(local.toFormat("yyyy-LL-dd'T'HH:mm:ss")));
-      if (timeZone !== 'UTC') due.setParameter('tzid', timeZone);
-      else due.setValue(utc(task.due_date));
-    }
-    calendar.addSubcomponent(todo);
-  }
-  return calendar.toString();
+  for await (const batch of batches) yield batch.map((task) => `${toVTodo(task, timeZone, stamp)}\r\n`).join('');
+  yield tail!;
 }
 
-/** Every task as a file named after today, e.g. tasks-2026-11-29.csv. */
-export function exportTasks(tasks: TaskDto[], format: ExportFormat, timeZone: string): DownloadFile {
+/**
+ * Text a spreadsheet would run as a formula (OWASP CSV injection: a cell starting with = + - @, tab
+ * or CR) is prefixed with `'`; so is text that already starts with quotes before such a character, so
+ * that an import, which takes one `'` off, gives back exactly what was exported.
+ */
+const formulaLike = /^'*[=+\-@\t\r]/;
+export const neutralizeCell = (text: string) => (formulaLike.test(text) ? `'${text}` : text);
+export const restoreCell = (text: string) => (formulaLike.test(text) && text.startsWith("'") ? text.slice(1) : text);
+
+async function* toCsv(batches: AsyncIterable<TaskDto[]>): AsyncGenerator<string> {
+  let first = true;
+  for await (const batch of batches) {
+    yield stringifyCsv(batch, { header: first, columns: [...csvColumns], bom: first, cast: { string: neutralizeCell } });
+    first = false;
+  }
+  if (first) yield stringifyCsv([], { header: true, columns: [...csvColumns], bom: true });
+}
+
+/** `{"tasks": [...]}`, laid out as JSON.stringify(…, null, 2) would, one task at a time. */
+async function* toJson(batches: AsyncIterable<TaskDto[]>): AsyncGenerator<string> {
+  yield '{\n  "tasks": [';
+  let count = 0;
+  for await (const batch of batches) {
+    yield batch.map((task) => `${count++ ? ',' : ''}\n    ${JSON.stringify(task, null, 2).replaceAll('\n', '\n    ')}`).join('');
+  }
+  yield count ? '\n  ]\n}\n' : ']\n}\n';
+}
+
+/** Every task, read batch by batch as it is sent, as a file named after today, e.g. tasks-2026-11-29.csv. */
+export function exportTasks(batches: AsyncIterable<TaskDto[]>, format: ExportFormat, timeZone: string): DownloadFile {
   const fileName = `tasks-${new Date().toISOString().slice(0, 10)}.${format}`;
   switch (format) {
     case 'csv':
-      return { body: stringifyCsv(tasks, { header: true, columns: [...csvColumns], bom: true }), type: 'text/csv; charset=utf-8', fileName };
+      return { body: toCsv(batches), type: 'text/csv; charset=utf-8', fileName };
     case 'ics':
-      return { body: toICalendar(tasks, timeZone), type: 'text/calendar; charset=utf-8', fileName };
+      return { body: toICalendar(batches, timeZone), type: 'text/calendar; charset=utf-8', fileName };
     default:
-      return { body: `${JSON.stringify({ tasks }, null, 2)}\n`, type: 'application/json; charset=utf-8', fileName };
+      return { body: toJson(batches), type: 'application/json; charset=utf-8', fileName };
   }
 }
 
@@ -98,7 +130,15 @@ function rowsOf(body: z.infer<typeof importBody>): { line: number; row: unknown 
     if (typeof body.data !== 'string') throw new AppError('VALIDATION_ERROR', 'Invalid import', [{ field: 'data', message: 'must be CSV text' }]);
     let records: { record: Record<string, string>; info: { lines: number } }[];
     try {
-      records = parseCsv(body.data, { columns: true, bom: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: true });
+      records = parseCsv(body.data, {
+        columns: true,
+        bom: true,
+        skip_empty_lines: true,
+        trim: true,
+        info: true,
+        relax_column_count: true,
+        cast: (value) => restoreCell(value),
+      });
     } catch (error) {
       throw new AppError('VALIDATION_ERROR', 'Invalid CSV', [{ field: 'data', message: (error as Error).message.split('\n')[0]! }]);
     }

@@ -178,6 +178,7 @@ describe('client demo: connecting an MCP client', () => {
     await logIn(page, url, user.email, user.password);
     await page.locator('[data-testid="tokens-panel"] summary').click();
     await byTestId(page, 'token-name').fill('Claude Desktop');
+    await byTestId(page, 'token-password').fill(user.password);
     await byTestId(page, 'token-create').click();
     await expect.poll(() => byTestId(page, 'token-secret').inputValue()).toMatch(/^tsk_/);
     const secret = await byTestId(page, 'token-secret').inputValue();

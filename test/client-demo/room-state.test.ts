@@ -86,6 +86,31 @@ describe('room state', () => {
     expect(run(room, delta(0, 'Then', 'a2')).room.messages.at(-1)!.content).toBe('Then');
   });
 
+  it('takes the snapshot of a join as the reply state: tool events that reached the tab before its ack count once', () => {
+    const call = { id: 'c1', name: 'add_task', arguments: { title: 'milk' } };
+    const toolResult = { tool_call_id: 'c1', name: 'add_task', ok: true, result: { number: 1 } };
+    const ack = {
+      ok: true as const,
+      conversation: { id: conversationId, title: 't', created_at: '', updated_at: '', last_message: null },
+      messages: [message('u1', 'user', 'add milk'), message('a1', 'assistant', '', 'streaming')],
+      has_more: false,
+      pending_approval: null,
+      streaming: { messageId: 'a1', seq: -1, content: '', tool_calls: [call], tool_results: [toolResult] },
+    };
+    // The tab had seen the call (and not yet its result) before the ack; then both events arrive again, buffered.
+    const seen = run(emptyRoom(conversationId), {
+      name: 'assistant:tool_call',
+      payload: { conversationId, messageId: 'a1', toolCallId: 'c1', name: 'add_task', arguments: call.arguments },
+    }).room;
+    const { room } = run(
+      joined(seen, ack, ack.messages, undefined),
+      { name: 'assistant:tool_call', payload: { conversationId, messageId: 'a1', toolCallId: 'c1', name: 'add_task', arguments: call.arguments } },
+      { name: 'assistant:tool_result', payload: { conversationId, messageId: 'a1', toolCallId: 'c1', name: 'add_task', ok: true, result: { number: 1 } } },
+    );
+    const reply = room.messages.find((candidate) => candidate.id === 'a1')!;
+    expect([reply.tool_calls, reply.tool_results]).toEqual([[call], [toolResult]]);
+  });
+
   it('shows each tool call and result once, and an error that ends the reply', () => {
     const call: RoomEvent = {
       name: 'assistant:tool_call',

@@ -46,7 +46,7 @@ describe('MCP conformance', () => {
     app = await createTestApp();
     const url = await listen(app);
     const user = await signup(app);
-    const { secret } = (await call(app, user, 'POST', '/api/tokens', { name: 'conformance' })).body;
+    const { secret } = (await call(app, user, 'POST', '/api/tokens', { name: 'conformance', password: user.password })).body;
     ({ server: proxy, url: proxyUrl } = await authorizingProxy(new URL(url), secret));
   });
   afterAll(async () => {

@@ -14,7 +14,7 @@ async function mcpClient(url: string, token: string): Promise<Client> {
 }
 
 async function personalToken(app: FastifyInstance, user: TestUser, name = 'laptop') {
-  const res = await call(app, user, 'POST', '/api/tokens', { name });
+  const res = await call(app, user, 'POST', '/api/tokens', { name, password: user.password });
   expect(res.status).toBe(201);
   return res.body as { token: { id: string; name: string; last_used_at: string | null }; secret: string };
 }
@@ -59,9 +59,9 @@ describe('personal access tokens', () => {
     const { app } = suite;
     const user = await signup(app);
     for (const body of [{}, { name: '' }, { name: 'x'.repeat(101) }, { name: 'ok', expires_in_days: 0 }, { name: 'ok', expires_in_days: 366 }]) {
-      expect((await call(app, user, 'POST', '/api/tokens', body)).status).toBe(400);
+      expect((await call(app, user, 'POST', '/api/tokens', { password: user.password, ...body })).status).toBe(400);
     }
-    const { token, secret } = (await call(app, user, 'POST', '/api/tokens', { name: 'short', expires_in_days: 1 })).body;
+    const { token, secret } = (await call(app, user, 'POST', '/api/tokens', { name: 'short', expires_in_days: 1, password: user.password })).body;
     expect(Date.parse(token.expires_at) - Date.now()).toBeGreaterThan(86_000_000);
     await app.orm.em.fork().execute(`update personal_access_tokens set expires_at = now() - interval '1 second' where id = ?`, [token.id]);
     expect((await call(app, { ...user, auth: { authorization: `Bearer ${secret}` } }, 'GET', '/api/tasks')).status).toBe(401);
@@ -69,7 +69,7 @@ describe('personal access tokens', () => {
 });
 
 describe('the MCP server', () => {
-  const suite = listeningApp();
+  const suite = listeningApp({ PUBLIC_URL: 'https://tasks.example.com/' });
 
   it("lists the assistant's five tools with the same schemas and descriptions", async () => {
     const { app, url } = suite;
@@ -176,10 +176,14 @@ describe('the MCP server', () => {
     for (const headers of [{}, { authorization: 'Bearer tsk_nope' }, { authorization: `Bearer ${secret}` }] as Record<string, string>[]) {
       const res = await post(headers);
       expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toBe(`Bearer error="invalid_token", resource_metadata="${url}/.well-known/oauth-protected-resource"`);
+      expect(res.headers.get('www-authenticate')).toBe(
+        'Bearer error="invalid_token", resource_metadata="https://tasks.example.com/.well-known/oauth-protected-resource"',
+      );
+      expect(await res.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000, data: { code: 'UNAUTHORIZED' } } });
     }
-    const metadata = await (await fetch(`${url}/.well-known/oauth-protected-resource`)).json();
-    expect(metadata).toMatchObject({ resource: `${url}/mcp`, bearer_methods_supported: ['header'] });
+    // The configured public origin, whatever Host the request came through.
+    const metadata = await (await fetch(`${url}/.well-known/oauth-protected-resource`, { headers: { host: 'evil.example' } })).json();
+    expect(metadata).toMatchObject({ resource: 'https://tasks.example.com/mcp', bearer_methods_supported: ['header'] });
   });
 
   it('refuses requests through a foreign Host or from a foreign Origin (DNS rebinding)', async () => {

@@ -99,11 +99,11 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
     if (!join.ok) throw new Error('join failed');
     expect(join.streaming).toBeNull();
     expect(join.messages).toEqual([expect.objectContaining({ id: ack.assistantMessageId, status: 'complete', content: pieces.join('') })]);
-    // Caught up already: nothing after the last message. An unknown anchor gets the latest page.
+    // Caught up already: nothing after the last message. An unknown anchor is NOT_FOUND (the client reloads the latest page).
     const upToDate = await back.emitWithAck('conversation:join', { conversationId: ack.conversationId, afterMessageId: ack.assistantMessageId });
     expect(upToDate.ok && upToDate.messages).toEqual([]);
     const unknown = await back.emitWithAck('conversation:join', { conversationId: ack.conversationId, afterMessageId: randomUUID() });
-    expect(unknown.ok && unknown.messages.map((message) => message.id)).toEqual([ack.message.id, ack.assistantMessageId]);
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('checkpoints the text while streaming, about once per checkpoint period', async () => {

@@ -58,11 +58,13 @@ export function mountTokensPanel(client: TaskstreamClient): { reset(): void } {
   $<HTMLFormElement>('#token-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const name = $<HTMLInputElement>('#token-name');
-    void client.createToken(name.value.trim()).then(
+    const password = $<HTMLInputElement>('#token-password');
+    void client.createToken(name.value.trim(), password.value).then(
       ({ secret }) => {
         $<HTMLInputElement>('#token-secret').value = secret;
         secretBox.hidden = false;
         name.value = '';
+        password.value = '';
         return refresh();
       },
       (failure: Error) => (error.textContent = failure.message),

@@ -15,6 +15,8 @@ export const PersonalAccessToken = defineEntity({
     lastUsedAt: p.datetime(3).nullable(),
     expiresAt: p.datetime(3).nullable(),
     revokedAt: p.datetime(3).nullable(),
+    /** The login session (refresh-token family) that minted it: a replay of that session's refresh token revokes it. */
+    sessionId: p.uuid().nullable().index(),
   },
 });
 export type PersonalAccessToken = InferEntity<typeof PersonalAccessToken>;

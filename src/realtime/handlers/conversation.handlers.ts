@@ -10,7 +10,7 @@ export function registerConversationHandlers(
   socket: AppSocket,
   context: HandlerContext,
   services: { conversations: ConversationsService; streaming: StreamingLookup },
-  joins: KeyedBuckets | undefined,
+  budgets: { joins: KeyedBuckets; commands: KeyedBuckets } | undefined,
 ) {
   const { userId } = socket.data;
   socket.on(
@@ -27,14 +27,19 @@ export function registerConversationHandlers(
         });
         return { ...opened, streaming: await services.streaming(conversationId) };
       },
-      joins && (() => joins.take(userId)),
+      budgets && (() => budgets.joins.take(userId)),
     ),
   );
   socket.on(
     'conversation:leave',
-    handle(context, leavePayload, async ({ conversationId }) => {
-      await socket.leave(conversationRoom(conversationId));
-      return {};
-    }),
+    handle(
+      context,
+      leavePayload,
+      async ({ conversationId }) => {
+        await socket.leave(conversationRoom(conversationId));
+        return {};
+      },
+      budgets && (() => budgets.commands.take(userId)),
+    ),
   );
 }

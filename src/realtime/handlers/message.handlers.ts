@@ -5,9 +5,15 @@ import { approvePayload, conversationRoom, editPayload, regeneratePayload, sendP
 import type { AppSocket } from '../socket-server.ts';
 import { type HandlerContext, handle } from './handle.ts';
 
-export function registerMessageHandlers(socket: AppSocket, context: HandlerContext, chat: ChatService, messages: KeyedBuckets | undefined) {
+export function registerMessageHandlers(
+  socket: AppSocket,
+  context: HandlerContext,
+  chat: ChatService,
+  budgets: { messages: KeyedBuckets; commands: KeyedBuckets } | undefined,
+) {
   const { userId } = socket.data;
-  const allow = messages && (() => messages.take(userId));
+  const allow = budgets && (() => budgets.messages.take(userId));
+  const command = budgets && (() => budgets.commands.take(userId));
   socket.on(
     'message:send',
     handle(
@@ -58,17 +64,27 @@ export function registerMessageHandlers(socket: AppSocket, context: HandlerConte
   );
   socket.on(
     'tool:approve',
-    handle(context, approvePayload, async (input) => {
-      const approved = await chat.approve(userId, { ...input, beforeReply: (id) => void socket.join(conversationRoom(id)) });
-      approved.reply.catch(() => undefined);
-      return {};
-    }),
+    handle(
+      context,
+      approvePayload,
+      async (input) => {
+        const approved = await chat.approve(userId, { ...input, beforeReply: (id) => void socket.join(conversationRoom(id)) });
+        approved.reply.catch(() => undefined);
+        return {};
+      },
+      command,
+    ),
   );
   socket.on(
     'assistant:stop',
-    handle(context, stopPayload, async ({ conversationId }) => {
-      await chat.stop(userId, conversationId);
-      return {};
-    }),
+    handle(
+      context,
+      stopPayload,
+      async ({ conversationId }) => {
+        await chat.stop(userId, conversationId);
+        return {};
+      },
+      command,
+    ),
   );
 }
