@@ -75,10 +75,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     trustProxy: config.trustProxy,
     genReqId: () => crypto.randomUUID(),
     frameworkErrors,
-    // A trickled request cannot hold a connection for ever: whole within REQUEST_TIMEOUT, headers within 10 s.
+    // A trickled request cannot hold a connection for ever: whole within REQUEST_TIMEOUT, headers
+    // within 10 s, checked every second (Node's default looks every 30 s).
     requestTimeout: config.bounds.requestTimeoutMs,
+    http: { headersTimeout: Math.min(10_000, config.bounds.requestTimeoutMs), connectionsCheckingInterval: 1_000 },
   }).withTypeProvider<ZodTypeProvider>();
-  app.server.headersTimeout = Math.min(10_000, config.bounds.requestTimeoutMs);
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built from typed DTOs, so in production they are not re-validated on the way out
   // (zod-parsing every page of 50 tasks cost half the throughput); under test every response is

@@ -5,7 +5,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationsRepository } from '../../src/conversations/conversations.repository.ts';
+import { searchStatement } from '../../src/conversations/search.ts';
 import { type Orm, openOrm } from '../../src/db/orm.ts';
+import { executeBound } from '../../src/db/sql.ts';
 import { sortPlan, TasksRepository } from '../../src/tasks/tasks.repository.ts';
 import { testDatabaseUrl } from '../helpers/db.ts';
 
@@ -16,6 +18,7 @@ interface PlanNode {
   'Actual Rows': number;
   'Actual Loops': number;
   'Rows Removed by Filter'?: number;
+  Output?: string[];
   Plans?: PlanNode[];
 }
 
@@ -122,5 +125,19 @@ describe('query plans of the hot reads', () => {
     const { em, plans } = explaining();
     await new TasksRepository(em).page(userId, { filter: { status: 'all' }, plan: sortPlan('-created_at'), limit: 51 });
     expectIndexOrdered(plans[0]!, 'tasks', 51);
+  });
+
+  it('makes snippets for the page of a search only, however many messages match', async () => {
+    const em = orm.em.fork();
+    // 'message' is in all 10,000 messages of the long conversation.
+    const [row] = await executeBound<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(em, `explain (analyze, verbose, format json) ${searchStatement}`, [
+      'message',
+      userId,
+      21,
+      0,
+    ]);
+    const headlined = nodes(row!['QUERY PLAN'][0]!.Plan).filter((node) => node.Output?.some((column) => column.includes('ts_headline')));
+    expect(headlined.length).toBeGreaterThan(0);
+    for (const node of headlined) expect(node['Actual Rows'] * node['Actual Loops'], node['Node Type']).toBeLessThanOrEqual(21);
   });
 });

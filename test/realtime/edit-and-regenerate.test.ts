@@ -74,6 +74,9 @@ describe('edit and regenerate with the offline assistant', () => {
     });
     expect(again).toMatchObject({ ok: true, assistantMessageId: ack.assistantMessageId });
     expect(await messages(user, first.conversationId)).toEqual(after);
+    // A tab catching up from a message the edit removed is told so (it reloads the latest page), never handed a wrong page.
+    const stale = await other.emitWithAck('conversation:join', { conversationId: first.conversationId, afterMessageId: before[3]!.id });
+    expect(stale).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     // The task the first reply made is not undone.
     expect((await call(app, user, 'GET', '/api/tasks?sort=created_at')).body.tasks.map((task: { title: string }) => task.title)).toEqual([
       'Buy milk',

@@ -2,6 +2,7 @@
 // catch-up of a join with afterMessageId in pages of 100.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AssistantProvider, ProviderToolCall } from '../../src/assistant/provider.ts';
 import { call, createTestApp, signup } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
 import { connect, listen, listeningApp, record, sendMessage, until, waitFor } from '../helpers/socket.ts';
@@ -60,6 +61,43 @@ describe('stop and join right after the send is acked', () => {
     expect(provider.requests).toBeLessThanOrEqual(requests + 1);
     const messages = (await call(app, user, 'GET', `/api/conversations/${first.conversationId}/messages`)).body.messages;
     expect(messages.map((message: any) => message.status)).toEqual(['complete', 'stopped', 'complete', 'stopped']);
+    tab.close();
+  });
+});
+
+describe('a stop that comes before a tool call starts', () => {
+  /** Answers every request with a call to add a task, once the test lets it: whatever the signal says by then. */
+  class LateToolProvider implements AssistantProvider {
+    readonly name = 'late-tool';
+    /** Settles once a reply's request reached the provider. */
+    readonly asked = Promise.withResolvers<void>();
+    private readonly answer = Promise.withResolvers<void>();
+
+    letGo(): void {
+      this.answer.resolve();
+    }
+
+    async stream(): Promise<ProviderToolCall[]> {
+      this.asked.resolve();
+      await this.answer.promise;
+      return [{ id: 'call_late', name: 'add_task', arguments: '{"title":"Should never exist"}' }];
+    }
+  }
+  const provider = new LateToolProvider();
+  const suite = listeningApp({}, { provider });
+
+  it('prevents the call: the reply ends stopped and no task is made', async () => {
+    const user = await signup(suite.app);
+    const tab = await connect(suite.url, user.accessToken);
+    const heard = record(tab);
+    const ack = await sendMessage(tab, 'add something');
+    await provider.asked.promise;
+    const done = waitFor(tab, 'assistant:done', (event) => event.message.id === ack.assistantMessageId);
+    expect(await tab.emitWithAck('assistant:stop', { conversationId: ack.conversationId })).toEqual({ ok: true });
+    provider.letGo();
+    expect((await done).message).toMatchObject({ status: 'stopped', tool_calls: null });
+    expect(heard.filter(([name]) => name.startsWith('assistant:tool'))).toEqual([]);
+    expect((await call(suite.app, user, 'GET', '/api/tasks')).body.tasks).toEqual([]);
     tab.close();
   });
 });
