@@ -1,12 +1,14 @@
 // npm run bench: REST, streaming fan-out, turn latency, memory per socket and history joins,
-// each beside the bare framework measured the same way in the same run. Writes bench/results/latest.json.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// each beside the bare framework measured the same way in the same run, and the memory of exports.
+// Writes bench/results/latest.json; `npm run bench -- exports` runs the exports phase alone.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { io, type Socket } from 'socket.io-client';
 import { startEmbeddedDatabase } from '../src/db/embedded.ts';
 import { openOrm } from '../src/db/orm.ts';
+import { type ExportsReport, measureExports } from './lib/exports.ts';
 import { ask, type Child, cpuSeconds, rssKb, startChild } from './lib/processes.ts';
 import { accessToken, benchPassword, benchSecret, seedConversation, seedTasks, seedUsers } from './lib/seed.ts';
 import { compare, medianRun, percentile, ratioFields, round, sleep } from './lib/stats.ts';
@@ -68,6 +70,31 @@ function connectMany(url: string, count: number, options: (index: number) => { a
 const closeAll = (sockets: ClientSocket[]) => {
   for (const socket of sockets) socket.close();
 };
+
+const cleanUp = async () => {
+  for (const child of children) await child.stop();
+  await database.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+};
+const latestPath = path.resolve(import.meta.dirname, 'results/latest.json');
+const printExports = (exports: ExportsReport) =>
+  console.log(
+    `| Exports: ${exports.users} users × ${exports.tasks_each} tasks as iCalendar at once | ${exports.seconds} s, ${Math.round(exports.bytes_each / 1024)} KB each | RSS ${exports.rss_before_mb} MB before, peak ${exports.rss_peak_mb} MB, ${exports.rss_after_5s_mb} MB 5 s after |`,
+  );
+
+// `npm run bench -- exports`: that phase alone, its figures merged into latest.json.
+if (process.argv[2] === 'exports') {
+  try {
+    progress('exports: five users export 10,000 tasks each as iCalendar at once');
+    const exports = await measureExports(databaseUrl, () => start('app.ts'), stop);
+    const latest = existsSync(latestPath) ? JSON.parse(readFileSync(latestPath, 'utf8')) : {};
+    writeFileSync(latestPath, `${JSON.stringify({ ...latest, exports }, null, 2)}\n`);
+    printExports(exports);
+  } finally {
+    await cleanUp();
+  }
+  process.exit(0);
+}
 
 async function cannon(options: autocannon.Options) {
   const result = await autocannon({ connections: 100, duration: settings.restSeconds, ...options });
@@ -349,6 +376,10 @@ try {
   joiner!.close();
   await stop(historyApp);
 
+  // ---------- 6. exports ----------
+  progress('exports: five users export 10,000 tasks each as iCalendar at once');
+  const exports = await measureExports(databaseUrl, () => start('app.ts'), stop);
+
   // ---------- results ----------
   const results = {
     machine: {
@@ -415,9 +446,10 @@ try {
     },
     memory: { sockets: settings.idleSockets, kb_per_socket: kbPerSocket, bare_kb_per_socket: bareKbPerSocket },
     history: { join_ms_100: join100, join_ms_10000: join10000 },
+    exports,
   };
   mkdirSync(path.resolve(import.meta.dirname, 'results'), { recursive: true });
-  writeFileSync(path.resolve(import.meta.dirname, 'results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(latestPath, `${JSON.stringify(results, null, 2)}\n`);
   const rows: [string, string, string][] = [
     [
       'REST GET /api/tasks (50 of 200)',
@@ -455,10 +487,9 @@ try {
   console.log('\n| turn stage (median of rounds) | p50 ms | p99 ms | mean in the slowest 1% |\n| --- | --- | --- | --- |');
   for (const [stage, figures] of Object.entries(turnStages)) console.log(`| ${stage} | ${figures.p50_ms} | ${figures.p99_ms} | ${figures.tail_mean_ms} |`);
   console.log(`GC during the turn rounds: ${turnGc.pauses} pauses, ${turnGc.total_ms} ms in all, p99 ${turnGc.p99_ms} ms, longest ${turnGc.max_ms} ms`);
+  printExports(exports);
   console.log('\nwrote bench/results/latest.json');
 } finally {
-  for (const child of children) await child.stop();
-  await database.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await cleanUp();
 }
 process.exit(0);
