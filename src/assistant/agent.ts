@@ -1,10 +1,9 @@
 // The agent loop: stream a model round, run the tools it asks for, feed results back; at most 6 rounds.
-import { z } from 'zod';
 import type { StoredToolCall, StoredToolResult } from '../db/entities/index.ts';
-import { AppError, type ErrorCode } from '../shared/errors.ts';
 import type { AssistantProvider, ChatMessage, ProviderToolCall } from './provider.ts';
 import type { Utf8Text } from './replies/utf8-text.ts';
-import { type ToolContext, toolSpecs, toolsByName } from './tools/index.ts';
+import { type ToolContext, toolSpecs } from './tools/index.ts';
+import { declinedError, needsApproval, runToolCall, toolResultContent } from './tools/runner.ts';
 
 export const maxToolRounds = 6;
 /** Between the text of two model rounds of one reply. */
@@ -39,50 +38,6 @@ function parseArguments(raw: string): Record<string, unknown> | undefined {
   }
 }
 
-/** What running a tool gives: its result, or a coded error its caller can read. */
-export type ToolOutcome = { ok: true; result: unknown } | { ok: false; code: ErrorCode; error: string };
-
-/**
- * Runs one tool by name for the user of `context`, with raw arguments: the one path of the assistant
- * and of MCP. Unknown tools, bad arguments and the service's refusals become a coded error, never an
- * exception; only failures of the server itself (database down) throw.
- */
-export async function executeTool(name: string, args: unknown, context: ToolContext): Promise<ToolOutcome> {
-  const tool = toolsByName.get(name);
-  if (!tool) return { ok: false, code: 'NOT_FOUND', error: `Unknown tool "${name}"` };
-  if (!args || typeof args !== 'object' || Array.isArray(args)) return { ok: false, code: 'VALIDATION_ERROR', error: 'The arguments are not a JSON object' };
-  const call = tool.prepare(context, args);
-  if (!call.ok) return { ok: false, code: 'VALIDATION_ERROR', error: `Invalid arguments: ${z.prettifyError(call.error).replace(/\n/g, ' ')}` };
-  try {
-    return { ok: true, result: await call.run() };
-  } catch (error) {
-    if (error instanceof AppError && error.status < 500) {
-      const detail =
-        error.code === 'NOT_FOUND' && typeof call.input === 'object' && call.input && 'task_number' in call.input
-          ? `Task ${String(call.input.task_number)} not found`
-          : error.message;
-      return { ok: false, code: error.code, error: detail };
-    }
-    throw error;
-  }
-}
-
-/** What the model reads of a tool's result: the same in the live turn and when the history is replayed. */
-export const toolResultContent = (result: StoredToolResult) => JSON.stringify(result.ok ? result.result : { error: result.error });
-
-/** One tool call of the model, as the conversation stores it. */
-async function runTool(call: ProviderToolCall, args: Record<string, unknown> | undefined, context: ToolContext): Promise<StoredToolResult> {
-  const outcome = await executeTool(call.name, args, context);
-  const base = { tool_call_id: call.id, name: call.name };
-  return outcome.ok ? { ...base, ok: true, result: outcome.result } : { ...base, ok: false, error: outcome.error };
-}
-
-/** Whether a call waits for the user's approval: deleting a task, or clearing its due date or description. */
-export function isDestructive(name: string, args: Record<string, unknown> | undefined): boolean {
-  if (name === 'delete_task') return true;
-  return name === 'update_task' && !!args && (args.due_date === null || args.description === null || args.description === '');
-}
-
 /** The user's answer to a held call, when a reply resumes after it. */
 export interface Decision {
   toolCallId: string;
@@ -91,8 +46,6 @@ export interface Decision {
 
 /** How a run ended: the model answered, or a call waits for the user's approval (the calls after it wait too). */
 export type AgentOutcome = { done: true } | { done: false; held: ProviderToolCall };
-
-export const declinedError = 'The user declined this action; it was not done.';
 
 /**
  * Runs a round's calls in order. A destructive call of a user who asked for approvals is held
@@ -108,9 +61,9 @@ async function runCalls(
     const args = parseArguments(call.arguments);
     if (run.announce) run.sink.toolCall({ id: call.id, name: call.name, arguments: args ?? {} });
     const decided = run.decision?.toolCallId === call.id ? run.decision : undefined;
-    if (!decided && run.context.confirmDestructive && isDestructive(call.name, args)) return call;
+    if (!decided && needsApproval(call.name, args, run.context)) return call;
     const result: StoredToolResult =
-      decided && !decided.approved ? { tool_call_id: call.id, name: call.name, ok: false, error: declinedError } : await runTool(call, args, run.context);
+      decided && !decided.approved ? { tool_call_id: call.id, name: call.name, ok: false, error: declinedError } : await runToolCall(call, args, run.context);
     run.sink.toolResult(result);
     run.transcript.push({ role: 'tool', tool_call_id: call.id, content: toolResultContent(result) });
   }

@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { approveBody, chatBody, chatHeldResponse, chatResponse, type MessageDto } from '../conversations/conversations.schemas.ts';
 import { pendingApproval } from '../conversations/conversations.service.ts';
-import { rateLimited } from '../shared/errors.ts';
 import { errorResponse } from '../shared/schemas.ts';
 import type { KeyedBuckets } from '../shared/token-bucket.ts';
 import type { ChatService } from './chat.service.ts';
@@ -28,7 +27,7 @@ const turnResponses = {
 /** The stateless HTTP form of one chat turn: the same assistant and events as a socket message. */
 export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { chat, messages, alias = false }) => {
   const budget = async (request: FastifyRequest) => {
-    if (messages && !messages.take(request.userId)) throw rateLimited(1_000);
+    messages?.spend(request.userId);
   };
   app.post(
     '/chat',

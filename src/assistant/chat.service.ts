@@ -1,48 +1,37 @@
-// One chat turn from end to end: persist the user message, queue the reply per conversation,
-// stream it through the agent, checkpoint it while it streams, and finalize it.
+// One chat turn from end to end: persist the user message, queue the reply per conversation, and
+// hand it to the runner (replies are generated in reply-runner.ts and kept durable in replies/upkeep.ts).
 import { RequestContext } from '@mikro-orm/core';
 import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { MessageDto, StreamingSnapshot } from '../conversations/conversations.schemas.ts';
 import { type ConversationEventSink, type ConversationsService, toConversationDto } from '../conversations/conversations.service.ts';
 import type { Conversation } from '../db/entities/index.ts';
-import type { Orm } from '../db/orm.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Listeners } from '../shared/listeners.ts';
-import type { Logger } from '../shared/logger.ts';
-import type { TasksService } from '../tasks/tasks.service.ts';
-import type { ApproveInput, EditInput, ReplyEventSink, SendInput, SentMessage } from './chat.types.ts';
-import type { AssistantProvider } from './provider.ts';
+import type { ApproveInput, EditInput, SendInput, SentMessage } from './chat.types.ts';
 import type { ActiveReply } from './replies/active-reply.ts';
-import { sweepStreamingRows, writeCheckpoints } from './replies/checkpoints.ts';
 import { KeyedQueue } from './replies/keyed-queue.ts';
 import { ReplyLeases } from './replies/leases.ts';
 import { ReplyRegistry } from './replies/registry.ts';
+import { ReplyUpkeep } from './replies/upkeep.ts';
 import { UserSlots } from './replies/user-slots.ts';
-import { ReplyRunner, shutdownReason } from './reply-runner.ts';
+import { ReplyRunner, type ReplyRunnerDeps, shutdownReason } from './reply-runner.ts';
 import { markStage } from './turn-stages.ts';
 
 export type { ApproveInput, EditInput, ReplyEventSink, SendInput, SentMessage } from './chat.types.ts';
 
-export interface ChatServiceOptions {
-  orm: Orm;
-  provider: AssistantProvider;
-  tasks: TasksService;
+export interface ChatServiceOptions extends ReplyRunnerDeps {
   conversations: ConversationsService;
   conversationEvents: ConversationEventSink;
-  replies: ReplyEventSink;
   /** Heard when a conversation is deleted: its replies end, here and on every instance. */
   conversationDeleted: Listeners<[conversationId: string]>;
   /** Asks the other instances to end a conversation's replies, should one of them be generating them. */
   stopOnPeers(conversationId: string): void;
-  log: Logger;
   /** How often a streaming reply's text is written to the database (about once a second). */
   checkpointMs?: number;
   /** A streaming row not written for this long belongs to a dead process and becomes `interrupted`. */
   staleAfterMs?: number;
   /** Replies generating at once per user on this instance (unlimited when absent); more wait their turn. */
   repliesPerUser?: number;
-  /** A reply still generating after this long ends with PROVIDER_TIMEOUT (default 120 s). */
-  replyTimeoutMs?: number;
 }
 
 export class ChatService {
@@ -53,31 +42,35 @@ export class ChatService {
   private readonly queue = new KeyedQueue();
   private readonly leases: ReplyLeases;
   private readonly runner: ReplyRunner;
-  private readonly staleAfterMs: number;
-  private timer: NodeJS.Timeout | undefined;
-  /** A tick in flight: the next one is skipped rather than run beside it (see `tick`). */
-  private ticking = false;
+  private readonly upkeep: ReplyUpkeep;
   private closing = false;
 
   constructor(private readonly options: ChatServiceOptions) {
-    this.staleAfterMs = options.staleAfterMs ?? 10_000;
+    const staleAfterMs = options.staleAfterMs ?? 10_000;
     this.slots = options.repliesPerUser ? new UserSlots(options.repliesPerUser) : undefined;
-    this.leases = new ReplyLeases(this.staleAfterMs);
+    this.leases = new ReplyLeases(staleAfterMs);
     this.runner = new ReplyRunner(options, this.leases, this.slots, () => this.closing);
+    this.upkeep = new ReplyUpkeep({
+      orm: options.orm,
+      log: options.log,
+      active: this.active,
+      queue: this.queue,
+      leases: this.leases,
+      periodMs: options.checkpointMs ?? 1_000,
+      staleAfterMs,
+    });
     options.conversationDeleted.on((conversationId) => this.stopEverywhere(conversationId));
   }
 
   /** Starts the checkpoint / heartbeat / stale-reply sweep loop. */
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.options.checkpointMs ?? 1_000);
-    this.timer.unref();
-    void this.tick();
+    this.upkeep.start();
   }
 
   /** Ends every reply in progress as `interrupted` and waits (bounded) for them to be persisted. */
   async close(timeoutMs = 5_000): Promise<void> {
     this.closing = true;
-    clearInterval(this.timer);
+    this.upkeep.stop();
     this.active.abort(shutdownReason);
     await Promise.race([this.queue.drained(), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
   }
@@ -209,33 +202,6 @@ export class ChatService {
       return await RequestContext.create(this.options.orm.em, () => this.runner.run(userId, reply));
     } finally {
       this.active.remove(reply);
-    }
-  }
-
-  /**
-   * Once a checkpoint period: writes the text of replies that changed, keeps every streaming row of
-   * this process fresh, and marks rows nobody refreshed (their process died) as `interrupted`.
-   * Never two at once: a tick that outlasts its period (rows locked by finishing replies, a slow
-   * database) would otherwise meet the next one on the same rows, locked in another order — a
-   * deadlock that fails one of them and piles more statements onto a database already behind.
-   */
-  private async tick(): Promise<void> {
-    if (this.ticking) return;
-    this.ticking = true;
-    const em = this.options.orm.em.fork();
-    try {
-      const changes = this.active.all().flatMap((reply) => reply.checkpoint() ?? []);
-      await writeCheckpoints(
-        em,
-        changes.map((change) => change.checkpoint),
-      );
-      for (const change of changes) change.saved();
-      await sweepStreamingRows(em, this.queue.keys(), this.staleAfterMs);
-      await this.leases.renew(em, this.active.conversations());
-    } catch (error) {
-      this.options.log.warn({ err: error }, 'reply checkpoint failed');
-    } finally {
-      this.ticking = false;
     }
   }
 }

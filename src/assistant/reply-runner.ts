@@ -2,45 +2,39 @@
 // output as events and into the active reply, then store how it ended.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MessageDto } from '../conversations/conversations.schemas.ts';
-import { pendingApproval, toConversationDto, toMessageDto } from '../conversations/conversations.service.ts';
-import { type Conversation, Message, type MessageStatus, type StoredToolCall } from '../db/entities/index.ts';
+import { type ConversationEventSink, pendingApproval, toConversationDto, toMessageDto } from '../conversations/conversations.service.ts';
+import { type Conversation, Message, type MessageStatus } from '../db/entities/index.ts';
+import type { Orm } from '../db/orm.ts';
 import { executeBound } from '../db/sql.ts';
 import { AppError, toErrorBody } from '../shared/errors.ts';
-import { type AgentSink, runAgent, toolResultContent } from './agent.ts';
-import type { ChatServiceOptions } from './chat.service.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { TasksService } from '../tasks/tasks.service.ts';
+import { type AgentSink, runAgent } from './agent.ts';
+import type { ReplyEventSink } from './chat.types.ts';
 import { systemPrompt } from './prompts.ts';
-import type { ChatMessage, ProviderToolCall } from './provider.ts';
+import type { AssistantProvider } from './provider.ts';
 import type { ActiveReply } from './replies/active-reply.ts';
 import { loadHistory } from './replies/history.ts';
 import { leaseReleased, type ReplyLeases } from './replies/leases.ts';
+import { replayTurn } from './replies/replay.ts';
 import type { UserSlots } from './replies/user-slots.ts';
-import type { ToolContext } from './tools/index.ts';
+import { summarizeCall } from './tools/runner.ts';
 import { markStage } from './turn-stages.ts';
 
 export const shutdownReason = 'server shutting down';
 
-/** The stored turn of a reply resuming after an approval, as the model read it, and its calls still unanswered (the held one first). */
-function turnSoFar(reply: ActiveReply): { messages: ChatMessage[]; unanswered: ProviderToolCall[] } {
-  const answered = new Map(reply.toolResults.map((result) => [result.tool_call_id, result]));
-  const calls = reply.toolCalls.map((call) => ({ id: call.id, name: call.name, arguments: JSON.stringify(call.arguments) }));
-  return {
-    messages: [
-      { role: 'assistant', content: reply.content || null, tool_calls: calls },
-      ...reply.toolResults.map((result): ChatMessage => ({ role: 'tool', tool_call_id: result.tool_call_id, content: toolResultContent(result) })),
-    ],
-    unanswered: calls.filter((call) => !answered.has(call.id)),
-  };
+/** What running a reply needs: the model, the tools' service, where to announce, and its time cap. */
+export interface ReplyRunnerDeps {
+  orm: Orm;
+  provider: AssistantProvider;
+  tasks: TasksService;
+  replies: ReplyEventSink;
+  conversationEvents: Pick<ConversationEventSink, 'conversationUpdated'>;
+  log: Logger;
+  /** A reply still generating after this long ends with PROVIDER_TIMEOUT (default 120 s). */
+  replyTimeoutMs?: number;
 }
 
-/** What a held call would do, in the words of the approval card. */
-async function summarize(call: StoredToolCall, context: ToolContext): Promise<string> {
-  const number = Number(call.arguments.task_number);
-  const task = Number.isInteger(number) ? await context.tasks.get(context.userId, number).catch(() => undefined) : undefined;
-  const target = task ? `task #${number} "${task.title}"` : `task #${number}`;
-  if (call.name === 'delete_task') return `Delete ${target}?`;
-  const clearing = [call.arguments.due_date === null ? 'its due date' : '', call.arguments.description !== undefined ? 'its description' : ''].filter(Boolean);
-  return `Clear ${clearing.join(' and ')} on ${target}?`;
-}
 const timeoutReason = 'reply took too long';
 
 /** How a reply's generation ended, before it is stored. */
@@ -51,7 +45,7 @@ interface Ending {
 
 export class ReplyRunner {
   constructor(
-    private readonly options: ChatServiceOptions,
+    private readonly options: ReplyRunnerDeps,
     private readonly leases: ReplyLeases,
     private readonly slots: UserSlots | undefined,
     private readonly isClosing: () => boolean,
@@ -130,7 +124,7 @@ export class ReplyRunner {
       markStage(messageId, 'context');
       const now = new Date();
       const context = { userId, timeZone, confirmDestructive, tasks: this.options.tasks };
-      const turn = reply.decision ? turnSoFar(reply) : undefined;
+      const turn = reply.decision ? replayTurn(reply, { open: true }) : undefined;
       const sink: AgentSink = {
         // The first delta marks its stage and hands over to the emitter itself: a delta after it costs one call.
         text: (text) => {
@@ -160,7 +154,7 @@ export class ReplyRunner {
       if (!outcome.done) {
         status = 'awaiting_approval';
         const held = reply.toolCalls.find((call) => call.id === outcome.held.id)!;
-        held.summary = await summarize(held, context);
+        held.summary = await summarizeCall(held, context);
       }
     } catch (error) {
       const reason: unknown = reply.controller.signal.aborted ? reply.controller.signal.reason : undefined;

@@ -3,7 +3,6 @@
 import type { JWT } from '@fastify/jwt';
 import { AppError, rateLimited } from '../shared/errors.ts';
 import type { KeyedBuckets } from '../shared/token-bucket.ts';
-import { type PersonalTokensService, personalTokenPrefix } from './personal-tokens.service.ts';
 import type { EndedSessions } from './sessions.ts';
 
 export interface AccessClaims {
@@ -15,13 +14,21 @@ export interface AccessClaims {
   kind: 'login' | 'personal';
 }
 
+/** What every personal access token starts with (and no access token does). */
+export const personalTokenPrefix = 'tsk_';
+
+/** Checks a personal access token's secret: its claims while it lives (PersonalTokensService). */
+export interface PersonalTokenVerifier {
+  verify(secret: string): Promise<AccessClaims | undefined>;
+}
+
 export const unauthorized = () => new AppError('UNAUTHORIZED', 'A valid access token is required');
 
 export class AccessTokens {
   constructor(
     private readonly jwt: JWT,
     private readonly sessions: EndedSessions,
-    private readonly personal: PersonalTokensService,
+    private readonly personal: PersonalTokenVerifier,
     /** Failed authentications per client address (absent when RATE_LIMITS=off): once spent, no token is even looked up. */
     private readonly failures?: KeyedBuckets,
   ) {}

@@ -5,12 +5,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { PersonalAccessToken } from '../db/entities/index.ts';
 import { executeBound } from '../db/sql.ts';
 import { notFound } from '../shared/errors.ts';
-import type { AccessClaims } from './access-tokens.ts';
+import { type AccessClaims, type PersonalTokenVerifier, personalTokenPrefix } from './access-tokens.ts';
 import type { PersonalTokenDto } from './auth.schemas.ts';
 import { hashToken } from './refresh-tokens.ts';
 import type { EndedSessions } from './sessions.ts';
-
-export const personalTokenPrefix = 'tsk_';
 
 /** The session id of a personal access token's sockets (see EndedSessions and the gateway's session rooms). */
 export const personalTokenSession = (id: string) => `pat:${id}`;
@@ -23,7 +21,7 @@ const toDto = (token: Pick<PersonalAccessToken, 'id' | 'name' | 'createdAt' | 'l
   expires_at: token.expiresAt?.toISOString() ?? null,
 });
 
-export class PersonalTokensService {
+export class PersonalTokensService implements PersonalTokenVerifier {
   /** For `verify`, which runs on its own (never in a request's transaction): one fork, made once (it holds no entities). */
   private readonly standalone: EntityManager;
 

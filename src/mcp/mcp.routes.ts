@@ -5,8 +5,8 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { executeTool } from '../assistant/agent.ts';
 import { toolSpecs } from '../assistant/tools/index.ts';
+import { executeTool } from '../assistant/tools/runner.ts';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import { requireUser } from '../http/auth-guard.ts';
 import { toAppError } from '../http/error-handler.ts';
@@ -46,8 +46,8 @@ function serverFor(userId: string, options: McpRoutesOptions, log: FastifyBaseLo
     tools: toolSpecs.map((spec) => ({ name: spec.name, description: spec.description, inputSchema: spec.parameters as { type: 'object' } })),
   }));
   server.setRequestHandler(CallToolRequestSchema, async ({ params }): Promise<CallToolResult> => {
-    if (options.messages && !options.messages.take(userId)) return failure('RATE_LIMITED', 'Too many requests; slow down a little');
     try {
+      options.messages?.spend(userId);
       // Whatever the arguments say (a user_id, say), the tool acts for the token's user only.
       const outcome = await executeTool(params.name, params.arguments ?? {}, { userId, timeZone: await options.tasks.timeZone(userId), tasks: options.tasks });
       if (!outcome.ok) return failure(outcome.code, outcome.error);

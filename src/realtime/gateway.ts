@@ -1,6 +1,7 @@
 // The socket commands: each connection joins its user's and session's rooms, lives as long as its
-// token, and answers conversation:join/leave, message:send and assistant:stop; between instances,
-// the one generating a reply answers for it.
+// token, and answers conversation:join/leave (handlers/conversation.handlers.ts), message:send/edit,
+// assistant:regenerate/stop and tool:approve (handlers/message.handlers.ts); between instances, the
+// one generating a reply answers for it (its snapshot, a stop).
 import type { FastifyInstance } from 'fastify';
 import type { ChatService } from '../assistant/chat.service.ts';
 import type { StreamingSnapshot } from '../conversations/conversations.schemas.ts';
@@ -8,12 +9,9 @@ import type { ConversationsService } from '../conversations/conversations.servic
 import type { Orm } from '../db/orm.ts';
 import type { KeyedBuckets } from '../shared/token-bucket.ts';
 import { sessionRoom, userRoom } from './events.ts';
-import { registerConversationHandlers } from './handlers/conversation.handlers.ts';
+import { registerConversationHandlers, type StreamingLookup } from './handlers/conversation.handlers.ts';
 import { registerMessageHandlers } from './handlers/message.handlers.ts';
 import type { AppServer } from './socket-server.ts';
-
-/** The reply in progress in a conversation, wherever it is generated; null when there is none. */
-export type StreamingLookup = (conversationId: string) => Promise<StreamingSnapshot | null>;
 
 export interface GatewayServices {
   orm: Orm;

@@ -1,4 +1,5 @@
 // Token buckets: `burst` at once, refilled at `perSecond`; one per key (a user) in a KeyedBuckets.
+import { rateLimited } from './errors.ts';
 
 export class TokenBucket {
   private tokens: number;
@@ -47,6 +48,11 @@ export class KeyedBuckets {
   private sinceSweep = 0;
 
   constructor(private readonly limit: { burst: number; perSecond: number }) {}
+
+  /** Takes one of `key`'s tokens, or throws RATE_LIMITED saying when the next one is back: every budget's one refusal. */
+  spend(key: string): void {
+    if (!this.take(key)) throw rateLimited(this.msUntilToken(key));
+  }
 
   take(key: string): boolean {
     let bucket = this.buckets.get(key);

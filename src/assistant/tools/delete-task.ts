@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool, taskNumber } from './tool.ts';
+import { defineTool, taskLabel, taskNumber } from './tool.ts';
 
 export const deleteTask = defineTool({
   name: 'delete_task',
@@ -9,4 +9,6 @@ export const deleteTask = defineTool({
     const removed = await tasks.remove(userId, task_number);
     return { task_number: removed.number, status: 'deleted', title: removed.title };
   },
+  destructive: () => true,
+  summarize: (args, task) => `Delete ${taskLabel(args, task)}?`,
 });

@@ -1,5 +1,7 @@
-// What a tool is: a described zod input schema and a function acting for one user.
+// What a tool is: a described zod input schema, a function acting for one user, and its own
+// approval policy (whether a call is destructive, and how the approval card words it).
 import { z } from 'zod';
+import type { TaskDto } from '../../tasks/tasks.schemas.ts';
 import type { TasksService } from '../../tasks/tasks.service.ts';
 import type { ToolSpec } from '../provider.ts';
 
@@ -12,12 +14,16 @@ export interface ToolContext {
   tasks: TasksService;
 }
 
-/** A tool as written: its input schema, and what it does with input that schema produced. */
+/** A tool as written: its input schema, what it does with input that schema produced, and its approval policy. */
 export interface ToolDefinition<Input extends z.ZodType> {
   name: string;
   description: string;
   input: Input;
   execute(context: ToolContext, input: z.output<Input>): Promise<unknown>;
+  /** Whether a call with these (raw) arguments waits for the user's approval, when the user asked for approvals; never when absent. */
+  destructive?(args: Record<string, unknown>): boolean;
+  /** What a held call would do, as the approval card asks it; `task` is the one its `task_number` names, when there is one. */
+  summarize?(args: Record<string, unknown>, task: TaskDto | undefined): string;
 }
 
 /** A tool as it is run: raw arguments in, validated by its own schema before it acts. */
@@ -27,6 +33,8 @@ export interface Tool {
   input: z.ZodType;
   /** The parsed input and the call that runs the tool with it, or the schema's complaint. */
   prepare(context: ToolContext, args: unknown): { ok: true; input: unknown; run(): Promise<unknown> } | { ok: false; error: z.ZodError };
+  destructive(args: Record<string, unknown>): boolean;
+  summarize(args: Record<string, unknown>, task: TaskDto | undefined): string;
 }
 
 export function defineTool<Input extends z.ZodType>(tool: ToolDefinition<Input>): Tool {
@@ -39,6 +47,8 @@ export function defineTool<Input extends z.ZodType>(tool: ToolDefinition<Input>)
       if (!parsed.success) return { ok: false, error: parsed.error };
       return { ok: true, input: parsed.data, run: () => tool.execute(context, parsed.data) };
     },
+    destructive: (args) => tool.destructive?.(args) ?? false,
+    summarize: (args, task) => tool.summarize?.(args, task) ?? `Run ${tool.name}?`,
   };
 }
 
@@ -48,3 +58,7 @@ export function toToolSpec(tool: Tool): ToolSpec {
 }
 
 export const taskNumber = z.number().int().min(1).describe('The number of the task, as shown by list_tasks (1, 2, 3…)');
+
+/** How an approval card names the task a call acts on: `task #3 "Buy milk"`, or its number alone when it is gone. */
+export const taskLabel = (args: Record<string, unknown>, task: TaskDto | undefined) =>
+  task ? `task #${task.number} "${task.title}"` : `task #${String(args.task_number)}`;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoDate } from '../../shared/schemas.ts';
 import { taskDescription, taskPriority, taskTitle } from '../../tasks/tasks.schemas.ts';
-import { defineTool, taskNumber } from './tool.ts';
+import { defineTool, taskLabel, taskNumber } from './tool.ts';
 
 export const updateTask = defineTool({
   name: 'update_task',
@@ -17,5 +17,11 @@ export const updateTask = defineTool({
   async execute({ userId, tasks }, { task_number, ...changes }) {
     const task = await tasks.update(userId, task_number, changes);
     return { task_number: task.number, status: 'updated', title: task.title };
+  },
+  // Clearing what the user wrote (a due date, a description) cannot be taken back.
+  destructive: (args) => args.due_date === null || args.description === null || args.description === '',
+  summarize(args, task) {
+    const clearing = [args.due_date === null ? 'its due date' : '', args.description !== undefined ? 'its description' : ''].filter(Boolean);
+    return `Clear ${clearing.join(' and ')} on ${taskLabel(args, task)}?`;
   },
 });

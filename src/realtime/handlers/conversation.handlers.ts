@@ -1,10 +1,13 @@
 // conversation:join / conversation:leave: room membership, history and the reply in progress.
+import type { StreamingSnapshot } from '../../conversations/conversations.schemas.ts';
 import type { ConversationsService } from '../../conversations/conversations.service.ts';
 import type { KeyedBuckets } from '../../shared/token-bucket.ts';
 import { conversationRoom, joinPayload, leavePayload } from '../events.ts';
-import type { StreamingLookup } from '../gateway.ts';
 import type { AppSocket } from '../socket-server.ts';
 import { type HandlerContext, handle } from './handle.ts';
+
+/** The reply in progress in a conversation, wherever it is generated; null when there is none (the gateway asks the other instances). */
+export type StreamingLookup = (conversationId: string) => Promise<StreamingSnapshot | null>;
 
 export function registerConversationHandlers(
   socket: AppSocket,
@@ -27,7 +30,7 @@ export function registerConversationHandlers(
         });
         return { ...opened, streaming: await services.streaming(conversationId) };
       },
-      budgets && (() => budgets.joins.take(userId)),
+      budgets && (() => budgets.joins.spend(userId)),
     ),
   );
   socket.on(
@@ -39,7 +42,7 @@ export function registerConversationHandlers(
         await socket.leave(conversationRoom(conversationId));
         return {};
       },
-      budgets && (() => budgets.commands.take(userId)),
+      budgets && (() => budgets.commands.spend(userId)),
     ),
   );
 }

@@ -20,8 +20,8 @@ export function handle<Schema extends z.ZodType, Result extends object>(
   context: HandlerContext,
   schema: Schema,
   run: (payload: z.output<Schema>) => Promise<Result>,
-  /** The user's budget for this command (absent when RATE_LIMITS=off); false when it is spent. */
-  allow?: () => boolean,
+  /** Spends the user's budget for this command (absent when RATE_LIMITS=off); throws RATE_LIMITED when it is spent. */
+  spend?: () => void,
 ) {
   const failed = (error: unknown) => {
     if (!(error instanceof AppError) || error.status >= 500) context.log.error({ err: error }, 'socket command failed');
@@ -44,13 +44,13 @@ export function handle<Schema extends z.ZodType, Result extends object>(
       if (problem) return respond(ackError(invalid([problem])));
       const parsed = schema.safeParse(payload);
       if (!parsed.success) return respond(ackError(invalid(issueDetails(parsed.error.issues))));
-      if (allow && !allow()) return respond(ackError(new AppError('RATE_LIMITED', 'Too many requests; slow down a little')));
+      spend?.();
       RequestContext.create(context.orm.em, () => run(parsed.data)).then(
         (result) => respond(ackOk(result)),
         (error: unknown) => respond(failed(error)),
       );
     } catch (error) {
-      // A synchronous failure (a schema or a service that threw before its promise): the same envelope.
+      // A spent budget, or a synchronous failure (a schema or a service that threw before its promise): the same envelope.
       respond(failed(error));
     }
   };

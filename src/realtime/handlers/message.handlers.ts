@@ -12,8 +12,8 @@ export function registerMessageHandlers(
   budgets: { messages: KeyedBuckets; commands: KeyedBuckets } | undefined,
 ) {
   const { userId } = socket.data;
-  const allow = budgets && (() => budgets.messages.take(userId));
-  const command = budgets && (() => budgets.commands.take(userId));
+  const message = budgets && (() => budgets.messages.spend(userId));
+  const command = budgets && (() => budgets.commands.spend(userId));
   socket.on(
     'message:send',
     handle(
@@ -31,7 +31,7 @@ export function registerMessageHandlers(
         if (sent.duplicate) await socket.join(conversationRoom(sent.conversation.id));
         return { conversationId: sent.conversation.id, message: sent.message, assistantMessageId: sent.assistantMessageId };
       },
-      allow,
+      message,
     ),
   );
   socket.on(
@@ -45,7 +45,7 @@ export function registerMessageHandlers(
         if (sent.duplicate) await socket.join(conversationRoom(edit.conversationId));
         return { message: sent.message, assistantMessageId: sent.assistantMessageId };
       },
-      allow,
+      message,
     ),
   );
   socket.on(
@@ -59,7 +59,7 @@ export function registerMessageHandlers(
         else await socket.join(conversationRoom(input.conversationId));
         return { assistantMessageId: regenerated.assistantMessageId };
       },
-      allow,
+      message,
     ),
   );
   socket.on(

@@ -2,8 +2,8 @@
 // makes the same tool calls through the same agent loop, and streams its reply word by word.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TaskPriority } from '../../../db/entities/index.ts';
-import { declinedError } from '../../agent.ts';
 import type { AssistantProvider, ChatMessage, ProviderRequest, ProviderToolCall } from '../../provider.ts';
+import { declinedError } from '../../tools/runner.ts';
 import { matchTasks } from './matching.ts';
 import {
   ambiguousReply,
