@@ -33,7 +33,8 @@ import { corsOptions, registerSecurityHeaders } from './http/security-headers.ts
 import { mcpRoutes } from './mcp/mcp.routes.ts';
 import { createBroadcasts } from './realtime/broadcasts.ts';
 import { serveSockets } from './realtime/gateway.ts';
-import { type AppServer, createSocketServer } from './realtime/socket-server.ts';
+import { createSocketServer } from './realtime/socket-server.ts';
+import type { AppServer } from './realtime/socket-types.ts';
 import { AppError } from './shared/errors.ts';
 import { InFlight } from './shared/in-flight.ts';
 import { Listeners } from './shared/listeners.ts';

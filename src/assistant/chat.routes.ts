@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { approveBody, chatBody, chatHeldResponse, chatResponse, type MessageDto } from '../conversations/conversations.schemas.ts';
-import { pendingApproval } from '../conversations/conversations.service.ts';
+import { pendingApproval } from '../conversations/conversations.dto.ts';
+import type { MessageDto } from '../conversations/conversations.schemas.ts';
 import { errorResponse } from '../shared/schemas.ts';
 import type { KeyedBuckets } from '../shared/token-bucket.ts';
+import { approveBody, chatBody, chatHeldResponse, chatResponse } from './chat.schemas.ts';
 import type { ChatService } from './chat.service.ts';
 
 export interface ChatRoutesOptions {
@@ -44,7 +45,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
     },
     async (request, reply) => {
       const sent = await chat.send(request.userId, { conversationId: request.body.conversation_id, content: request.body.message });
-      return answer(reply, sent.conversation.id, await sent.reply);
+      return sendTurn(reply, sent.conversation.id, await sent.reply);
     },
   );
 
@@ -64,13 +65,13 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
     async (request, reply) => {
       const { conversation_id, tool_call_id, approved } = request.body;
       const resumed = await chat.approve(request.userId, { conversationId: conversation_id, toolCallId: tool_call_id, approved });
-      return answer(reply, conversation_id, await resumed.reply);
+      return sendTurn(reply, conversation_id, await resumed.reply);
     },
   );
 };
 
 /** A finished turn is 200; a turn held for approval is 202 with the call that waits. */
-function answer(reply: FastifyReply, conversationId: string, message: MessageDto) {
+function sendTurn(reply: FastifyReply, conversationId: string, message: MessageDto) {
   const body = { conversation_id: conversationId, response: message.content, tool_calls: message.tool_calls ?? [] };
   const pending = pendingApproval(message);
   return pending ? reply.status(202).send({ ...body, pending_approval: pending }) : reply.status(200).send(body);

@@ -2,8 +2,9 @@
 // hand it to the runner (replies are generated in reply-runner.ts and kept durable in replies/upkeep.ts).
 import { RequestContext } from '@mikro-orm/core';
 import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { toConversationDto } from '../conversations/conversations.dto.ts';
 import type { MessageDto, StreamingSnapshot } from '../conversations/conversations.schemas.ts';
-import { type ConversationEventSink, type ConversationsService, toConversationDto } from '../conversations/conversations.service.ts';
+import type { ConversationEventSink, ConversationsService } from '../conversations/conversations.service.ts';
 import type { Conversation } from '../db/entities/index.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Listeners } from '../shared/listeners.ts';
@@ -124,11 +125,11 @@ export class ChatService {
     markStage(stored.replyId, 'stored');
     input.beforeReply?.(stored.conversation.id);
     this.options.replies.userMessage(stored.conversation.id, stored.message);
-    return this.answer(userId, stored.conversation, stored.message, stored.replyId);
+    return this.queueReply(userId, stored.conversation, stored.message, stored.replyId);
   }
 
   /** Announces the conversation and queues the reply whose row was just stored. */
-  private answer(userId: string, conversation: Conversation, message: MessageDto, replyId: string): SentMessage {
+  private queueReply(userId: string, conversation: Conversation, message: MessageDto, replyId: string): SentMessage {
     const conversationDto = toConversationDto(conversation, message);
     this.options.conversationEvents.conversationUpdated(userId, conversationDto);
     // Registered before anyone hears of the message: from the ack on, stop reaches it and join reports it.
@@ -145,12 +146,12 @@ export class ChatService {
     return this.intake.run(edit.conversationId, async () => {
       const existing = await this.findSent(userId, edit.clientId);
       if (existing) return existing;
-      await this.settle(userId, edit.conversationId);
+      await this.stopAndWait(userId, edit.conversationId);
       const revised = await this.options.conversations.revise(userId, edit);
       edit.beforeReply?.(edit.conversationId);
       this.options.replies.messagesRemoved(edit.conversationId, revised.removed);
       this.options.replies.messageEdited(edit.conversationId, revised.message);
-      return this.answer(userId, revised.conversation, revised.message, revised.replyId);
+      return this.queueReply(userId, revised.conversation, revised.message, revised.replyId);
     });
   }
 
@@ -162,11 +163,11 @@ export class ChatService {
     return this.intake.run(input.conversationId, async () => {
       const existing = await this.options.conversations.findRegenerated(userId, input.clientId);
       if (existing) return { assistantMessageId: existing.replyId };
-      await this.settle(userId, input.conversationId);
+      await this.stopAndWait(userId, input.conversationId);
       const regenerated = await this.options.conversations.regenerate(userId, input.conversationId, input.clientId);
       input.beforeReply?.(input.conversationId);
       this.options.replies.messagesRemoved(input.conversationId, regenerated.removed);
-      const { assistantMessageId, reply } = this.answer(userId, regenerated.conversation, regenerated.reply, regenerated.replyId);
+      const { assistantMessageId, reply } = this.queueReply(userId, regenerated.conversation, regenerated.reply, regenerated.replyId);
       return { assistantMessageId, reply };
     });
   }
@@ -185,7 +186,7 @@ export class ChatService {
   }
 
   /** Stops the conversation's replies everywhere and waits until they have ended (here, and on a peer for up to 5 s). */
-  private async settle(userId: string, conversationId: string): Promise<void> {
+  private async stopAndWait(userId: string, conversationId: string): Promise<void> {
     await this.stop(userId, conversationId);
     await this.queue.run(conversationId, async () => undefined);
     await this.leases.awaitFree(this.options.orm.em.fork(), conversationId, 5_000);

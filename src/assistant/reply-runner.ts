@@ -1,8 +1,9 @@
 // Running one reply: wait for the user's slot and the conversation's lease, stream the agent's
 // output as events and into the active reply, then store how it ended.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pendingApproval, toConversationDto, toMessageDto } from '../conversations/conversations.dto.ts';
 import type { MessageDto } from '../conversations/conversations.schemas.ts';
-import { type ConversationEventSink, pendingApproval, toConversationDto, toMessageDto } from '../conversations/conversations.service.ts';
+import type { ConversationEventSink } from '../conversations/conversations.service.ts';
 import { type Conversation, Message, type MessageStatus } from '../db/entities/index.ts';
 import type { Orm } from '../db/orm.ts';
 import { executeBound } from '../db/sql.ts';

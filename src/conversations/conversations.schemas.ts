@@ -70,12 +70,6 @@ export const messagesQuery = z
   .object({ before: uuid.optional(), after: uuid.optional(), limit: queryInt(1, 100, 50) })
   .refine((query) => !(query.before && query.after), { path: ['after'], error: 'cannot be combined with before' });
 
-export const chatBody = z.object({ conversation_id: uuid.optional(), message: messageContent });
-export const chatResponse = z.object({ conversation_id: z.uuid(), response: z.string(), tool_calls: z.array(toolCallDto) });
-/** A turn held for the user's approval: what it said and did so far, and the call that waits. */
-export const chatHeldResponse = chatResponse.extend({ pending_approval: pendingApprovalDto });
-export const approveBody = z.object({ conversation_id: uuid, tool_call_id: z.string().min(1).max(200), approved: z.boolean() });
-
 export const searchQuery = z.object({
   q: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
   limit: queryInt(1, 50, 20),

@@ -2,11 +2,9 @@
 import type { Conversation } from '../db/entities/index.ts';
 import { cursorPart, decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { AppError, notFound } from '../shared/errors.ts';
-import { toIso } from '../shared/timestamps.ts';
-import type { ConversationsRepository, MessageFields } from './conversations.repository.ts';
+import { pendingApproval, toConversationDto, toMessageDto } from './conversations.dto.ts';
+import type { ConversationsRepository } from './conversations.repository.ts';
 import type { ConversationDto, MessageDto, PendingApproval } from './conversations.schemas.ts';
-
-export type { MessageFields } from './conversations.repository.ts';
 
 /** What an edit or a regeneration changed: the messages that left, and the new reply's row. */
 export interface Revision {
@@ -20,37 +18,6 @@ export interface Revision {
 export interface ConversationEventSink {
   conversationUpdated(userId: string, conversation: ConversationDto): void;
   conversationDeleted(userId: string, id: string): void;
-}
-
-export function toMessageDto(message: MessageFields): MessageDto {
-  return {
-    id: message.id,
-    conversation_id: typeof message.conversation === 'string' ? message.conversation : message.conversation.id,
-    role: message.role,
-    content: message.content,
-    status: message.status,
-    tool_calls: message.toolCalls ?? null,
-    tool_results: message.toolResults ?? null,
-    created_at: toIso(message.createdAt),
-  };
-}
-
-/** The call a message holds for approval: its first call without a result (null unless it awaits approval). */
-export function pendingApproval(message: MessageDto): PendingApproval | null {
-  if (message.status !== 'awaiting_approval') return null;
-  const answered = new Set((message.tool_results ?? []).map((result) => result.tool_call_id));
-  const held = (message.tool_calls ?? []).find((call) => !answered.has(call.id));
-  return held ? { messageId: message.id, toolCallId: held.id, name: held.name, arguments: held.arguments, summary: held.summary ?? `Run ${held.name}?` } : null;
-}
-
-export function toConversationDto(conversation: Conversation, lastMessage: MessageDto | null | undefined): ConversationDto {
-  return {
-    id: conversation.id,
-    title: conversation.title,
-    created_at: conversation.createdAt.toISOString(),
-    updated_at: conversation.updatedAt.toISOString(),
-    last_message: lastMessage ?? null,
-  };
 }
 
 /** A title from a first message: its first line, cut at a word boundary. */

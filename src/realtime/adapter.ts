@@ -2,6 +2,7 @@
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type pg from 'pg';
 import { Adapter } from 'socket.io-adapter';
+import { isAlone } from './fan-out.ts';
 
 type PostgresAdapter = ReturnType<ReturnType<typeof createAdapter>>;
 type BroadcastArgs = Parameters<PostgresAdapter['broadcast']>;
@@ -22,20 +23,15 @@ export function createRoomAdapter(pool: pg.Pool, onError: (error: Error) => void
   const factory = function roomAdapter(nsp: unknown) {
     const adapter = createPostgresAdapter(nsp);
     const broadcastEverywhere = adapter.broadcast.bind(adapter);
-    // Alone: the in-memory adapter's broadcast itself (what the cluster adapter ends with locally).
+    // Alone: the in-memory adapter's broadcast itself (what the cluster adapter ends with locally; fan-out.ts).
     adapter.broadcast = (packet: BroadcastArgs[0], opts: BroadcastArgs[1]) => {
-      if (hasPeers(adapter)) return broadcastEverywhere(packet, opts);
+      if (!isAlone(adapter)) return broadcastEverywhere(packet, opts);
       Adapter.prototype.broadcast.call(adapter, packet, opts);
       return settled;
     };
     return adapter;
   };
   return { factory, listening };
-}
-
-/** Whether another instance has announced itself to this adapter (a room's sockets may then be there too). */
-export function hasPeers(adapter: Adapter): boolean {
-  return (adapter as unknown as { nodesMap: Map<string, unknown> }).nodesMap.size > 0;
 }
 
 /**

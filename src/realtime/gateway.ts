@@ -11,7 +11,7 @@ import type { KeyedBuckets } from '../shared/token-bucket.ts';
 import { sessionRoom, userRoom } from './events.ts';
 import { registerConversationHandlers, type StreamingLookup } from './handlers/conversation.handlers.ts';
 import { registerMessageHandlers } from './handlers/message.handlers.ts';
-import type { AppServer } from './socket-server.ts';
+import type { AppServer } from './socket-types.ts';
 
 export interface GatewayServices {
   orm: Orm;

@@ -2,31 +2,15 @@
 // instances (PostgreSQL adapter), ended sessions disconnected everywhere, and an orderly close.
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import type { EndedSessions } from '../auth/sessions.ts';
-import type { StreamingSnapshot } from '../conversations/conversations.schemas.ts';
 import { AppError, type ErrorCode } from '../shared/errors.ts';
 import { InFlight } from '../shared/in-flight.ts';
 import { createRoomAdapter } from './adapter.ts';
-import { type ClientToServerEvents, type ServerToClientEvents, sessionRoom } from './events.ts';
-
-export interface SocketData {
-  userId: string;
-  sessionId: string;
-  /** When the handshake's access token expires (epoch ms). */
-  expiresAt: number;
-}
-/** Between instances: the one generating a conversation's reply answers with its exact state. */
-export interface InterServerEvents {
-  'reply:snapshot': (conversationId: string, ack: (snapshot: StreamingSnapshot | null) => void) => void;
-  /** Ends a conversation's reply on whichever instance generates it (stop, or the conversation was deleted). */
-  'reply:stop': (conversationId: string) => void;
-  /** A login session ended (logout, or its refresh token replayed): refuse its access tokens here too. */
-  'session:ended': (sessionId: string) => void;
-}
-export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+import { sessionRoom } from './events.ts';
+import { checkFanOutOptions } from './fan-out.ts';
+import type { AppServer } from './socket-types.ts';
 
 export interface SocketServerOptions {
   tokens: AccessTokens;
@@ -44,12 +28,14 @@ const maxSocketPayloadBytes = 32 * 1024;
 
 /** The server, and a promise that settles once its adapter listens for other instances (closing before that would leak its connection). */
 export function createSocketServer(app: FastifyInstance, options: SocketServerOptions): { io: AppServer; listening: Promise<void> } {
-  const io: AppServer = new Server(app.server, {
+  const serverOptions: Partial<ServerOptions> = {
     path: '/socket.io',
     serveClient: false,
     maxHttpBufferSize: maxSocketPayloadBytes,
     cors: options.corsOrigins.length ? { origin: options.corsOrigins, credentials: true } : undefined,
-  });
+  };
+  checkFanOutOptions(serverOptions);
+  const io: AppServer = new Server(app.server, serverOptions);
   // One connection LISTENs, one sends every NOTIFY: a single sender keeps broadcasts in the order they
   // were emitted (deltas!), which NOTIFYs racing on several connections would not. A busy instance
   // queues thousands of them, so a queued one waits its turn for long rather than being dropped.

@@ -1,13 +1,19 @@
 // A reply's deltas are written to its room's connections already encoded (the stream's hot path):
 // the bytes must be exactly what Socket.IO itself would send, and reach every connection of the
 // room, whatever its transport, and no other.
+
+import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import { Decoder, Encoder, type Packet, PacketType } from 'socket.io-parser';
+import type * as SocketIoParser from 'socket.io-parser';
 import { describe, expect, it } from 'vitest';
-import { deltaPackets } from '../../src/realtime/broadcasts.ts';
+import { checkFanOutOptions, deltaPackets } from '../../src/realtime/fan-out.ts';
 import { signup } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
 import { connect, listeningApp, record, sendMessage, waitFor } from '../helpers/socket.ts';
+
+// The parser socket.io itself resolves (not a copy of our own): an upgrade that changes its encoding fails here.
+const { Decoder, Encoder, PacketType } = createRequire(createRequire(import.meta.url).resolve('socket.io'))('socket.io-parser') as typeof SocketIoParser;
+type Packet = SocketIoParser.Packet;
 
 /** Any text a model may stream: every code unit, lone surrogate halves included. */
 const anyText = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string());
@@ -29,6 +35,11 @@ describe('delta packets', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('are refused together with the options they cannot honour, at start', () => {
+    expect(() => checkFanOutOptions({ connectionStateRecovery: {} })).toThrow(/connectionStateRecovery cannot be used/);
+    expect(() => checkFanOutOptions({ path: '/socket.io' })).not.toThrow();
   });
 });
 

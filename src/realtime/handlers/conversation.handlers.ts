@@ -3,7 +3,7 @@ import type { StreamingSnapshot } from '../../conversations/conversations.schema
 import type { ConversationsService } from '../../conversations/conversations.service.ts';
 import type { KeyedBuckets } from '../../shared/token-bucket.ts';
 import { conversationRoom, joinPayload, leavePayload } from '../events.ts';
-import type { AppSocket } from '../socket-server.ts';
+import type { AppSocket } from '../socket-types.ts';
 import { type HandlerContext, handle } from './handle.ts';
 
 /** The reply in progress in a conversation, wherever it is generated; null when there is none (the gateway asks the other instances). */

@@ -2,7 +2,7 @@
 import type { ChatService } from '../../assistant/chat.service.ts';
 import type { KeyedBuckets } from '../../shared/token-bucket.ts';
 import { approvePayload, conversationRoom, editPayload, regeneratePayload, sendPayload, stopPayload } from '../events.ts';
-import type { AppSocket } from '../socket-server.ts';
+import type { AppSocket } from '../socket-types.ts';
 import { type HandlerContext, handle } from './handle.ts';
 
 export function registerMessageHandlers(

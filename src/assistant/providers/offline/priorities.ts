@@ -22,7 +22,7 @@ export const stripPriority = (text: string) =>
     .trim();
 
 /** A relative change of priority: one step down (−1) or up (+1), or none. */
-export const step = (text: string): 1 | -1 | undefined =>
+export const priorityShift = (text: string): 1 | -1 | undefined =>
   /\b(lower|decrease|reduce|downgrade|deprioriti[sz]e|demote|less (important|urgent))\b/i.test(text)
     ? -1
     : /\b(raise|increase|upgrade|prioriti[sz]e|promote|escalate|bump|more (important|urgent))\b/i.test(text)

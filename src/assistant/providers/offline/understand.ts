@@ -2,7 +2,7 @@
 // The main verb decides (in any inflection, after any politeness); a statement about a task ("the
 // rent is paid", "I no longer need the milk") is read like the request it stands for.
 import type { TaskPriority } from '../../../db/entities/index.ts';
-import { findPriority, step, stripPriority } from './priorities.ts';
+import { findPriority, priorityShift, stripPriority } from './priorities.ts';
 import { findNumber, findReference, findReferences, listSeparator, objectOf, type TaskReference, withRef } from './references.ts';
 import { cleanTitle, normalize, quotedAll } from './text.ts';
 import { type Clock, extractDate } from './when.ts';
@@ -155,7 +155,7 @@ function understandUpdate(body: string, verb: string, clock: Clock): Intent | un
   // Each text is parsed for a date once: the value, and the whole body when a date is asked for.
   const valueDate = value ? extractDate(value, clock).date : undefined;
   const bodyDate = wantsDate ? extractDate(body, clock).date : undefined;
-  const relative = step(`${verb} ${body}`);
+  const relative = priorityShift(`${verb} ${body}`);
   if (/\b(un-?complete|reopen|uncheck|untick|unmark|restore|undo)\b/i.test(verb) || notDone.test(value)) changes.completed = false;
   else if (explicitTitle && !/\b(due|priority)\b/i.test(target)) changes.title = explicitTitle;
   else if (priority) changes.priority = priority;
