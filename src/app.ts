@@ -83,7 +83,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built from typed DTOs, so in production they are not re-validated on the way out
-  // (zod-parsing every page of 50 tasks cost half the throughput); under test every response is
+  // (zod-parsing every page of tasks is most of a list's cost; BENCHMARKS.md); under test every response is
   // checked against its declared schema, so a DTO and its schema cannot drift apart unnoticed.
   app.setSerializerCompiler(config.env === 'test' ? serializerCompiler : () => (data) => JSON.stringify(data));
   registerErrorHandling(app);

@@ -87,8 +87,8 @@ export async function runAgent({ provider, messages, context, now, signal, text,
     const tools = round < maxToolRounds ? toolSpecs : [];
     // A stop that came before this round (even before the first) ends the reply here.
     signal.throwIfAborted();
-    // Called for every delta of the reply: the text and the sink directly, no layer between (a shared
-    // `write(piece)` closure for both measured 3% more CPU per delta, side by side).
+    // Called for every delta of the reply: the text and the sink directly, no layer between (one call
+    // fewer per delta; BENCHMARKS.md, "two calls fewer per delta").
     const calls = await provider.stream({ messages: transcript, tools, signal, now, timeZone: context.timeZone }, (delta) => {
       if (!delta) return;
       if (roundStart === undefined) {

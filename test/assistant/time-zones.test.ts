@@ -1,11 +1,10 @@
 // Dates the assistant reads and says, at moments when the user's calendar day and UTC's differ.
 
 import fc from 'fast-check';
-import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { understand } from '../../src/assistant/providers/offline/understand.ts';
-import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
+import { call, testApp, userInZone } from '../helpers/app.ts';
 import { openAiSuite, textReply, toolCallsReply } from '../helpers/fake-openai.ts';
 
 /** Three zones, each at a moment when its calendar day is not UTC's. */
@@ -35,28 +34,20 @@ afterEach(() => {
 });
 
 describe('the offline assistant in the user zone', () => {
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    app = await createTestApp();
-  });
-  afterAll(() => app.close());
+  const suite = testApp();
 
-  const userIn = async (timezone: string): Promise<TestUser> => {
-    const user = await signup(app);
-    await call(app, user, 'PATCH', '/api/auth/me', { timezone });
-    return user;
-  };
+  const userIn = (timezone: string) => userInZone(suite.app, timezone);
 
   it.each(moments)('reads "tomorrow", "tomorrow at 5pm" and "tonight" in $zone at $utc', async (moment) => {
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
     vi.setSystemTime(new Date(moment.utc));
     const user = await userIn(moment.zone);
-    const chat = async (message: string) => (await call(app, user, 'POST', '/api/chat', { message })).body;
+    const chat = async (message: string) => (await call(suite.app, user, 'POST', '/api/chat', { message })).body;
     await chat('remind me to call mom tomorrow');
     const atFive = await chat('add pay the plumber tomorrow at 5pm');
     expect(atFive).toMatchObject({ tool_calls: [{ name: 'add_task' }] });
     await chat('add take out the trash tonight');
-    const tasks = (await call(app, user, 'GET', '/api/tasks?sort=created_at')).body.tasks;
+    const tasks = (await call(suite.app, user, 'GET', '/api/tasks?sort=created_at')).body.tasks;
     expect(tasks.map((task: { due_date: string }) => task.due_date)).toEqual([dayAfter(moment.today), moment.tomorrowAtFive, moment.today]);
     // The confirmation names the local day and time, not UTC's.
     const local = DateTime.fromISO(moment.tomorrowAtFive).setZone(moment.zone);
@@ -67,11 +58,11 @@ describe('the offline assistant in the user zone', () => {
 
   it('makes one tool call per task for a request that names several, in one reply', async () => {
     const user = await userIn('Europe/Berlin');
-    const added = (await call(app, user, 'POST', '/api/chat', { message: 'add milk, eggs and bread' })).body;
+    const added = (await call(suite.app, user, 'POST', '/api/chat', { message: 'add milk, eggs and bread' })).body;
     expect(added.tool_calls.map((toolCall: { name: string }) => toolCall.name)).toEqual(['add_task', 'add_task', 'add_task']);
-    const done = (await call(app, user, 'POST', '/api/chat', { message: 'complete 1 and 3' })).body;
+    const done = (await call(suite.app, user, 'POST', '/api/chat', { message: 'complete 1 and 3' })).body;
     expect(done.tool_calls.map((toolCall: { arguments: unknown }) => toolCall.arguments)).toEqual([{ task_number: 1 }, { task_number: 3 }]);
-    const tasks = (await call(app, user, 'GET', '/api/tasks?sort=created_at')).body.tasks;
+    const tasks = (await call(suite.app, user, 'GET', '/api/tasks?sort=created_at')).body.tasks;
     expect(tasks.map((task: { title: string; completed: boolean }) => [task.title, task.completed])).toEqual([
       ['Milk', true],
       ['Eggs', false],
@@ -104,8 +95,7 @@ describe('the openai provider in the user zone', () => {
     const { fake, app } = suite;
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
     vi.setSystemTime(new Date(moment.utc));
-    const user = await signup(app);
-    await call(app, user, 'PATCH', '/api/auth/me', { timezone: moment.zone });
+    const user = await userInZone(app, moment.zone);
     fake.requests.length = 0;
     const tomorrow = dayAfter(moment.today);
     fake.script(

@@ -1,27 +1,22 @@
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchStatement } from '../../src/conversations/search.ts';
 import { type Orm, openOrm } from '../../src/db/orm.ts';
 import { executeBound } from '../../src/db/sql.ts';
-import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
+import { call, signup, type TestUser, testApp } from '../helpers/app.ts';
 import { testDatabaseUrl } from '../helpers/db.ts';
 
 describe('GET /api/search', () => {
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    app = await createTestApp();
-  });
-  afterAll(() => app.close());
+  const suite = testApp();
 
   const chat = async (user: TestUser, message: string, conversation_id?: string) =>
-    (await call(app, user, 'POST', '/api/chat', { message, conversation_id })).body.conversation_id as string;
-  const search = async (user: TestUser, query: string) => call(app, user, 'GET', `/api/search?${query}`);
+    (await call(suite.app, user, 'POST', '/api/chat', { message, conversation_id })).body.conversation_id as string;
+  const search = async (user: TestUser, query: string) => call(suite.app, user, 'GET', `/api/search?${query}`);
 
   it('finds titles and messages by stemmed words, best first, with escaped snippets marking the matches', async () => {
-    const user = await signup(app);
+    const user = await signup(suite.app);
     const garden = await chat(user, 'Remind me to water the garden plants & the 5 > 3 trees tomorrow');
     await chat(user, 'show my tasks');
-    const renamed = await call(app, user, 'POST', '/api/conversations', { title: 'Planting season' });
+    const renamed = await call(suite.app, user, 'POST', '/api/conversations', { title: 'Planting season' });
     const res = await search(user, 'q=planting');
     expect(res.status).toBe(200);
     const { results } = res.body;
@@ -42,12 +37,12 @@ describe('GET /api/search', () => {
   });
 
   it("never returns another user's rows or a deleted conversation, and pages with a cursor", async () => {
-    const owner = await signup(app);
-    const other = await signup(app);
+    const owner = await signup(suite.app);
+    const other = await signup(suite.app);
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await chat(owner, `add invoice number ${i} for the zebra project`));
     expect((await search(other, 'q=zebra')).body.results).toEqual([]);
-    await call(app, owner, 'DELETE', `/api/conversations/${ids[0]}`);
+    await call(suite.app, owner, 'DELETE', `/api/conversations/${ids[0]}`);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -62,7 +57,7 @@ describe('GET /api/search', () => {
   });
 
   it('validates the query and the cursor', async () => {
-    const user = await signup(app);
+    const user = await signup(suite.app);
     for (const query of ['', 'q=', `q=${'x'.repeat(201)}`, 'q=a&limit=0', 'q=a&limit=51', 'q=a&cursor=bm9wZQ']) {
       const res = await search(user, query);
       expect(res.status, query).toBe(400);

@@ -1,6 +1,7 @@
 // Builds the real app on the worker's database, plus small helpers for REST calls.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { type AppOverrides, buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
 import { testDatabaseUrl } from './db.ts';
@@ -45,4 +46,22 @@ export async function signup(app: FastifyInstance, name = 'Test'): Promise<TestU
 export async function call(app: FastifyInstance, user: TestUser | undefined, method: InjectOptions['method'], url: string, payload?: unknown) {
   const res = await app.inject({ method, url, headers: user?.auth, ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }) });
   return { status: res.statusCode, body: res.body ? (res.json() as any) : null, headers: res.headers };
+}
+
+/** The app (not listening) for the tests of one describe block, built before them and closed after. */
+export function testApp(...args: Parameters<typeof createTestApp>) {
+  const suite = {} as { app: FastifyInstance };
+  beforeAll(async () => {
+    suite.app = await createTestApp(...args);
+  });
+  afterAll(() => suite.app?.close());
+  return suite;
+}
+
+/** A new user whose time zone is `timezone` (an IANA name). */
+export async function userInZone(app: FastifyInstance, timezone: string): Promise<TestUser> {
+  const user = await signup(app);
+  const res = await call(app, user, 'PATCH', '/api/auth/me', { timezone });
+  if (res.status !== 200) throw new Error(`setting the zone failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return user;
 }

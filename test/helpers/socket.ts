@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll } from 'vitest';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/realtime/events.ts';
-import { createTestApp, signup, type TestUser } from './app.ts';
+import { createTestApp, signup, type TestUser, testApp } from './app.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -16,12 +16,10 @@ export async function listen(app: FastifyInstance): Promise<string> {
 
 /** The app listening on a free port for the tests of one describe block, closed after them. */
 export function listeningApp(...args: Parameters<typeof createTestApp>) {
-  const suite = {} as { app: FastifyInstance; url: string };
+  const suite = testApp(...args) as ReturnType<typeof testApp> & { url: string };
   beforeAll(async () => {
-    suite.app = await createTestApp(...args);
     suite.url = await listen(suite.app);
   });
-  afterAll(() => suite.app?.close());
   return suite;
 }
 

@@ -1,22 +1,17 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp } from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { testApp } from '../helpers/app.ts';
 
 describe('operations endpoints', () => {
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    app = await createTestApp();
-  });
-  afterAll(() => app.close());
+  const suite = testApp();
 
   it('answers /health and /ready', async () => {
-    expect((await app.inject('/health')).json()).toEqual({ status: 'ok' });
-    const ready = await app.inject('/ready');
+    expect((await suite.app.inject('/health')).json()).toEqual({ status: 'ok' });
+    const ready = await suite.app.inject('/ready');
     expect(ready.statusCode).toBe(200);
   });
 
   it('publishes an OpenAPI document generated from the zod schemas, and the docs page', async () => {
-    const doc = (await app.inject('/openapi.json')).json();
+    const doc = (await suite.app.inject('/openapi.json')).json();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/api/tasks', '/api/tasks/{ref}', '/api/auth/signup', '/api/conversations', '/api/conversations/{id}/messages']),
@@ -25,18 +20,18 @@ describe('operations endpoints', () => {
     expect(create.required).toContain('title');
     expect(create.properties.priority.enum).toEqual(['low', 'medium', 'high', 'urgent']);
     expect(Object.keys(doc.paths).some((route: string) => route.includes('{user_id}'))).toBe(false);
-    const docs = await app.inject('/docs');
+    const docs = await suite.app.inject('/docs');
     expect([200, 301, 302]).toContain(docs.statusCode);
   });
 
   it('serves the client demo at /', async () => {
-    const page = await app.inject('/');
+    const page = await suite.app.inject('/');
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
   });
 
   it('sends security headers: nosniff everywhere, a CSP without inline script that forbids framing on pages', async () => {
-    const page = await app.inject('/');
+    const page = await suite.app.inject('/');
     expect(page.statusCode).toBe(200);
     const csp = String(page.headers['content-security-policy']);
     expect(csp).toContain("frame-ancestors 'none'");
@@ -44,8 +39,9 @@ describe('operations endpoints', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.headers['referrer-policy']).toBe('no-referrer');
-    for (const url of ['/health', '/api/tasks', '/app.js', '/openapi.json']) expect((await app.inject(url)).headers['x-content-type-options']).toBe('nosniff');
-    const docs = await app.inject('/docs/');
+    for (const url of ['/health', '/api/tasks', '/suite.app.js', '/openapi.json'])
+      expect((await suite.app.inject(url)).headers['x-content-type-options']).toBe('nosniff');
+    const docs = await suite.app.inject('/docs/');
     expect(docs.statusCode).toBe(200);
     expect(String(docs.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
     expect(String(docs.headers['content-security-policy'])).not.toContain('upgrade-insecure-requests');

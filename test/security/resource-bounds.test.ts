@@ -10,7 +10,7 @@ import { stopPayload } from '../../src/realtime/events.ts';
 import { handle } from '../../src/realtime/handlers/handle.ts';
 import type { TaskDto } from '../../src/tasks/tasks.schemas.ts';
 import { TasksService } from '../../src/tasks/tasks.service.ts';
-import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
+import { call, createTestApp, signup, type TestUser, userInZone } from '../helpers/app.ts';
 import { connect, emitRaw, listen, listeningApp, sendMessage } from '../helpers/socket.ts';
 
 const nested = (depth: number, inner = '"x"') => `${'['.repeat(depth)}${inner}${']'.repeat(depth)}`;
@@ -118,8 +118,7 @@ describe('due dates at the ends of the calendar', () => {
   });
 
   it('refuses a local time whose instant in the user zone is outside them; a calendar date there is kept', async () => {
-    const user = await signup(suite.app);
-    await call(suite.app, user, 'PATCH', '/api/auth/me', { timezone: 'Asia/Tokyo' });
+    const user = await userInZone(suite.app, 'Asia/Tokyo');
     expect((await call(suite.app, user, 'POST', '/api/tasks', { title: 'early', due_date: '0001-01-01T05:00' })).status).toBe(400);
     expect((await call(suite.app, user, 'GET', '/api/tasks?due_before=0001-01-01T05:00')).body.error.details[0].field).toBe('due_before');
     const early = await call(suite.app, user, 'POST', '/api/tasks', { title: 'first day', due_date: '0001-01-01' });

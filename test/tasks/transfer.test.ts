@@ -1,28 +1,22 @@
-import type { FastifyInstance } from 'fastify';
 import ICAL from 'ical.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { call, signup, type TestUser, testApp, userInZone } from '../helpers/app.ts';
 
 describe('export and import', () => {
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    app = await createTestApp();
-  });
-  afterAll(() => app.close());
+  const suite = testApp();
 
-  const download = (user: TestUser, url: string) => app.inject({ method: 'GET', url, headers: user.auth });
-  const importTasks = (user: TestUser, body: unknown) => call(app, user, 'POST', '/api/tasks/import', body);
+  const download = (user: TestUser, url: string) => suite.app.inject({ method: 'GET', url, headers: user.auth });
+  const importTasks = (user: TestUser, body: unknown) => call(suite.app, user, 'POST', '/api/tasks/import', body);
 
   it('exports tasks as JSON, CSV and iCalendar VTODOs with DUE in the user zone', async () => {
-    const user = await signup(app);
-    await call(app, user, 'PATCH', '/api/auth/me', { timezone: 'America/Los_Angeles' });
-    await call(app, user, 'POST', '/api/tasks', {
+    const user = await userInZone(suite.app, 'America/Los_Angeles');
+    await call(suite.app, user, 'POST', '/api/tasks', {
       title: 'Dentist, "the big one"',
       description: 'line one\nline two',
       priority: 'urgent',
       due_date: '2030-05-01T17:00',
     });
-    await call(app, user, 'POST', '/api/tasks', { title: 'Taxes', due_date: '2030-04-15', status: 'completed' });
+    await call(suite.app, user, 'POST', '/api/tasks', { title: 'Taxes', due_date: '2030-04-15', status: 'completed' });
 
     const json = await download(user, '/api/tasks/export?format=json');
     expect(json.headers['content-disposition']).toMatch(/^attachment; filename="tasks-\d{4}-\d{2}-\d{2}\.json"$/);
@@ -49,7 +43,7 @@ describe('export and import', () => {
   });
 
   it('imports a CSV with quotes, commas and newlines in fields, row by row with a report of the bad ones', async () => {
-    const user = await signup(app);
+    const user = await signup(suite.app);
     const data = [
       'title,description,priority,due_date,status',
       '"Call Ann, then Bob","She said ""hi""",high,2030-01-02,',
@@ -66,7 +60,7 @@ describe('export and import', () => {
     expect(res.body.errors[0].message).toMatch(/title/);
     expect(res.body.errors[1].message).toMatch(/due_date/);
     expect(res.body.errors[2].message).toMatch(/priority/);
-    const tasks = (await call(app, user, 'GET', '/api/tasks?sort=created_at')).body.tasks;
+    const tasks = (await call(suite.app, user, 'GET', '/api/tasks?sort=created_at')).body.tasks;
     expect(
       tasks.map((task: { title: string; description: string | null; status: string; due_date: string | null }) => [
         task.title,
@@ -81,15 +75,15 @@ describe('export and import', () => {
   });
 
   it('imports JSON (an array or an export), round-trips an export, and refuses more than 1,000 rows', async () => {
-    const user = await signup(app);
+    const user = await signup(suite.app);
     const res = await importTasks(user, { format: 'json', data: [{ title: 'One' }, { title: 'Two', completed: true }, { nope: 1 }, 'x'] });
     expect(res.body).toMatchObject({ imported: 2, skipped: 2, errors: [{ line: 3 }, { line: 4 }] });
     const exported = (await download(user, '/api/tasks/export?format=json')).body;
-    const copy = await signup(app);
+    const copy = await signup(suite.app);
     expect((await importTasks(copy, { format: 'json', data: exported })).body).toMatchObject({ imported: 2, skipped: 0 });
     const csv = (await download(user, '/api/tasks/export?format=csv')).body;
     expect((await importTasks(copy, { format: 'csv', data: csv })).body).toMatchObject({ imported: 2, skipped: 0 });
-    expect((await call(app, copy, 'GET', '/api/tasks?status=completed')).body.tasks).toHaveLength(2);
+    expect((await call(suite.app, copy, 'GET', '/api/tasks?status=completed')).body.tasks).toHaveLength(2);
 
     const rows = Array.from({ length: 1_001 }, (_, index) => ({ title: `Task ${index}` }));
     const tooMany = await importTasks(user, { format: 'json', data: rows });
@@ -99,12 +93,12 @@ describe('export and import', () => {
     expect(tooManyCsv.status).toBe(400);
     expect((await importTasks(user, { format: 'csv', data: 'title\n"unclosed' })).status).toBe(400);
     expect((await importTasks(user, { format: 'json', data: '{nope' })).status).toBe(400);
-    expect((await call(app, user, 'GET', '/api/tasks')).body.tasks).toHaveLength(2);
+    expect((await call(suite.app, user, 'GET', '/api/tasks')).body.tasks).toHaveLength(2);
   });
 
   it('exports a conversation as Markdown or JSON, for its owner only', async () => {
-    const user = await signup(app);
-    const chat = (await call(app, user, 'POST', '/api/chat', { message: 'add buy milk tomorrow' })).body;
+    const user = await signup(suite.app);
+    const chat = (await call(suite.app, user, 'POST', '/api/chat', { message: 'add buy milk tomorrow' })).body;
     const markdown = await download(user, `/api/conversations/${chat.conversation_id}/export?format=markdown`);
     expect(markdown.headers['content-disposition']).toBe('attachment; filename="add-buy-milk-tomorrow.md"');
     expect(markdown.body).toMatch(/^# add buy milk tomorrow\n/);
@@ -113,7 +107,7 @@ describe('export and import', () => {
     expect(markdown.body).toContain('Added task #1 "Buy milk"');
     const json = (await download(user, `/api/conversations/${chat.conversation_id}/export?format=json`)).json();
     expect(json.messages.map((message: { role: string }) => message.role)).toEqual(['user', 'assistant']);
-    const stranger = await signup(app);
+    const stranger = await signup(suite.app);
     expect((await download(stranger, `/api/conversations/${chat.conversation_id}/export`)).statusCode).toBe(404);
   });
 });
