@@ -1,11 +1,11 @@
 // `npm run eval:assistant`: how well the offline assistant understands the corpus, per split, and how
 // long understanding takes. Only the tuning split's misses are listed; the held-out split is a figure.
 import { performance } from 'node:perf_hooks';
-import { understand } from '../src/assistant/providers/offline/understand.ts';
+import { understand } from '../src/assistant/providers/offline/intents/index.ts';
 import { corpus, now, timeZone } from '../test/assistant/understanding/corpus.ts';
-import { isHeldOut, passes } from '../test/assistant/understanding/evaluate.ts';
+import { passes } from '../test/assistant/understanding/evaluate.ts';
 
-const results = corpus.map((testCase, index) => ({ testCase, heldOut: isHeldOut(index), ...passes(testCase) }));
+const results = corpus.map((testCase) => ({ testCase, heldOut: testCase.heldOut, ...passes(testCase) }));
 const figure = (heldOut: boolean) => {
   const split = results.filter((result) => result.heldOut === heldOut);
   const right = split.filter((result) => result.ok).length;

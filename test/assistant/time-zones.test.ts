@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { understand } from '../../src/assistant/providers/offline/understand.ts';
+import { understand } from '../../src/assistant/providers/offline/intents/index.ts';
 import { call, testApp, userInZone } from '../helpers/app.ts';
 import { openAiSuite, textReply, toolCallsReply } from '../helpers/fake-openai.ts';
 

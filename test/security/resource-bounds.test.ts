@@ -395,6 +395,23 @@ describe('slow requests', () => {
 
 describe('smaller findings', () => {
   const suite = listeningApp({ PUBLIC_URL: 'http://localhost:3000' });
+  /** Posts a JSON-RPC body to /mcp as a new user would, through this server's own name. */
+  const mcpPoster = async () => {
+    const user = await signup(suite.app);
+    return (payload: string, headers: Record<string, string> = {}) =>
+      suite.app.inject({
+        method: 'POST',
+        url: '/mcp',
+        headers: {
+          host: 'localhost:3000',
+          authorization: `Bearer ${user.accessToken}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...headers,
+        },
+        payload,
+      });
+  };
 
   it('sends nosniff with Engine.IO answers too', async () => {
     const res = await fetch(`${suite.url}/socket.io/?EIO=4&transport=polling`);
@@ -408,20 +425,7 @@ describe('smaller findings', () => {
   });
 
   it('answers malformed JSON on /mcp with JSON-RPC -32700, and takes only its own origin and CORS_ORIGINS', async () => {
-    const user = await signup(suite.app);
-    const post = (payload: string, headers: Record<string, string> = {}) =>
-      suite.app.inject({
-        method: 'POST',
-        url: '/mcp',
-        headers: {
-          host: 'localhost:3000',
-          authorization: `Bearer ${user.accessToken}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          ...headers,
-        },
-        payload,
-      });
+    const post = await mcpPoster();
     const malformed = await post('{"jsonrpc": "2.0", "id": 1, "method":');
     expect([malformed.statusCode, malformed.json().error.code, malformed.json().id]).toEqual([400, -32700, null]);
     const ping = '{"jsonrpc":"2.0","id":1,"method":"ping"}';
@@ -431,20 +435,10 @@ describe('smaller findings', () => {
   });
 
   it('hides what an MCP tool call failed on: our code and a plain sentence', async () => {
-    const user = await signup(suite.app);
+    const post = await mcpPoster();
     // A failure of ours that is no AppError (as a bad date once was), thrown where the tool runs.
     const failure = vi.spyOn(TasksService.prototype, 'create').mockRejectedValueOnce(new RangeError('Invalid time value'));
-    const res = await suite.app.inject({
-      method: 'POST',
-      url: '/mcp',
-      headers: {
-        host: 'localhost:3000',
-        authorization: `Bearer ${user.accessToken}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-      },
-      payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'add_task', arguments: { title: 'x' } } },
-    });
+    const res = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'add_task', arguments: { title: 'x' } } }));
     failure.mockRestore();
     const result = JSON.parse(/data: (.*)/.exec(res.body)?.[1] ?? res.body).result;
     expect(result).toMatchObject({ isError: true, structuredContent: { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' } } });

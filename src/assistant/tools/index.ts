@@ -6,7 +6,9 @@ import type { Tool } from './tool.ts';
 import { toToolSpec } from './tool.ts';
 import { updateTask } from './update-task.ts';
 
-export const tools: readonly Tool[] = [addTask, listTasks, completeTask, deleteTask, updateTask];
-export const toolsByName = new Map(tools.map((tool) => [tool.name, tool]));
+export const tools = [addTask, listTasks, completeTask, deleteTask, updateTask] as const;
+/** The name of one of the tools: `add_task`, `list_tasks`, … */
+export type ToolName = (typeof tools)[number]['name'];
+export const toolsByName = new Map<string, Tool>(tools.map((tool) => [tool.name, tool]));
 export const toolSpecs = tools.map(toToolSpec);
 export type { Tool, ToolContext } from './tool.ts';

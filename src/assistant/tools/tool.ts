@@ -15,8 +15,8 @@ export interface ToolContext {
 }
 
 /** A tool as written: its input schema, what it does with input that schema produced, and its approval policy. */
-export interface ToolDefinition<Input extends z.ZodType> {
-  name: string;
+export interface ToolDefinition<Name extends string, Input extends z.ZodType> {
+  name: Name;
   description: string;
   input: Input;
   execute(context: ToolContext, input: z.output<Input>): Promise<unknown>;
@@ -27,8 +27,8 @@ export interface ToolDefinition<Input extends z.ZodType> {
 }
 
 /** A tool as it is run: raw arguments in, validated by its own schema before it acts. */
-export interface Tool {
-  name: string;
+export interface Tool<Name extends string = string> {
+  name: Name;
   description: string;
   input: z.ZodType;
   /** The parsed input and the call that runs the tool with it, or the schema's complaint. */
@@ -37,7 +37,7 @@ export interface Tool {
   summarize(args: Record<string, unknown>, task: TaskDto | undefined): string;
 }
 
-export function defineTool<Input extends z.ZodType>(tool: ToolDefinition<Input>): Tool {
+export function defineTool<const Name extends string, Input extends z.ZodType>(tool: ToolDefinition<Name, Input>): Tool<Name> {
   return {
     name: tool.name,
     description: tool.description,

@@ -1,50 +1,24 @@
 // Everyday requests to the offline assistant and the tool calls a person means by them. Every fifth
-// case (index % 5 === 4) is the held-out split: it is measured by `npm run eval:assistant` and never
-// tuned against. The user is in Los Angeles; it is Tuesday 24 November 2026, 18:00 there (already
+// written case is the held-out split: it is measured by `npm run eval:assistant` and never tuned
+// against. The user is in Los Angeles; it is Tuesday 24 November 2026, 18:00 there (already
 // Wednesday in UTC), so every relative date also checks the time zone.
 import { DateTime } from 'luxon';
+import { type ExpectedCall, exampleContext, expect } from '../../../src/assistant/providers/offline/grammar.ts';
+import { allRules } from '../../../src/assistant/providers/offline/intents/index.ts';
 
-export const timeZone = 'America/Los_Angeles';
-export const now = new Date('2026-11-25T02:00:00Z');
+export type { ExpectedCall } from '../../../src/assistant/providers/offline/grammar.ts';
 
-export interface FixtureTask {
-  number: number;
-  title: string;
-  status: 'pending' | 'completed';
-  priority: 'low' | 'medium' | 'high' | 'urgent';
-}
+export const { timeZone, now } = exampleContext.clock;
 
-const task = (number: number, title: string, priority: FixtureTask['priority'] = 'medium', status: FixtureTask['status'] = 'pending'): FixtureTask => ({
-  number,
-  title,
-  status,
-  priority,
-});
-
-/** The user's list, which references by title are resolved against. */
-export const fixtureTasks: FixtureTask[] = [
-  task(1, 'Buy milk'),
-  task(2, 'Call the dentist', 'high'),
-  task(3, 'Pay rent', 'urgent'),
-  task(4, 'Book flights to Rome', 'low'),
-  task(5, 'Renew passport'),
-  task(6, 'Email Sarah about the report'),
-  task(7, 'Pick up dry cleaning', 'medium', 'completed'),
-  task(8, 'Water the plants', 'low'),
-  task(9, 'Finish the quarterly report', 'high'),
-  task(10, 'Buy birthday present for mom'),
-  task(11, 'Clean the garage', 'low'),
-  task(12, 'Gym membership renewal'),
-];
-
-export interface ExpectedCall {
-  name: 'add_task' | 'list_tasks' | 'complete_task' | 'delete_task' | 'update_task';
-  args: Record<string, unknown>;
-}
+/** The user's list, which references by title are resolved against (the grammar's examples are read against it too). */
+export const fixtureTasks = exampleContext.tasks;
+export type FixtureTask = (typeof fixtureTasks)[number];
 
 export interface Case {
   text: string;
   calls: ExpectedCall[];
+  /** In the held-out split: measured, never tuned against. */
+  heldOut: boolean;
 }
 
 /** A local wall-clock time in the user's zone, as the instant a tool receives. */
@@ -54,19 +28,15 @@ const tomorrow = '2026-11-25';
 const friday = '2026-11-27';
 const monday = '2026-11-30';
 
-const add = (title: string, extra: { due_date?: string; priority?: string } = {}): ExpectedCall => ({ name: 'add_task', args: { title, ...extra } });
-const done = (task_number: number): ExpectedCall => ({ name: 'complete_task', args: { task_number } });
-const del = (task_number: number): ExpectedCall => ({ name: 'delete_task', args: { task_number } });
-const upd = (task_number: number, changes: Record<string, unknown>): ExpectedCall => ({ name: 'update_task', args: { task_number, ...changes } });
-/** A listing: its status, and (for a search or priority) the numbers of the fixture tasks it shows. */
-const list = (status: 'all' | 'pending' | 'completed' = 'all', extra: { priority?: string; shows?: number[] } = {}): ExpectedCall => ({
-  name: 'list_tasks',
-  args: { status, ...extra },
-});
+/** The grammar's own words for calls; a listing gives its status and (for a search or priority) the numbers of the fixture tasks it shows. */
+const { add, complete: done, delete: del, update: upd, list } = expect;
 
-const c = (text: string, ...calls: ExpectedCall[]): Case => ({ text, calls });
+/** A written case: every fifth of them (by position) is held out. */
+const c = (text: string, ...calls: ExpectedCall[]) => ({ text, calls });
+/** A case tuned against from the start (the former table of first calls): never held out. */
+const t = (text: string, ...calls: ExpectedCall[]): Case => ({ text, calls, heldOut: false });
 
-export const corpus: Case[] = [
+const written = [
   // Adding: plain, polite, indirect, with dates, priorities, typos, several at once.
   c('add buy eggs', add('Buy eggs')),
   c('Add a task to call grandma', add('Call grandma')),
@@ -385,4 +355,113 @@ export const corpus: Case[] = [
   c('yo add grab lunch with tom tomorrow at 1pm', add('Grab lunch with tom', { due_date: at('2026-11-25T13:00') })),
   c('rename 11 to "Clear out the shed"', upd(11, { title: 'Clear out the shed' })),
   c('sure, delete it: task 10', del(10)),
+];
+
+/** The phrasings of the offline test's former table of first calls, read at the corpus's moment. */
+const tuned: Case[] = [
+  t('Add a task to buy groceries', add('Buy groceries')),
+  t('add buy milk', add('Buy milk')),
+  t('Add "Call the plumber" to my list', add('Call the plumber')),
+  t('Create a task called review the budget', add('Review the budget')),
+  t('Create a new task: renew passport', add('Renew passport')),
+  t('please add water the plants', add('Water the plants')),
+  t('Can you add pick up the kids?', add('Pick up the kids')),
+  t('I need to remember to pay bills', add('Pay bills')),
+  t('I need to call the dentist', add('Call the dentist')),
+  t('I have to finish the report', add('Finish the report')),
+  t('I should book flights', add('Book flights')),
+  t('I gotta clean the garage', add('Clean the garage')),
+  t('Remind me to call mom', add('Call mom')),
+  t('remind me to buy a gift tomorrow', add('Buy a gift', { due_date: '2026-11-25' })),
+  t("Don't let me forget to water the plants", add('Water the plants')),
+  t("don't forget to send the invoice", add('Send the invoice')),
+  t('Remember to cancel the gym membership', add('Cancel the gym membership')),
+  t('remember to delete old photos', add('Delete old photos')),
+  t('Add dentist appointment next friday at 5pm', add('Dentist appointment', { due_date: '2026-12-05T01:00:00.000Z' })),
+  t('Add submit taxes by Dec 5', add('Submit taxes', { due_date: '2026-12-05' })),
+  t('add renew insurance in 3 days', add('Renew insurance', { due_date: '2026-11-27' })),
+  t('Add fix the server, it is urgent', add('Fix the server', { priority: 'urgent' })),
+  t('add an urgent task to fix the leak', add('Fix the leak', { priority: 'urgent' })),
+  t('Add high priority task prepare slides', add('Prepare slides', { priority: 'high' })),
+  t('add read a book, low priority', add('Read a book', { priority: 'low' })),
+  t('add one more thing', add('One more thing')),
+  t('add call about the low battery', add('Call about the low battery')),
+  t('add pick up high school transcripts', add('Pick up high school transcripts')),
+  t('Put buy bread on my list', add('Buy bread')),
+  t('Jot down call the bank', add('Call the bank')),
+  t('Make a task to walk the dog', add('Walk the dog')),
+  t('new task: email the landlord', add('Email the landlord')),
+  t('Schedule a haircut on saturday', add('Haircut', { due_date: '2026-11-28' })),
+  t('hey, add buy stamps please', add('Buy stamps')),
+  t('I want you to add wash the car', add('Wash the car')),
+  t('Show me all my tasks', { name: 'list_tasks', args: { status: 'all' } }),
+  t('List my todos', { name: 'list_tasks', args: { status: 'all' } }),
+  t('What are my tasks?', { name: 'list_tasks', args: { status: 'all' } }),
+  t("What's pending?", { name: 'list_tasks', args: { status: 'pending' } }),
+  t('what is still pending', { name: 'list_tasks', args: { status: 'pending' } }),
+  t('What do I still need to do?', { name: 'list_tasks', args: { status: 'pending' } }),
+  t('What have I completed?', { name: 'list_tasks', args: { status: 'completed' } }),
+  t('Show me the tasks I have done', { name: 'list_tasks', args: { status: 'completed' } }),
+  t('How many tasks are left?', { name: 'list_tasks', args: { status: 'pending' } }),
+  t('how many tasks do I have', { name: 'list_tasks', args: { status: 'all' } }),
+  t('Which tasks are not done yet?', { name: 'list_tasks', args: { status: 'pending' } }),
+  t('show my unfinished tasks', { name: 'list_tasks', args: { status: 'pending' } }),
+  t('Show urgent tasks', { name: 'list_tasks', args: { status: 'all', priority: 'urgent' } }),
+  t('list high priority tasks', { name: 'list_tasks', args: { status: 'all', priority: 'high' } }),
+  t('Show tasks about the dentist', { name: 'list_tasks', args: { status: 'all', search: 'dentist' } }),
+  t('find tasks containing invoice', { name: 'list_tasks', args: { status: 'all', search: 'invoice' } }),
+  t('Do I have anything pending?', { name: 'list_tasks', args: { status: 'pending' } }),
+  t("What's on my list?", { name: 'list_tasks', args: { status: 'all' } }),
+  t('Mark task 1 as complete', done(1)),
+  t('mark task 3 as done', done(3)),
+  t('Complete task 2', done(2)),
+  t('complete #4', done(4)),
+  t('Finish task number 5', done(5)),
+  t('done with task 6', done(6)),
+  t('Tick off task 7', done(7)),
+  t('check off task three', done(3)),
+  t('I finished task 8', done(8)),
+  t("I've completed task 9", done(9)),
+  t('task 10 is done', done(10)),
+  t('Mark the groceries task as done', { name: 'list_tasks', args: { status: 'all', limit: 200 } }),
+  t('I finished the report', { name: 'list_tasks', args: { status: 'all', limit: 200 } }),
+  t('tick off buy milk', done(1)),
+  t('Delete task 1', del(1)),
+  t('delete #12', del(12)),
+  t('Remove task 4 from my list', del(4)),
+  t('Get rid of task 5', del(5)),
+  t('cancel task 6', del(6)),
+  t('Delete the groceries task', { name: 'list_tasks', args: { status: 'all', limit: 200 } }),
+  t('Delete the meeting task', { name: 'list_tasks', args: { status: 'all', limit: 200 } }),
+  t('remove buy milk from my list', del(1)),
+  t('Cancel the gym membership task', del(12)),
+  t('please get rid of the dentist one', del(2)),
+  t('Trash task 9', del(9)),
+  t("Change task 2 to 'Call mom tonight'", upd(2, { title: 'Call mom tonight' })),
+  t('Rename task 1 to Buy fruit', upd(1, { title: 'Buy fruit' })),
+  t('rename task 4 to "Plan the trip"', upd(4, { title: 'Plan the trip' })),
+  t('Change the title of task 3 to Pay rent', upd(3, { title: 'Pay rent' })),
+  t('Make task 3 urgent', upd(3, { priority: 'urgent' })),
+  t('set task 2 priority to low', upd(2, { priority: 'low' })),
+  t('change task 5 to high priority', upd(5, { priority: 'high' })),
+  t('Mark task 6 as important', upd(6, { priority: 'high' })),
+  t('Push task 2 to friday', upd(2, { due_date: '2026-11-27' })),
+  t('Reschedule task 7 to next monday at 3pm', upd(7, { due_date: '2026-11-30T23:00:00.000Z' })),
+  t('move task 1 to tomorrow', upd(1, { due_date: '2026-11-25' })),
+  t('postpone task 8 until next week', upd(8, { due_date: '2026-12-01' })),
+  t('Mark task 4 as not done', upd(4, { completed: false })),
+  t('uncheck task 5', upd(5, { completed: false })),
+  t('reopen task 9', upd(9, { completed: false })),
+  t('Rename the groceries task to Weekly shop', { name: 'list_tasks', args: { status: 'all', limit: 200 } }),
+  t('make the dentist task urgent', upd(2, { priority: 'urgent' })),
+];
+
+/**
+ * Every request and what it means: the written cases (a fifth held out), the former table, and every
+ * example of every rule of the grammar (src/assistant/providers/offline/intents), which join by themselves.
+ */
+export const corpus: Case[] = [
+  ...written.map((testCase, index) => ({ ...testCase, heldOut: index % 5 === 4 })),
+  ...tuned,
+  ...allRules().flatMap((rule) => rule.examples.map((example) => ({ ...example, heldOut: false }))),
 ];

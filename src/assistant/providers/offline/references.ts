@@ -1,13 +1,12 @@
 // Which tasks a request names: numbers ("task 3", "#3", "the first one"), "it", quoted titles, words of titles.
 
+import type { TaskReference } from './grammar.ts';
 import { phraseWords } from './matching.ts';
 import { quotedAll } from './text.ts';
 import { numberWords } from './words.ts';
 
 /** What separates the items of a list in a request: commas, "and", "&", "plus". */
 export const listSeparator = /\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+plus\s+/i;
-
-export type TaskReference = { number: number } | { it: true } | { phrase: string };
 
 /** "task 3", "#3", "number three", "the first one", "3": a task's number. */
 export function findNumber(text: string): number | undefined {

@@ -1,14 +1,6 @@
 // What the offline assistant says: confirmations, listings, questions and small talk.
 import { DateTime } from 'luxon';
-import type { Intent } from './understand.ts';
-
-export interface ListedTask {
-  number: number;
-  title: string;
-  status: string;
-  priority: string;
-  due_date: string | null;
-}
+import type { Intent, IntentKind, ListedTask } from './grammar.ts';
 
 /** A due date as the user reads it: "Wed, Nov 25" for a calendar date, "Wed, Nov 25 at 5:00 PM" in their zone for an instant. */
 export function formatDue(due: string | null, timeZone: string): string {
@@ -79,7 +71,8 @@ export function chatReply(intent: Extract<Intent, { kind: 'chat' }>): string {
   }
 }
 
-export function confirmationReply(kind: 'add' | 'complete' | 'delete' | 'update', result: { task_number: number; title: string }, extra = ''): string {
+/** What a tool did to a task, confirmed; a tool without words of its own here says its result's status ("Archived task #4 …"). */
+export function confirmationReply(kind: IntentKind, result: { task_number: number; title: string; status?: string }, extra = ''): string {
   const task = `task #${result.task_number} "${result.title}"`;
   switch (kind) {
     case 'add':
@@ -88,7 +81,11 @@ export function confirmationReply(kind: 'add' | 'complete' | 'delete' | 'update'
       return `Nice work! I marked ${task} as complete.`;
     case 'delete':
       return `Deleted ${task}.`;
-    default:
+    case 'update':
       return `Updated ${task}${extra}.`;
+    default: {
+      const done = result.status ?? kind;
+      return `${done.charAt(0).toUpperCase()}${done.slice(1)} ${task}${extra}.`;
+    }
   }
 }

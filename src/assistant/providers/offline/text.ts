@@ -49,6 +49,9 @@ export function normalize(text: string): string {
   return result;
 }
 
+/** Words that may stand before the verb: "I've finished", "just watered", "you can mark". */
+export const subject = /^((i|we)('ve| have| had|'m| am| just| already| finally| totally)*|you can|finally|just|already|all|i think|pretty sure i)\s+/i;
+
 /** "'Buy milk'", "“Buy milk”": every quoted title in a request. */
 export function quotedAll(text: string): string[] {
   return [...text.matchAll(/["“]([^"”]{1,255})["”]|(?:^|\s)'((?:[^']|'(?=[a-z]))+)'(?=\s|$|[,.!?:])/gi)].map((match) => (match[1] ?? match[2])!.trim());

@@ -1,29 +1,32 @@
-// Words the offline assistant knows: verbs by what they ask for (in any inflection), number words,
-// words that never name a task, and the small repairs that make typos and inflections readable.
+// Words the offline assistant knows: verbs by what they ask for (in any inflection; each intent
+// brings its own), number words, words that never name a task, and the small repairs that make
+// typos and inflections readable.
+import type { IntentGrammar, IntentKind } from './grammar.ts';
 
 /** "did=do got=get" → { did: 'do', got: 'get' }: long word tables kept compact. */
 function pairsOf(text: string): Record<string, string> {
   return Object.fromEntries(text.split(' ').map((pair) => pair.split('=') as [string, string]));
 }
 
-export type Action = 'add' | 'list' | 'complete' | 'delete' | 'update' | 'reopen';
+/** A verb's intent and verb group (the intent's own name for a group of its verbs). */
+export interface VerbMeaning {
+  kind: IntentKind;
+  group: string;
+}
 
-/** Verb lemmas (one or two words) and the action they ask for when they lead a request. */
-const verbs: Record<Action, string> = {
-  add: 'add, create, put, insert, jot, jot down, note, note down, write, write down, log, record, schedule, remind, remember, include, stick, pop, plan, new, enter, save, track',
-  list: 'show, list, display, view, see, give, tell, read, find, search, look, look up, lookup, check on, review',
-  complete:
-    'complete, finish, done, check, check off, tick, tick off, cross, cross off, mark off, close, wrap up, knock out, nail, sort, sort out, handle, accomplish, take care, tackle, mark',
-  delete:
-    'delete, remove, erase, cancel, drop, trash, bin, ditch, scrap, scratch, discard, dump, kill, nuke, forget, purge, axe, toss, lose, get rid, throw away, throw out, take off, clear, strike, wipe, never mind, scratch off, strike off',
-  update:
-    'change, rename, update, edit, modify, reschedule, move, push, postpone, delay, bump, set, make, retitle, prioritize, prioritise, deprioritize, deprioritise, switch, lower, raise, increase, decrease, reduce, downgrade, upgrade, escalate, demote, promote, shift, bring forward, extend, call it, reword, adjust, fix the',
-  reopen: 'uncheck, untick, reopen, undo, unmark, restore, un-complete, uncomplete, un-check, revive',
-};
+/** Verb lemmas (one or two words) and what they ask for when they lead a request: the intents' own lists (learnVerbs). */
+export const verbAction = new Map<string, VerbMeaning>();
 
-export const verbAction = new Map<string, Action>(
-  Object.entries(verbs).flatMap(([action, lemmas]) => lemmas.split(', ').map((lemma) => [lemma, action as Action])),
-);
+/** Single-word verbs a typo is mended towards (five letters or more). */
+let mendableVerbs: string[] = [];
+
+/** Takes in the verbs of the intents (intents/index.ts does, once, for all of them). */
+export function learnVerbs(grammars: readonly Pick<IntentGrammar, 'kind' | 'verbs'>[]): void {
+  for (const { kind, verbs } of grammars) {
+    for (const [group, lemmas] of Object.entries(verbs)) for (const verb of lemmas.split(', ')) verbAction.set(verb, { kind, group });
+  }
+  mendableVerbs = [...verbAction.keys()].filter((verb) => !verb.includes(' ') && verb.length >= 5);
+}
 
 /** Past forms that do not follow the rules. */
 const irregular = pairsOf(
@@ -78,8 +81,7 @@ function distance(a: string, b: string, limit: number): number {
   return rows[a.length]![b.length]!;
 }
 
-/** Single-word verbs, and the date and status words, a typo is mended towards. */
-const mendableVerbs = [...verbAction.keys()].filter((verb) => !verb.includes(' ') && verb.length >= 5);
+/** The date and status words a typo is mended towards. */
 const mendableWords = 'tomorrow today tonight monday tuesday wednesday thursday friday saturday sunday priority urgent'.split(' ');
 const shorthand = pairsOf(
   "tmrw=tomorrow tmr=tomorrow tmrow=tomorrow 2morrow=tomorrow tmw=tomorrow tonite=tonight tdy=today u=you pls=please plz=please ur=your ad=add addd=add dont=don't cant=can't im=i'm ive=i've isnt=isn't thx=thanks lsit=list wanna=want gonna=going finishd=finished",

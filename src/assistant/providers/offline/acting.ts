@@ -1,0 +1,95 @@
+// Acting on tasks a request names (complete, delete, update): titles looked up when needed, each
+// reference resolved to a number ("it" from the conversation), one tool call per task, then a
+// confirmation of each — shared by the intents that act on existing tasks.
+import type { TaskPriority } from '../../../db/entities/index.ts';
+import type { ChatMessage } from '../../provider.ts';
+import type { ToolName } from '../../tools/index.ts';
+import { declinedError } from '../../tools/runner.ts';
+import type { ActingKind, Intent, ListedTask, PlannedCall, Step, TaskReference, Turn } from './grammar.ts';
+import { matchTasks } from './matching.ts';
+import { ambiguousReply, confirmationReply, formatDue, noMatchReply, noReferentReply, notFoundReply, nothingToChangeReply } from './replies.ts';
+
+/** "it": the task most recently named in the conversation's tool results. */
+export function lastMentionedTask(earlier: ChatMessage[]): number | undefined {
+  for (const message of [...earlier].reverse()) {
+    if (message.role !== 'tool') continue;
+    const match = /"task_number":(\d+)/.exec(message.content);
+    if (match) return Number(match[1]);
+  }
+  return undefined;
+}
+
+/** What a call changed, as a confirmation says it: " (renamed to …, priority high, due Fri, Nov 27)". */
+export function describeChanges(args: Record<string, unknown>, timeZone: string): string {
+  const parts: string[] = [];
+  if (args.title) parts.push(`renamed to "${String(args.title)}"`);
+  if (args.priority) parts.push(`priority ${String(args.priority)}`);
+  if (args.due_date) parts.push(`due ${formatDue(String(args.due_date), timeZone)}`);
+  if (args.due_date === null) parts.push('no due date');
+  if (args.completed === false) parts.push('marked as not done');
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+export const callsStep = (...calls: PlannedCall[]): Step => ({ calls });
+
+/** Every task, to resolve titles against. */
+const lookup = () => callsStep({ name: 'list_tasks', args: { status: 'all', limit: 200 } });
+
+/** Task numbers for references: numbers as given, "it" from the conversation, titles from the lookup. */
+function resolve(refs: TaskReference[], earlier: ChatMessage[], listed: ListedTask[] | undefined, timeZone: string) {
+  const numbers: number[] = [];
+  const problems: string[] = [];
+  for (const ref of refs) {
+    if ('number' in ref) numbers.push(ref.number);
+    else if ('it' in ref) {
+      const number = lastMentionedTask(earlier);
+      if (number) numbers.push(number);
+      else problems.push(noReferentReply());
+    } else {
+      const matches = matchTasks(ref.phrase, listed ?? []);
+      if (matches.length === 1) numbers.push(matches[0]!.number);
+      else problems.push(matches.length === 0 ? noMatchReply(ref.phrase) : ambiguousReply(ref.phrase, matches, timeZone));
+    }
+  }
+  return { numbers: [...new Set(numbers)], problems };
+}
+
+const priorityOrder: TaskPriority[] = ['low', 'medium', 'high', 'urgent'];
+
+/** The next step of a turn that acts on (completes, deletes, changes…) the tasks its request names, through the intent's own tool. */
+export function actOn(intent: Extract<Intent, { kind: ActingKind | 'update' }>, { outcomes, earlier, clock }: Turn): Step {
+  const tool = `${intent.kind}_task` as ToolName;
+  const refs = intent.kind === 'update' ? [intent.ref] : intent.refs;
+  if (intent.kind === 'update' && Object.keys(intent.changes).length === 0) {
+    const ref = intent.ref;
+    const number = 'number' in ref ? ref.number : lastMentionedTask(earlier);
+    return { say: number ? nothingToChangeReply(number) : noReferentReply() };
+  }
+  const listed = outcomes.find((outcome) => outcome.name === 'list_tasks')?.output.tasks as ListedTask[] | undefined;
+  const needsLookup = refs.some((ref) => 'phrase' in ref) || (intent.kind === 'update' && intent.changes.priorityStep !== undefined);
+  if (needsLookup && !listed) return lookup();
+  const { numbers, problems } = resolve(refs, earlier, listed, clock.timeZone);
+  const acted = outcomes.filter((outcome) => outcome.name === tool);
+  if (acted.length === 0 && numbers.length > 0) {
+    return callsStep(
+      ...numbers.map((number): PlannedCall => {
+        if (intent.kind !== 'update') return { name: tool, args: { task_number: number } };
+        const { priorityStep, ...changes } = intent.changes;
+        if (priorityStep) {
+          const current = listed?.find((task) => task.number === number)?.priority as TaskPriority | undefined;
+          const index = priorityOrder.indexOf(current ?? 'medium') + priorityStep;
+          changes.priority = priorityOrder[Math.min(Math.max(index, 0), priorityOrder.length - 1)];
+        }
+        return { name: tool, args: { task_number: number, ...changes } };
+      }),
+    );
+  }
+  const done = acted.map((outcome) =>
+    outcome.output.error === declinedError
+      ? `Okay, I left task #${String(outcome.args.task_number)} as it is.`
+      : outcome.output.error
+        ? notFoundReply(Number(outcome.args.task_number))
+        : confirmationReply(intent.kind, outcome.output as never, intent.kind === 'update' ? describeChanges(outcome.args, clock.timeZone) : ''),
+  );
+  return { say: [...done, ...problems].join('\n') };
+}

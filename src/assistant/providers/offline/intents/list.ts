@@ -1,0 +1,58 @@
+// Listing tasks: all, pending or completed, by priority or words of their titles, or how many.
+import { notDone } from '../changes.ts';
+import { defineIntent, example, expect, type Intent, type ListedTask } from '../grammar.ts';
+import { findPriority } from '../priorities.ts';
+import { findReference } from '../references.ts';
+import { listingReply } from '../replies.ts';
+
+function readListing(text: string): Intent {
+  const lower = text.toLowerCase();
+  const completed = /\b(completed|complete|done|finished|did i|have i (done|finished|completed)|accomplished|ticked off|checked off)\b/.test(lower);
+  const pending =
+    notDone.test(lower) ||
+    /\b(left|remaining|remains?|still|outstanding|need to do|have to do|supposed to|should i|work on|on my plate|due|upcoming|next|what i need)\b/.test(lower);
+  const status = pending ? 'pending' : completed ? 'completed' : 'all';
+  const searchMatch =
+    /\b(?:about|with|containing|mentioning|matching|named|called|for|regarding|related to)\s+(?:the\s+)?["“']?([^"”']+?)["”']?(?:\s+tasks?)?$/i.exec(text);
+  const phrase = searchMatch?.[1];
+  const search = phrase && !/^(me|my|all|everything|today|tomorrow|now|this week|next)\b/i.test(phrase) ? findReference(phrase) : undefined;
+  const priority = /\b(urgent|high|low|important)\b/.test(lower) ? findPriority(lower) : undefined;
+  return { kind: 'list', status, priority, search: search && 'phrase' in search ? search.phrase : undefined, count: /\bhow many\b/.test(lower) };
+}
+
+export const list = defineIntent({
+  kind: 'list' as const,
+  verbs: { list: 'show, list, display, view, see, give, tell, read, find, search, look, look up, lookup, check on, review' },
+  lead: {
+    read: ({ text }) => readListing(text),
+    examples: [example('show my tasks', expect.list()), example('list my high priority tasks', expect.list('all', { priority: 'high', shows: [2, 9] }))],
+  },
+  rules: {
+    question: {
+      read: ({ text }) =>
+        /^remind me (what|which|how|of my)\b/i.test(text) ||
+        /^(what|which|how many|how much|do i have|have i|did i|are there|is there|any|anything|whats|what's|where|my (tasks|todos|list))\b/i.test(text) ||
+        /^(tasks|todos|to-?dos|my list|list|open tasks)$/i.test(text)
+          ? readListing(text)
+          : undefined,
+      examples: [
+        example("what's left", expect.list('pending')),
+        example('what did I finish?', expect.list('completed')),
+        example('any urgent tasks?', expect.list('all', { priority: 'urgent', shows: [3] })),
+        example('do I have anything about rome?', expect.list('all', { shows: [4] })),
+      ],
+    },
+  },
+  plan(intent, { outcomes, clock }) {
+    const last = outcomes.at(-1);
+    if (last) return { say: listingReply(intent, (last.output.tasks as ListedTask[]) ?? [], clock.timeZone) };
+    return {
+      calls: [
+        {
+          name: 'list_tasks',
+          args: { status: intent.status, ...(intent.priority ? { priority: intent.priority } : {}), ...(intent.search ? { search: intent.search } : {}) },
+        },
+      ],
+    };
+  },
+});

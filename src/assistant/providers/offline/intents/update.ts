@@ -1,0 +1,74 @@
+// Changing a task: its title, priority (absolute or a step), due date, or done again ("reopen 3").
+import { actOn } from '../acting.ts';
+import { readChange } from '../changes.ts';
+import { defineIntent, example, expect } from '../grammar.ts';
+import { readNewTasks } from '../new-tasks.ts';
+import { findPriority } from '../priorities.ts';
+import { findReference, objectOf, withRef } from '../references.ts';
+import { subject } from '../text.ts';
+import { extractDate } from '../when.ts';
+
+export const update = defineIntent({
+  kind: 'update' as const,
+  verbs: {
+    update:
+      'change, rename, update, edit, modify, reschedule, move, push, postpone, delay, bump, set, make, retitle, prioritize, prioritise, deprioritize, deprioritise, switch, lower, raise, increase, decrease, reduce, downgrade, upgrade, escalate, demote, promote, shift, bring forward, extend, call it, reword, adjust, fix the',
+    reopen: 'uncheck, untick, reopen, undo, unmark, restore, un-complete, uncomplete, un-check, revive',
+  },
+  lead: {
+    read: ({ lead, clock }) => {
+      const { rest, verb, group } = lead!;
+      if (group === 'reopen') {
+        return withRef(findReference(objectOf(rest.replace(/\s+(to|as)\s+(pending|open|not done)$/i, ''))), (ref) => ({
+          kind: 'update',
+          ref,
+          changes: { completed: false },
+        }));
+      }
+      // "make a task to …", "set a reminder to …" add one.
+      if (verb === 'make' && /^(a|an)\s+(new\s+)?(task|todo|to-do|note|reminder)\b/i.test(rest)) return readNewTasks(rest, clock);
+      if (verb === 'set' && /^(a|an)\s+(reminder|task)\b/i.test(rest)) return readNewTasks(rest, clock);
+      return readChange(rest, verb, clock);
+    },
+    examples: [
+      example('rename task 1 to buy oat milk', expect.update(1, { title: 'Buy oat milk' })),
+      example('move task 5 to friday', expect.update(5, { due_date: '2026-11-27' })),
+      example('lower the priority of task 2', expect.update(2, { priority: 'medium' })),
+      example('reopen task 7', expect.update(7, { completed: false })),
+      example('make a task to walk the dog', expect.add('Walk the dog')),
+    ],
+  },
+  rules: {
+    clearDue: {
+      read: ({ text }) => {
+        if (!/\b(remove|clear|delete|drop|take off)\s+(the\s+)?(due date|deadline|date)\s+(from|of|on)\s+/i.test(text)) return undefined;
+        return withRef(findReference(text.replace(/^.*\b(from|of|on)\s+/i, '')), (ref) => ({ kind: 'update', ref, changes: { due_date: null } }));
+      },
+      examples: [example('remove the due date from task 3', expect.update(3, { due_date: null }))],
+    },
+    notDoneStatement: {
+      read: ({ text }) => {
+        const reopen = /^(.+?)\s+(isn'?t|is not|wasn'?t|was not)\s+(done|finished|complete|completed)( yet)?$/i.exec(text.replace(subject, ''));
+        return reopen ? withRef(findReference(reopen[1]!), (ref) => ({ kind: 'update', ref, changes: { completed: false } })) : undefined;
+      },
+      examples: [example("task 7 isn't done yet", expect.update(7, { completed: false }))],
+    },
+    changeStatement: {
+      // "the rent is urgent", "task 4 is due tomorrow".
+      read: ({ text, clock }) => {
+        const change = /^(.+?)\s+(?:is|are|should be|needs to be|must be|has to be)\s+(?:now\s+)?(.+)$/i.exec(text.replace(subject, ''));
+        if (!change) return undefined;
+        const priority = findPriority(change[2]!);
+        const due = /^due\b|^by\b/i.test(change[2]!) ? extractDate(change[2]!, clock).date : undefined;
+        if (priority && !/\bdone\b/i.test(change[2]!)) return withRef(findReference(change[1]!), (ref) => ({ kind: 'update', ref, changes: { priority } }));
+        if (due) return withRef(findReference(change[1]!), (ref) => ({ kind: 'update', ref, changes: { due_date: due } }));
+        return undefined;
+      },
+      examples: [
+        example('the rent is urgent', expect.update(3, { priority: 'urgent' })),
+        example('task 4 is due tomorrow', expect.update(4, { due_date: '2026-11-25' })),
+      ],
+    },
+  },
+  plan: actOn,
+});
