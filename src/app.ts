@@ -30,6 +30,9 @@ import { frameworkErrors, registerErrorHandling } from './http/error-handler.ts'
 import { registerInputHygiene } from './http/input-hygiene.ts';
 import { authLimits, registerInFlightLimit, registerRestLimit, SharedWindows } from './http/rate-limits.ts';
 import { corsOptions, registerSecurityHeaders } from './http/security-headers.ts';
+import { ListsRepository } from './lists/lists.repository.ts';
+import { listsRoutes } from './lists/lists.routes.ts';
+import { ListsService } from './lists/lists.service.ts';
 import { mcpRoutes } from './mcp/mcp.routes.ts';
 import { createBroadcasts } from './realtime/broadcasts.ts';
 import { serveSockets } from './realtime/gateway.ts';
@@ -116,7 +119,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     commands: new KeyedBuckets(config.limits.commands),
     socketsPerUser: config.limits.socketsPerUser,
   };
+  const listsRepository = new ListsRepository(orm.em);
   const sockets = createSocketServer(app, {
+    listsOf: (userId) => listsRepository.memberListIds(userId),
     tokens,
     sessions,
     databaseUrl: config.databaseUrl,
@@ -128,7 +133,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.decorate('io', sockets.io);
   const broadcasts = createBroadcasts(sockets.io);
   const auth = new AuthService(orm.em, { tokens, secret: config.jwtSecret, refreshTokenTtlMs: config.refreshTokenTtlMs, sessions, personalTokens });
-  const tasks = new TasksService(new TasksRepository(orm.em), broadcasts.taskEvents, config.bounds.tasksPerUser);
+  const tasks = new TasksService(new TasksRepository(orm.em), listsRepository, broadcasts.taskEvents, config.bounds.tasksPerUser);
+  const lists = new ListsService(listsRepository, broadcasts.listEvents);
   // A user's exports and searches at once (no cap when RATE_LIMITS=off), and how long their statements may run.
   const exports: ExportLimits = {
     slots: config.limits ? new InFlight(config.limits.exportsPerUser) : undefined,
@@ -183,6 +189,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       api.addHook('onRequest', requireUser(tokens));
       registerInFlightLimit(api, config.limits?.requestsPerUser);
       await api.register(tasksRoutes, { tasks, exports });
+      await api.register(listsRoutes, { lists });
       await api.register(conversationsRoutes, { conversations, exports, search: new ConversationSearch(orm.em, config.bounds.statementTimeoutMs, searches) });
       await api.register(chatRoutes, { chat, messages: budgets?.messages });
     },

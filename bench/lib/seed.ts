@@ -32,6 +32,12 @@ export async function seedUsers(databaseUrl: string, count: number, prefix: stri
       `insert into users (email, password_hash) select $1 || g || '@bench.test', $2 from generate_series(1, $3) g returning id`,
       [prefix, hash, count],
     );
+    // Each with the personal list a signup makes.
+    await client.query(
+      `with made as (insert into lists (owner_id, name, personal) select id, 'My tasks', true from unnest($1::uuid[]) as u(id) returning id, owner_id)
+       insert into list_members (list_id, user_id, role) select id, owner_id, 'owner' from made`,
+      [rows.map((row) => row.id)],
+    );
     return rows.map((row) => row.id);
   });
 }
@@ -39,11 +45,12 @@ export async function seedUsers(databaseUrl: string, count: number, prefix: stri
 export async function seedTasks(databaseUrl: string, userId: string, count: number): Promise<void> {
   return withClient(databaseUrl, async (client) => {
     await client.query(
-      `insert into tasks (user_id, number, title, priority, due_date)
-       select $1, g, 'Benchmark task ' || g, (array['low','medium','high','urgent'])[1 + g % 4], now() + (g || ' hours')::interval from generate_series(1, $2) g`,
+      `insert into tasks (list_id, number, title, priority, due_date, created_by_id, updated_by_id)
+       select l.id, g, 'Benchmark task ' || g, (array['low','medium','high','urgent'])[1 + g % 4], now() + (g || ' hours')::interval, $1, $1
+         from lists l, generate_series(1, $2) g where l.owner_id = $1 and l.personal`,
       [userId, count],
     );
-    await client.query('update users set task_seq = $2 where id = $1', [userId, count]);
+    await client.query('update lists set task_seq = $2 where owner_id = $1 and personal', [userId, count]);
   });
 }
 

@@ -11,7 +11,7 @@ export const userDto = z.object({
 });
 export type UserDto = z.infer<typeof userDto>;
 
-const email = z
+export const emailAddress = z
   .string({ error: 'is required' })
   .trim()
   .toLowerCase()
@@ -29,7 +29,7 @@ const timezone = z
   .meta({ maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' });
 
 export const signupBody = z.object({
-  email,
+  email: emailAddress,
   password,
   name: name.optional(),
   timezone: timezone.optional(),
@@ -37,7 +37,7 @@ export const signupBody = z.object({
 export type SignupBody = z.infer<typeof signupBody>;
 
 export const loginBody = z.object({
-  email,
+  email: emailAddress,
   password: z.string({ error: 'is required' }).min(1, 'is required').max(128, 'must be at most 128 characters'),
 });
 export type LoginBody = z.infer<typeof loginBody>;

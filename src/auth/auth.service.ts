@@ -1,7 +1,7 @@
 // Sign-up, log-in, refresh-token rotation with reuse detection, and log-out.
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import { RefreshToken, User } from '../db/entities/index.ts';
+import { List, ListMember, RefreshToken, User } from '../db/entities/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { TasksRepository } from '../tasks/tasks.repository.ts';
 import type { AccessTokens } from './access-tokens.ts';
@@ -50,6 +50,9 @@ export class AuthService {
       timezone: body.timezone ?? 'UTC',
       passwordHash: await hashPassword(body.password),
     });
+    // Every user has a personal list, made with the account (in the same transaction).
+    const personal = this.em.create(List, { owner: user, name: 'My tasks', personal: true });
+    this.em.create(ListMember, { list: personal, user, role: 'owner' });
     try {
       await this.em.flush();
     } catch (error) {

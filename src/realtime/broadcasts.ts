@@ -1,15 +1,17 @@
-// What the services announce, to rooms on every instance: task and conversation changes to the
-// user's sockets, a reply's progress to its conversation's room (its deltas, the hot path, written
+// What the services announce, to rooms on every instance: task changes to their list's room, list
+// and conversation changes to the users concerned, a reply's progress to its conversation's room (its deltas, the hot path, written
 // straight to the room's connections while the instance is alone).
 import type { ReplyEventSink } from '../assistant/chat.types.ts';
 import type { ConversationEventSink } from '../conversations/conversations.service.ts';
+import type { ListEventSink } from '../lists/lists.service.ts';
 import type { TaskEventSink } from '../tasks/tasks.service.ts';
-import { conversationRoom, userRoom } from './events.ts';
+import { conversationRoom, listRoom, userRoom } from './events.ts';
 import { deltaWriter } from './fan-out.ts';
 import type { AppServer } from './socket-types.ts';
 
 export interface Broadcasts {
   taskEvents: TaskEventSink;
+  listEvents: ListEventSink;
   conversationEvents: ConversationEventSink;
   replyEvents: ReplyEventSink;
   /** Asks the other instances to end a conversation's replies, should one of them be generating them. */
@@ -18,13 +20,33 @@ export interface Broadcasts {
 
 export function createBroadcasts(io: AppServer): Broadcasts {
   const toUser = (userId: string) => io.to(userRoom(userId));
+  const toList = (listId: string) => io.to(listRoom(listId));
   const toConversation = (conversationId: string) => io.to(conversationRoom(conversationId));
   return {
     stopOnPeers: (conversationId) => io.serverSideEmit('reply:stop', conversationId),
     taskEvents: {
-      taskCreated: (userId, task) => toUser(userId).emit('task:created', { task }),
-      taskUpdated: (userId, task) => toUser(userId).emit('task:updated', { task }),
-      taskDeleted: (userId, deleted) => toUser(userId).emit('task:deleted', deleted),
+      taskCreated: (listId, task) => toList(listId).emit('task:created', { task }),
+      taskUpdated: (listId, task) => toList(listId).emit('task:updated', { task }),
+      taskDeleted: (listId, deleted) => toList(listId).emit('task:deleted', deleted),
+    },
+    // Room moves go to every instance through the adapter: a member's sockets join or leave wherever they are.
+    listEvents: {
+      listUpdated: (userId, list, created) => {
+        if (created) io.in(userRoom(userId)).socketsJoin(listRoom(list.id));
+        toUser(userId).emit(created ? 'list:created' : 'list:updated', { list });
+      },
+      listDeleted: (userIds, listId) => {
+        for (const userId of userIds) toUser(userId).emit('list:deleted', { id: listId });
+        io.in(listRoom(listId)).socketsLeave(listRoom(listId));
+      },
+      memberAdded: (listId, user) => toList(listId).emit('list:member_added', { listId, user }),
+      memberRemoved: (listId, user) => {
+        io.in(userRoom(user.id)).socketsLeave(listRoom(listId));
+        toUser(user.id).emit('list:removed', { listId });
+        toList(listId).emit('list:member_removed', { listId, user });
+      },
+      invitationNew: (userId, invitation) => toUser(userId).emit('invitation:new', { invitation }),
+      invitationRemoved: (userId, id) => toUser(userId).emit('invitation:removed', { id }),
     },
     conversationEvents: {
       conversationUpdated: (userId, conversation) => toUser(userId).emit('conversation:updated', { conversation }),

@@ -5,6 +5,7 @@ import type { ConversationDto, MessageDto, PendingApproval, StreamingSnapshot } 
 export type { StreamingSnapshot } from '../conversations/conversations.schemas.ts';
 
 import { messageContent } from '../conversations/conversations.schemas.ts';
+import type { ListDto, Person, ReceivedInvitationDto } from '../lists/lists.schemas.ts';
 import type { Ack } from '../shared/ack.ts';
 import { uuid } from '../shared/schemas.ts';
 import type { TaskDto } from '../tasks/tasks.schemas.ts';
@@ -69,14 +70,27 @@ export interface ServerToClientEvents {
   'assistant:done': (payload: { conversationId: string; message: MessageDto }) => void;
   'assistant:approval_request': (payload: { conversationId: string } & PendingApproval) => void;
   'assistant:error': (payload: { conversationId: string; messageId: string; code: string; message: string }) => void;
+  /** Every change of a task of one of the user's lists, whoever made it. */
   'task:created': (payload: { task: TaskDto }) => void;
   'task:updated': (payload: { task: TaskDto }) => void;
-  'task:deleted': (payload: { id: string; number: number }) => void;
+  'task:deleted': (payload: { id: string; number: number; list_id: string }) => void;
+  /** A list of the user's: made or joined, changed (name, colour, members, role), deleted. */
+  'list:created': (payload: { list: ListDto }) => void;
+  'list:updated': (payload: { list: ListDto }) => void;
+  'list:deleted': (payload: { id: string }) => void;
+  'list:member_added': (payload: { listId: string; user: Person }) => void;
+  'list:member_removed': (payload: { listId: string; user: Person }) => void;
+  /** The user was removed from a list (or left it): its tasks no longer reach this socket. */
+  'list:removed': (payload: { listId: string }) => void;
+  'invitation:new': (payload: { invitation: ReceivedInvitationDto }) => void;
+  'invitation:removed': (payload: { id: string }) => void;
   'conversation:updated': (payload: { conversation: ConversationDto }) => void;
   'conversation:deleted': (payload: { id: string }) => void;
 }
 
 export const userRoom = (userId: string) => `user:${userId}`;
+/** Every socket of every member of a list: its task events. */
+export const listRoom = (listId: string) => `list:${listId}`;
 export const conversationRoom = (conversationId: string) => `conversation:${conversationId}`;
 /** Every socket of one login session: disconnected together when the session ends. */
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;

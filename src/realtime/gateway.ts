@@ -8,7 +8,7 @@ import type { StreamingSnapshot } from '../conversations/conversations.schemas.t
 import type { ConversationsService } from '../conversations/conversations.service.ts';
 import type { Orm } from '../db/orm.ts';
 import type { KeyedBuckets } from '../shared/token-bucket.ts';
-import { sessionRoom, userRoom } from './events.ts';
+import { listRoom, sessionRoom, userRoom } from './events.ts';
 import { registerConversationHandlers, type StreamingLookup } from './handlers/conversation.handlers.ts';
 import { registerMessageHandlers } from './handlers/message.handlers.ts';
 import type { AppServer } from './socket-types.ts';
@@ -41,7 +41,7 @@ export function serveSockets(app: FastifyInstance, io: AppServer, services: Gate
     // A socket lives as long as its token: at expiry the client reconnects with a fresh one.
     const expiry = setTimeout(() => socket.disconnect(true), Math.min(Math.max(0, socket.data.expiresAt - Date.now()), maxTimerMs));
     socket.once('disconnect', () => clearTimeout(expiry));
-    void socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
+    void socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId), ...socket.data.lists.map(listRoom)]);
     registerConversationHandlers(socket, context, { conversations: services.conversations, streaming }, services.limits);
     registerMessageHandlers(socket, context, services.chat, services.limits);
   });

@@ -21,6 +21,8 @@ export interface SocketServerOptions {
   socketsPerUser?: number;
   /** Take the client's address from X-Forwarded-For (TRUST_PROXY), as Fastify does for REST. */
   trustProxy: boolean;
+  /** The lists a user belongs to (a socket joins their rooms). */
+  listsOf(userId: string): Promise<string[]>;
 }
 
 /** Largest socket payload accepted: a 4,000-character message with room to spare. */
@@ -68,6 +70,12 @@ export function createSocketServer(app: FastifyInstance, options: SocketServerOp
     const leave = openSockets?.enter(socket.data.userId);
     if (openSockets && !leave) return next(new Error('too many connections'));
     if (leave) socket.once('disconnect', leave);
+    try {
+      socket.data.lists = await options.listsOf(socket.data.userId);
+    } catch {
+      leave?.();
+      return next(new Error('unavailable'));
+    }
     next();
   });
 

@@ -9,6 +9,8 @@ export interface SocketData {
   sessionId: string;
   /** When the handshake's access token expires (epoch ms). */
   expiresAt: number;
+  /** The lists the user belonged to at the handshake: the socket joins their rooms as it connects. */
+  lists: string[];
 }
 /** Between instances: the one generating a conversation's reply answers with its exact state. */
 export interface InterServerEvents {

@@ -1,17 +1,17 @@
-// The SQL of tasks: every query the task domain makes, always scoped to one user.
+// The SQL of tasks: every query the task domain makes, always scoped to lists (and a caller's membership).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Task, type TaskPriority, type TaskStatus } from '../db/entities/index.ts';
+import { List, type ListRole, Task, type TaskPriority, type TaskStatus, User } from '../db/entities/index.ts';
 import { taskPriorities } from '../db/entities/task.entity.ts';
 import { boundValues, executeBound, withStatementTimeout } from '../db/sql.ts';
+import { displayName } from '../lists/lists.repository.ts';
 import type { ResolvedDue } from '../shared/dates.ts';
 import { type Timestamp, toIso } from '../shared/timestamps.ts';
 import type { TaskInput, TaskSort } from './tasks.schemas.ts';
 
-export type TaskRef = string | number;
-
 /** A task as an entity, or as a row selected with `taskColumns` (read paths skip entity hydration). */
 export interface TaskFields {
   id: string;
+  listId: string;
   number: number;
   title: string;
   description?: string | null;
@@ -22,11 +22,36 @@ export interface TaskFields {
   completedAt?: Timestamp | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
+  /** Who it is assigned to, who made it and who last changed it, with their names (null once they are gone). */
+  assigneeId: string | null;
+  assigneeName: string | null;
+  createdById: string | null;
+  createdByName: string | null;
+  updatedById: string | null;
+  updatedByName: string | null;
 }
 
-/** The columns of `tasks t`, named as the entity's properties. */
-const taskColumns = `t.id, t.number, t.title, t.description, t.status, t.priority, t.due_date as "dueDate", t.due_on::text as "dueOn",
-  t.completed_at as "completedAt", t.created_at as "createdAt", t.updated_at as "updatedAt"`;
+/** The columns of `tasks t` and the people it names, as the read shape's properties. */
+const taskColumns = `t.id, t.list_id as "listId", t.number, t.title, t.description, t.status, t.priority, t.due_date as "dueDate", t.due_on::text as "dueOn",
+  t.completed_at as "completedAt", t.created_at as "createdAt", t.updated_at as "updatedAt",
+  t.assignee_id as "assigneeId", ${displayName('a')} as "assigneeName", t.created_by_id as "createdById", ${displayName('c')} as "createdByName",
+  t.updated_by_id as "updatedById", ${displayName('u')} as "updatedByName"`;
+
+/** `tasks t` with the people it names. */
+const taskFrom = 'tasks t left join users a on a.id = t.assignee_id left join users c on c.id = t.created_by_id left join users u on u.id = t.updated_by_id';
+
+/** Where a task's number is counted: the list the caller names, else the caller's personal list. */
+export interface TaskRef {
+  ref: string | number;
+  listId?: string;
+}
+
+/** A task the caller can see, where it is, and the caller's role there. */
+export interface LocatedTask {
+  id: string;
+  listId: string;
+  role: ListRole;
+}
 
 /** A task's priority as its position in `taskPriorities` (1 = low … 4 = urgent). */
 const priorityRank = `array_position(array[${taskPriorities.map((priority) => `'${priority}'`).join(', ')}], t.priority::text)`;
@@ -65,6 +90,10 @@ export function sortPlan(sort: TaskSort): SortPlan {
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
 export interface TaskFilter {
+  /** The lists to read: one, or several (every list of the caller). */
+  lists: string[];
+  /** Tasks assigned to this user. */
+  assigneeId?: string;
   /** `open` is every task not completed yet (pending or in progress). */
   status?: TaskStatus | 'all' | 'open';
   priority?: TaskPriority;
@@ -72,9 +101,10 @@ export interface TaskFilter {
   words?: string[];
 }
 
-/** The conditions of a user's tasks matching a filter, their values bound with `bind`. */
-function filterTasks(bind: (value: unknown) => string, userId: string, filter: TaskFilter): string[] {
-  const where = [`t.user_id = ${bind(userId)}`];
+/** The conditions of tasks matching a filter, their values bound with `bind`. One list is an equality (its index serves the order). */
+function filterTasks(bind: (value: unknown) => string, filter: TaskFilter): string[] {
+  const where = [filter.lists.length === 1 ? `t.list_id = ${bind(filter.lists[0])}` : `t.list_id = any(${bind(filter.lists)}::uuid[])`];
+  if (filter.assigneeId) where.push(`t.assignee_id = ${bind(filter.assigneeId)}`);
   if (filter.status === 'open') where.push("t.status <> 'completed'");
   else if (filter.status && filter.status !== 'all') where.push(`t.status = ${bind(filter.status)}`);
   if (filter.priority) where.push(`t.priority = ${bind(filter.priority)}`);
@@ -85,54 +115,82 @@ function filterTasks(bind: (value: unknown) => string, userId: string, filter: T
   return where;
 }
 
-/** A page of a user's tasks: filter, extra conditions (due dates, cursor), order, limit. */
+/** A page of tasks: filter, extra conditions (due dates, cursor), order, limit. */
 export interface TaskPage {
   filter: TaskFilter;
   dueBefore?: Date;
   dueAfter?: Date;
   plan: SortPlan;
-  after?: { key: string | number | null; number: number };
+  after?: { key: string | number | null; number: number; id: string };
   limit: number;
 }
 
 export class TasksRepository {
   constructor(private readonly em: EntityManager) {}
 
-  page(userId: string, page: TaskPage): Promise<TaskFields[]> {
+  page(page: TaskPage): Promise<TaskFields[]> {
     const { plan } = page;
     const { bind, values } = boundValues();
-    const where = filterTasks(bind, userId, page.filter);
+    const where = filterTasks(bind, page.filter);
     if (page.dueBefore) where.push(`t.due_date < ${bind(page.dueBefore)}`);
     if (page.dueAfter) where.push(`t.due_date > ${bind(page.dueAfter)}`);
+    // Within one list (key, number) is unique and its index serves order and cursor alike; across lists numbers repeat, and the id breaks ties.
+    const acrossLists = page.filter.lists.length > 1;
     if (page.after) {
-      where.push(`(${plan.rowKey}, t.number) ${plan.descending ? '<' : '>'} (${plan.cursorKey(bind(page.after.key))}, ${bind(page.after.number)})`);
+      const [rows, cursor] = acrossLists
+        ? [`${plan.rowKey}, t.number, t.id`, `${plan.cursorKey(bind(page.after.key))}, ${bind(page.after.number)}, ${bind(page.after.id)}::uuid`]
+        : [`${plan.rowKey}, t.number`, `${plan.cursorKey(bind(page.after.key))}, ${bind(page.after.number)}`];
+      where.push(`(${rows}) ${plan.descending ? '<' : '>'} (${cursor})`);
     }
     const direction = plan.descending ? 'desc' : 'asc';
     return executeBound<TaskFields>(
       this.em,
-      `select ${taskColumns} from tasks t where ${where.join(' and ')} order by ${plan.rowKey} ${direction}, t.number ${direction} limit ${bind(page.limit)}`,
+      `select ${taskColumns} from ${taskFrom} where ${where.join(' and ')}
+        order by ${plan.rowKey} ${direction}, t.number ${direction}${acrossLists ? `, t.id ${direction}` : ''} limit ${bind(page.limit)}`,
       values,
     );
   }
 
-  /** Matching tasks in number order. */
-  search(userId: string, filter: TaskFilter, limit: number): Promise<TaskFields[]> {
+  /** Matching tasks in number order (the personal list's first when there are several). */
+  search(filter: TaskFilter, limit: number): Promise<TaskFields[]> {
     const { bind, values } = boundValues();
-    const where = filterTasks(bind, userId, filter);
-    return executeBound<TaskFields>(this.em, `select ${taskColumns} from tasks t where ${where.join(' and ')} order by t.number limit ${bind(limit)}`, values);
+    const where = filterTasks(bind, filter);
+    return executeBound<TaskFields>(
+      this.em,
+      `select ${taskColumns} from ${taskFrom} join lists l on l.id = t.list_id where ${where.join(' and ')} order by l.personal desc, l.name, t.number limit ${bind(limit)}`,
+      values,
+    );
+  }
+
+  /** One task as clients see it. */
+  async read(id: string): Promise<TaskFields | undefined> {
+    const [row] = await executeBound<TaskFields>(this.em, `select ${taskColumns} from ${taskFrom} where t.id = $1`, [id]);
+    return row;
+  }
+
+  /** A task the caller belongs to the list of: by uuid, or by number in the list named (else the caller's personal list). */
+  async locate(userId: string, { ref, listId }: TaskRef): Promise<LocatedTask | undefined> {
+    const byNumber = typeof ref === 'number';
+    const [row] = await executeBound<LocatedTask>(
+      this.em,
+      `select t.id, t.list_id as "listId", m.role from tasks t join list_members m on m.list_id = t.list_id and m.user_id = $1
+        where ${byNumber ? 't.list_id = coalesce($3::uuid, (select id from lists where owner_id = $1 and personal)) and t.number = $2' : 't.id = $2 and ($3::uuid is null or t.list_id = $3)'}`,
+      [userId, ref, listId ?? null],
+    );
+    return row;
   }
 
   /**
-   * Every task of a user in number order, `size` at a time, each batch one statement that PostgreSQL
+   * Every task of a list in number order, `size` at a time, each batch one statement that PostgreSQL
    * cancels after `timeoutMs`. On an EntityManager of its own: the reader outlives the request that
    * starts it (an export is read as it is sent).
    */
-  async *allInBatches(userId: string, size: number, timeoutMs: number): AsyncGenerator<TaskFields[]> {
+  async *allInBatches(listId: string, size: number, timeoutMs: number): AsyncGenerator<TaskFields[]> {
     const em = this.em.fork();
     for (let after = 0; ; ) {
       const rows = await withStatementTimeout(em, timeoutMs, (tx) =>
-        executeBound<TaskFields>(tx, `select ${taskColumns} from tasks t where t.user_id = $1 and t.number > $2 order by t.number limit $3`, [
-          userId,
+        executeBound<TaskFields>(tx, `select ${taskColumns} from ${taskFrom} where t.list_id = $1 and t.number > $2 order by t.number limit $3`, [
+          listId,
           after,
           size,
         ]),
@@ -143,26 +201,30 @@ export class TasksRepository {
     }
   }
 
-  /** How many tasks a user has (against the quota). */
-  async count(userId: string): Promise<number> {
-    const [row] = await executeBound<{ count: number }>(this.em, 'select count(*)::int as count from tasks where user_id = $1', [userId]);
+  /** How many tasks a user has made (against the quota). */
+  async countMadeBy(userId: string): Promise<number> {
+    const [row] = await executeBound<{ count: number }>(this.em, 'select count(*)::int as count from tasks where created_by_id = $1', [userId]);
     return row!.count;
   }
 
-  /** Inserts a task with the user's next number, taken under the user row's lock in the same statement; undefined when the user is gone. */
+  /** Inserts a task with its list's next number, taken under the list row's lock in the same statement; undefined when the list is gone. */
   async insert(
+    listId: string,
     userId: string,
-    input: Omit<TaskInput, 'due_date'> & { due: ResolvedDue | null; status: TaskStatus; completedAt: Date | null },
+    input: Omit<TaskInput, 'due_date'> & { due: ResolvedDue | null; status: TaskStatus; completedAt: Date | null; assigneeId: string | null },
   ): Promise<TaskFields | undefined> {
     // The values in the select list are cast: a bound value there is text unless told otherwise.
     const [row] = await executeBound<TaskFields>(
       this.em,
-      `with seq as (update users set task_seq = task_seq + 1 where id = $1 returning task_seq)
-       insert into tasks as t (user_id, number, title, description, status, priority, due_date, due_on, completed_at)
-       select $1::uuid, seq.task_seq, $2::text, $3::text, $4::text, $5::text, $6::timestamptz, $7::date, $8::timestamptz from seq
-       returning ${taskColumns}`,
+      `with seq as (update lists set task_seq = task_seq + 1 where id = $1 returning task_seq),
+       t as (
+         insert into tasks (list_id, number, title, description, status, priority, due_date, due_on, completed_at, created_by_id, updated_by_id, assignee_id)
+         select $1::uuid, seq.task_seq, $2::text, $3::text, $4::text, $5::text, $6::timestamptz, $7::date, $8::timestamptz, $9::uuid, $9::uuid, $10::uuid from seq
+         returning *
+       )
+       select ${taskColumns} from t left join users a on a.id = t.assignee_id left join users c on c.id = t.created_by_id left join users u on u.id = t.updated_by_id`,
       [
-        userId,
+        listId,
         input.title,
         input.description ?? null,
         input.status,
@@ -170,9 +232,17 @@ export class TasksRepository {
         input.due?.at ?? null,
         input.due?.on ?? null,
         input.completedAt,
+        userId,
+        input.assigneeId,
       ],
     );
     return row;
+  }
+
+  /** The next number of a list (a task moving there takes it). */
+  async nextNumber(listId: string): Promise<number> {
+    const [row] = await executeBound<{ task_seq: number }>(this.em, 'update lists set task_seq = task_seq + 1 where id = $1 returning task_seq', [listId]);
+    return row!.task_seq;
   }
 
   /** The user's time zone (calendar dates and local times are read in it) and approval setting. */
@@ -185,30 +255,43 @@ export class TasksRepository {
     return row ?? { timeZone: 'UTC', confirmDestructive: false };
   }
 
-  /** Keeps calendar-dated tasks at the start of their day when the user's zone changes (held within the storable years, as resolveDue does). */
+  /**
+   * Keeps the calendar-dated tasks of the user's personal list at the start of their day when the
+   * user's zone changes (held within the storable years, as resolveDue does). A shared list's dates
+   * keep the start of the day in the zone of whoever set them.
+   */
   async moveCalendarDates(userId: string, timeZone: string): Promise<void> {
     await executeBound(
       this.em,
       `update tasks set due_date = greatest(least(due_on::timestamp at time zone $1::text, '9999-12-31 23:59:59.999+00'::timestamptz), '0001-01-01 00:00:00+00'::timestamptz)
-        where user_id = $2 and due_on is not null`,
+        where list_id = (select id from lists where owner_id = $2 and personal) and due_on is not null`,
       [timeZone, userId],
     );
   }
 
   /** The task as an entity, to change and flush. */
-  find(userId: string, ref: TaskRef): Promise<Task | null> {
-    return this.em.findOne(Task, typeof ref === 'number' ? { user: userId, number: ref } : { user: userId, id: ref });
+  entity(id: string): Promise<Task | null> {
+    return this.em.findOne(Task, { id });
+  }
+
+  /** A user as the value of a task's relation (updatedBy, assignee). */
+  user(id: string): User {
+    return this.em.getReference(User, id);
+  }
+
+  list(id: string): List {
+    return this.em.getReference(List, id);
   }
 
   flush(): Promise<void> {
     return this.em.flush();
   }
 
-  async delete(userId: string, ref: TaskRef): Promise<{ id: string; number: number; title: string } | undefined> {
-    const [row] = await executeBound<{ id: string; number: number; title: string }>(
+  async delete(id: string): Promise<{ id: string; number: number; title: string; listId: string } | undefined> {
+    const [row] = await executeBound<{ id: string; number: number; title: string; listId: string }>(
       this.em,
-      `delete from tasks where user_id = $1 and ${typeof ref === 'number' ? 'number' : 'id'} = $2 returning id, number, title`,
-      [userId, ref],
+      'delete from tasks where id = $1 returning id, number, title, list_id as "listId"',
+      [id],
     );
     return row;
   }

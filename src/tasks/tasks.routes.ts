@@ -2,22 +2,26 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { downloadResponse, type ExportLimits, holdDownloadSlot, sendDownload } from '../http/downloads.ts';
 import { errorResponse } from '../shared/schemas.ts';
-import { completeBody, taskDto, taskInput, taskListQuery, taskPatch, taskRefParams } from './tasks.schemas.ts';
+import { completeBody, createTaskBody, listQuery, taskDto, taskInput, taskListQuery, taskPatch, taskRefParams, taskRefQuery } from './tasks.schemas.ts';
 import type { TasksService } from './tasks.service.ts';
 import { exportFormats, exportTasks, importBody, importReport, importTasks, maxImportRows } from './tasks.transfer.ts';
 
 export interface TasksRoutesOptions {
   tasks: TasksService;
   exports: ExportLimits;
-  /** The /api/:user_id/... aliases: same routes, left out of the API docs. */
+  /** The /api/:user_id/... aliases: same routes on the caller's personal list only, left out of the API docs. */
   alias?: boolean;
 }
 
 const taskResponse = z.object({ task: taskDto });
 const errors = { 400: errorResponse, 401: errorResponse, 404: errorResponse, 429: errorResponse };
+const writeErrors = { ...errors, 403: errorResponse };
 
 export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app, { tasks, exports, alias = false }) => {
   const common = { tags: ['tasks'], security: [{ bearer: [] }], hide: alias };
+  /** The list a request names: the aliases act on the caller's personal list only, whatever they name. */
+  const listOf = async (userId: string, listId: string | undefined) => (alias ? tasks.personalListId(userId) : listId);
+  const refOf = async (userId: string, ref: string | number, listId: string | undefined) => ({ ref, listId: await listOf(userId, listId) });
 
   app.get(
     '/tasks',
@@ -29,7 +33,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
         response: { 200: z.object({ tasks: z.array(taskDto), next_cursor: z.string().nullable() }), ...errors },
       },
     },
-    (request) => tasks.list(request.userId, request.query),
+    async (request) => tasks.list(request.userId, { ...request.query, list_id: await listOf(request.userId, request.query.list_id) }),
   );
 
   app.get(
@@ -37,8 +41,8 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
     {
       schema: {
         ...common,
-        summary: 'Download every task as JSON, CSV or iCalendar (one VTODO per task, DUE in the user zone)',
-        querystring: z.object({ format: z.enum(exportFormats).default('json') }),
+        summary: 'Download every task of a list as JSON, CSV or iCalendar (one VTODO per task, DUE in the user zone)',
+        querystring: listQuery.extend({ format: z.enum(exportFormats).default('json') }),
         produces: ['application/json', 'text/csv', 'text/calendar'],
         response: { 200: downloadResponse, ...errors },
       },
@@ -46,7 +50,8 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
     async (request, reply) => {
       holdDownloadSlot(exports, request.userId, reply);
       const timeZone = await tasks.timeZone(request.userId);
-      return sendDownload(reply, exportTasks(tasks.allInBatches(request.userId, exports.statementTimeoutMs), request.query.format, timeZone));
+      const batches = await tasks.allInBatches(request.userId, exports.statementTimeoutMs, await listOf(request.userId, request.query.list_id));
+      return sendDownload(reply, exportTasks(batches, request.query.format, timeZone));
     },
   );
 
@@ -56,36 +61,63 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
       bodyLimit: 5 * 1024 * 1024,
       schema: {
         ...common,
-        summary: `Create tasks from JSON or CSV (at most ${maxImportRows} rows); each row is created or reported on its own`,
+        summary: `Create tasks in a list from JSON or CSV (at most ${maxImportRows} rows); each row is created or reported on its own`,
+        querystring: listQuery,
         body: importBody,
-        response: { 200: importReport, ...errors, 409: errorResponse },
+        response: { 200: importReport, ...writeErrors, 409: errorResponse },
       },
     },
-    (request) => importTasks(tasks, request.userId, request.body),
+    async (request) => importTasks(tasks, request.userId, request.body, await listOf(request.userId, request.query.list_id)),
   );
 
   app.post(
     '/tasks',
     {
-      schema: { ...common, summary: 'Create a task', body: taskInput, response: { 201: taskResponse, ...errors, 409: errorResponse } },
+      schema: {
+        ...common,
+        summary: 'Create a task (in your personal list unless list_id names another you can edit)',
+        body: createTaskBody,
+        response: { 201: taskResponse, ...writeErrors, 409: errorResponse },
+      },
     },
-    async (request, reply) => reply.status(201).send({ task: await tasks.create(request.userId, request.body) }),
+    async (request, reply) => {
+      const { list_id, assignee_id, ...input } = request.body;
+      const placement = alias ? { list_id: await listOf(request.userId, undefined) } : { list_id, assignee_id };
+      return reply.status(201).send({ task: await tasks.create(request.userId, { ...input, ...placement }) });
+    },
   );
 
   app.get(
     '/tasks/:ref',
     {
-      schema: { ...common, summary: 'Get a task by uuid or number', params: taskRefParams, response: { 200: taskResponse, ...errors } },
+      schema: {
+        ...common,
+        summary: 'Get a task by uuid, or by number in a list (your personal list by default)',
+        params: taskRefParams,
+        querystring: taskRefQuery,
+        response: { 200: taskResponse, ...errors },
+      },
     },
-    async (request) => ({ task: await tasks.get(request.userId, request.params.ref) }),
+    async (request) => ({ task: await tasks.get(request.userId, await refOf(request.userId, request.params.ref, request.query.list_id)) }),
   );
 
   app.patch(
     '/tasks/:ref',
     {
-      schema: { ...common, summary: 'Change some fields of a task', params: taskRefParams, body: taskPatch, response: { 200: taskResponse, ...errors } },
+      schema: {
+        ...common,
+        summary: 'Change some fields of a task, assign it, or move it to another list (list_id)',
+        params: taskRefParams,
+        querystring: taskRefQuery,
+        body: taskPatch,
+        response: { 200: taskResponse, ...writeErrors },
+      },
     },
-    async (request) => ({ task: await tasks.update(request.userId, request.params.ref, request.body) }),
+    async (request) => {
+      const { list_id, assignee_id, ...patch } = request.body;
+      const ref = await refOf(request.userId, request.params.ref, request.query.list_id);
+      return { task: await tasks.update(request.userId, ref, alias ? patch : { ...patch, list_id, assignee_id }) };
+    },
   );
 
   app.put(
@@ -95,11 +127,12 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
         ...common,
         summary: 'Replace the editable fields of a task (omitted ones reset)',
         params: taskRefParams,
+        querystring: taskRefQuery,
         body: taskInput,
-        response: { 200: taskResponse, ...errors },
+        response: { 200: taskResponse, ...writeErrors },
       },
     },
-    async (request) => ({ task: await tasks.replace(request.userId, request.params.ref, request.body) }),
+    async (request) => ({ task: await tasks.replace(request.userId, await refOf(request.userId, request.params.ref, request.query.list_id), request.body) }),
   );
 
   app.patch(
@@ -109,20 +142,23 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
         ...common,
         summary: 'Set completion, or toggle it with an empty body',
         params: taskRefParams,
+        querystring: taskRefQuery,
         body: completeBody,
-        response: { 200: taskResponse, ...errors },
+        response: { 200: taskResponse, ...writeErrors },
       },
     },
-    async (request) => ({ task: await tasks.setCompleted(request.userId, request.params.ref, request.body?.completed) }),
+    async (request) => ({
+      task: await tasks.setCompleted(request.userId, await refOf(request.userId, request.params.ref, request.query.list_id), request.body?.completed),
+    }),
   );
 
   app.delete(
     '/tasks/:ref',
     {
-      schema: { ...common, summary: 'Delete a task', params: taskRefParams, response: { 204: z.null(), ...errors } },
+      schema: { ...common, summary: 'Delete a task', params: taskRefParams, querystring: taskRefQuery, response: { 204: z.null(), ...writeErrors } },
     },
     async (request, reply) => {
-      await tasks.remove(request.userId, request.params.ref);
+      await tasks.remove(request.userId, await refOf(request.userId, request.params.ref, request.query.list_id));
       return reply.status(204).send(null);
     },
   );

@@ -5,9 +5,12 @@ import { isoDate, queryInt, uuid } from '../shared/schemas.ts';
 export const taskStatus = z.enum(taskStatuses);
 export const taskPriority = z.enum(taskPriorities);
 
+const person = z.object({ id: z.uuid(), name: z.string() });
+
 export const taskDto = z.object({
   id: z.uuid(),
-  number: z.number().int(),
+  list_id: z.uuid(),
+  number: z.number().int().describe('Counted per list'),
   title: z.string(),
   description: z.string().nullable(),
   status: taskStatus,
@@ -15,6 +18,9 @@ export const taskDto = z.object({
   priority: taskPriority,
   due_date: z.string().nullable(),
   completed_at: z.string().nullable(),
+  assignee: person.nullable().describe('A member of the task’s list'),
+  created_by: person.nullable(),
+  updated_by: person.nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -37,6 +43,15 @@ export const taskInput = z.object({
 });
 export type TaskInput = z.infer<typeof taskInput>;
 
+/** Where a task goes (default: the caller's personal list) and who it is for (a member of that list). */
+const placement = {
+  list_id: uuid.optional().describe('A list you can edit; default: your personal list'),
+  assignee_id: uuid.nullable().optional().describe('A member of the list, or null for nobody'),
+};
+
+/** POST /api/tasks: a task, and where it goes. */
+export const createTaskBody = taskInput.extend(placement);
+
 export const taskPatch = z
   .object({
     title: title.optional(),
@@ -45,6 +60,8 @@ export const taskPatch = z
     completed: z.boolean().optional(),
     priority: taskPriority.optional(),
     due_date: dueDate.optional(),
+    // Moving to another list (an editor on both) and (un)assigning.
+    ...placement,
   })
   .refine((patch) => !(patch.completed !== undefined && patch.status !== undefined && patch.completed !== (patch.status === 'completed')), {
     error: 'disagrees with status',
@@ -66,10 +83,12 @@ export const taskListQuery = z.object({
   sort: z.enum(taskSorts).default('-created_at'),
   limit: queryInt(1, 200, 50),
   cursor: z.string().max(500).optional(),
+  list_id: uuid.optional().describe('One list; default: every list you belong to'),
+  assignee: z.union([z.literal('me'), uuid], { error: 'must be "me" or a user id' }).optional(),
 });
 export type TaskListQuery = z.infer<typeof taskListQuery>;
 
-/** A task reference: its uuid or its per-user number. */
+/** A task reference: its uuid or its number in a list. */
 export const taskRef = z.union(
   [
     uuid,
@@ -84,3 +103,7 @@ export const taskRef = z.union(
   },
 );
 export const taskRefParams = z.object({ ref: taskRef });
+/** Which list a task number counts in: default, the caller's personal list. */
+export const taskRefQuery = z.object({ list_id: uuid.optional().describe('The list a task number counts in; default: your personal list') });
+/** The list an export reads or an import fills: default, the caller's personal list. */
+export const listQuery = z.object({ list_id: uuid.optional().describe('Default: your personal list') });

@@ -118,7 +118,20 @@ const importRow = z.preprocess((row) => {
   if (!row || typeof row !== 'object') return row;
   const fields = Object.fromEntries(Object.entries(row).filter(([, value]) => value !== '' && value !== null));
   if (fields.status === undefined && (fields.completed === true || fields.completed === 'true')) fields.status = 'completed';
-  const { number: _number, completed: _completed, completed_at: _completedAt, created_at: _createdAt, updated_at: _updatedAt, id: _id, ...task } = fields;
+  // What an export carries besides the task itself (where it was, who made it) is not imported.
+  const {
+    number: _number,
+    completed: _completed,
+    completed_at: _completedAt,
+    created_at: _createdAt,
+    updated_at: _updatedAt,
+    id: _id,
+    list_id: _listId,
+    assignee: _assignee,
+    created_by: _createdBy,
+    updated_by: _updatedBy,
+    ...task
+  } = fields;
   return task;
 }, taskInput.strict());
 
@@ -161,8 +174,8 @@ function rowsOf(body: z.infer<typeof importBody>): { line: number; row: unknown 
   return data.map((row, index) => ({ line: index + 1, row }));
 }
 
-/** Creates each valid row as a task (in order, announced like any new task); a bad row is reported and skipped. */
-export async function importTasks(tasks: TasksService, userId: string, body: z.infer<typeof importBody>): Promise<ImportReport> {
+/** Creates each valid row as a task of the list (in order, announced like any new task); a bad row is reported and skipped. */
+export async function importTasks(tasks: TasksService, userId: string, body: z.infer<typeof importBody>, listId?: string): Promise<ImportReport> {
   const report: ImportReport = { imported: 0, skipped: 0, errors: [] };
   const skip = (line: number, problems: { field: string; message: string }[]) => {
     report.skipped += 1;
@@ -187,6 +200,6 @@ export async function importTasks(tasks: TasksService, userId: string, body: z.i
       skip(line, error.details);
     }
   }
-  report.imported = (await tasks.createAll(userId, valid)).length;
+  report.imported = (await tasks.createAll(userId, valid, { list_id: listId })).length;
   return report;
 }

@@ -261,7 +261,7 @@ describe('client demo: search, edit, regenerate, approval, downloads', () => {
     await expect.poll(async () => (await app.inject({ method: 'GET', url: '/api/auth/me', headers: user.auth })).json().user.confirm_destructive).toBe(true);
     await say('delete task 1');
     await expect.poll(() => byTestId(page, 'approval-card').textContent()).toContain('Delete task #1 "Water the geraniums"?');
-    expect(await byTestId(page, 'task-item').count()).toBe(3);
+    await expect.poll(() => byTestId(page, 'task-item').count()).toBe(3);
     await byTestId(page, 'approval-approve').click();
     await expect.poll(() => byTestId(page, 'message').last().textContent()).toContain('Deleted task #1');
     expect(await byTestId(page, 'approval-card').count()).toBe(0);

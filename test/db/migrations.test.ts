@@ -18,12 +18,13 @@ describe('schema', () => {
   it('enforces the enum, title and completion constraints in the database itself', async () => {
     const em = orm.em.fork();
     const user = (await em.execute(`insert into users (email, password_hash) values ('c@example.com', 'x') returning id`))[0]!;
-    const insert = (columns: string) => em.execute(`insert into tasks (user_id, number, title, status, completed_at) values ('${user.id}', ${columns})`);
+    const list = (await em.execute(`insert into lists (owner_id, name) values ('${user.id}', 'l') returning id`))[0]!;
+    const insert = (columns: string) => em.execute(`insert into tasks (list_id, number, title, status, completed_at) values ('${list.id}', ${columns})`);
     await expect(insert(`1, 'ok', 'pending', null`)).resolves.toBeDefined();
     await expect(insert(`2, '   ', 'pending', null`)).rejects.toThrow(/tasks_title_check/);
     await expect(insert(`3, 'ok', 'someday', null`)).rejects.toThrow(/tasks_status_check/);
     await expect(insert(`4, 'ok', 'completed', null`)).rejects.toThrow(/tasks_completed_at_check/);
-    await expect(insert(`1, 'again', 'pending', null`)).rejects.toThrow(/tasks_user_id_number_unique/);
+    await expect(insert(`1, 'again', 'pending', null`)).rejects.toThrow(/tasks_list_id_number_unique/);
     await expect(em.execute(`insert into messages (conversation_id, user_id, role) values (gen_random_uuid(), '${user.id}', 'system')`)).rejects.toThrow(
       /messages_role_check|foreign key/,
     );
@@ -32,12 +33,13 @@ describe('schema', () => {
   it('cascades a user delete to everything the user owns', async () => {
     const em = orm.em.fork();
     const user = (await em.execute(`insert into users (email, password_hash) values ('d@example.com', 'x') returning id`))[0]!;
-    await em.execute(`insert into tasks (user_id, number, title) values ('${user.id}', 1, 'a')`);
+    const list = (await em.execute(`insert into lists (owner_id, name, personal) values ('${user.id}', 'My tasks', true) returning id`))[0]!;
+    await em.execute(`insert into tasks (list_id, number, title) values ('${list.id}', 1, 'a')`);
     const conversation = (await em.execute(`insert into conversations (user_id, title) values ('${user.id}', 't') returning id`))[0]!;
     await em.execute(`insert into messages (conversation_id, user_id, role) values ('${conversation.id}', '${user.id}', 'user')`);
     await em.execute(`delete from users where id = '${user.id}'`);
     const [counts] = await em.execute(
-      `select (select count(*) from tasks where user_id = '${user.id}')::int as tasks, (select count(*) from messages where user_id = '${user.id}')::int as messages`,
+      `select (select count(*) from tasks where list_id = '${list.id}')::int as tasks, (select count(*) from messages where user_id = '${user.id}')::int as messages`,
     );
     expect(counts).toEqual({ tasks: 0, messages: 0 });
   });
@@ -80,6 +82,38 @@ describe('migration to calendar due dates', () => {
         ['none', null, null],
       ]);
       expect((await em.execute(`select timezone from users`))[0]!.timezone).toBe('UTC');
+    } finally {
+      await orm.close();
+    }
+  });
+});
+
+describe('migration to shared lists', () => {
+  it('gives every user a personal list holding their tasks, numbered on from where they were', async () => {
+    const orm = await openOrm(await testDatabaseUrl('shared_lists_migration'), { poolMax: 2, migrate: false });
+    try {
+      const em = orm.em.fork();
+      await orm.migrator.down({ to: 'Migration20261201120000_personal_token_session' });
+      const users = await em.execute(
+        `insert into users (email, password_hash, task_seq) values ('a@example.com', 'x', 7), ('b@example.com', 'x', 0) returning id`,
+      );
+      const [ada, bo] = users.map((row) => row.id as string);
+      await em.execute(`insert into tasks (user_id, number, title) values (?, 3, 'three'), (?, 7, 'seven')`, [ada, ada]);
+      await orm.migrator.up();
+      const lists = await em.execute(
+        `select l.owner_id, l.name, l.personal, l.task_seq, m.role from lists l join list_members m on m.list_id = l.id and m.user_id = l.owner_id order by l.task_seq desc`,
+      );
+      expect(lists).toEqual([
+        { owner_id: ada, name: 'My tasks', personal: true, task_seq: 7, role: 'owner' },
+        { owner_id: bo, name: 'My tasks', personal: true, task_seq: 0, role: 'owner' },
+      ]);
+      const tasks = await em.execute(
+        `select t.number, t.title, t.created_by_id, t.updated_by_id, l.owner_id from tasks t join lists l on l.id = t.list_id order by t.number`,
+      );
+      expect(tasks).toEqual([
+        { number: 3, title: 'three', created_by_id: ada, updated_by_id: ada, owner_id: ada },
+        { number: 7, title: 'seven', created_by_id: ada, updated_by_id: ada, owner_id: ada },
+      ]);
     } finally {
       await orm.close();
     }

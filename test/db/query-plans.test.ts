@@ -27,6 +27,7 @@ const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatM
 describe('query plans of the hot reads', () => {
   let orm: Orm;
   let userId: string;
+  let listId: string;
   let longId: string;
   let shortIds: string[];
   let middle: string;
@@ -48,9 +49,12 @@ describe('query plans of the hot reads', () => {
        select c.id, ?, 'user', 'short ' || i, now() - make_interval(secs => 200 - i) from unnest(array[?]::uuid[]) c(id), generate_series(1, 100) i`,
       [userId, shortIds],
     );
+    listId = ((await em.execute(`insert into lists (owner_id, name, personal) values (?, 'My tasks', true) returning id`, [userId])) as { id: string }[])[0]!
+      .id;
+    await em.execute(`insert into list_members (list_id, user_id, role) values (?, ?, 'owner')`, [listId, userId]);
     await em.execute(
-      `insert into tasks (user_id, number, title, created_at) select ?, i, 'task ' || i, now() - make_interval(secs => 5000 - i) from generate_series(1, 5000) i`,
-      [userId],
+      `insert into tasks (list_id, number, title, created_at) select ?, i, 'task ' || i, now() - make_interval(secs => 5000 - i) from generate_series(1, 5000) i`,
+      [listId],
     );
     middle = ((await em.execute(`select id from messages where conversation_id = ? order by created_at limit 1 offset 5000`, [longId])) as { id: string }[])[0]!
       .id;
@@ -121,9 +125,9 @@ describe('query plans of the hot reads', () => {
     expectIndexOrdered(plans[0]!, 'messages', 20);
   });
 
-  it("reads a page of a user's tasks, newest first, from the index", async () => {
+  it("reads a page of a list's tasks, newest first, from the index", async () => {
     const { em, plans } = explaining();
-    await new TasksRepository(em).page(userId, { filter: { status: 'all' }, plan: sortPlan('-created_at'), limit: 51 });
+    await new TasksRepository(em).page({ filter: { lists: [listId], status: 'all' }, plan: sortPlan('-created_at'), limit: 51 });
     expectIndexOrdered(plans[0]!, 'tasks', 51);
   });
 

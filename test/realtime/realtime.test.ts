@@ -93,7 +93,7 @@ describe('realtime gateway with the offline assistant', () => {
         'conversation:deleted',
       ]),
     );
-    expect(tab2Events.find(([name]) => name === 'task:deleted')![1]).toEqual({ id: expect.any(String), number: 2 });
+    expect(tab2Events.find(([name]) => name === 'task:deleted')![1]).toEqual({ id: expect.any(String), number: 2, list_id: expect.any(String) });
     const other = await open(await signup(app));
     const otherEvents = record(other);
     await call(app, user, 'POST', '/api/tasks', { title: 'private' });

@@ -32,7 +32,7 @@ describe('two instances on one PostgreSQL', () => {
     tabB.on('task:deleted', ({ number }) => seen.push(number));
     // As many events at once as a busy instance emits (every streamed delta crosses to the peer).
     const count = 20_000;
-    for (let number = 1; number <= count; number++) a.io.to(`user:${user.id}`).emit('task:deleted', { id: randomUUID(), number });
+    for (let number = 1; number <= count; number++) a.io.to(`user:${user.id}`).emit('task:deleted', { id: randomUUID(), number, list_id: user.id });
     await until(() => seen.length === count, 30_000);
     // None dropped, and in the order they were emitted.
     expect(seen).toEqual(Array.from({ length: count }, (_, index) => index + 1));

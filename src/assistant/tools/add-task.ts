@@ -1,19 +1,31 @@
 import { z } from 'zod';
 import { isoDate } from '../../shared/schemas.ts';
 import { taskDescription, taskPriority, taskTitle } from '../../tasks/tasks.schemas.ts';
-import { defineTool } from './tool.ts';
+import { assigneeArgument, defineTool, listArgument } from './tool.ts';
 
 export const addTask = defineTool({
   name: 'add_task',
-  description: 'Create a new task for the user. Use it when the user wants to add, remember or be reminded of something.',
+  description:
+    'Create a new task for the user (in their personal list, or in a shared list they name). Use it when the user wants to add, remember or be reminded of something.',
   input: z.object({
     title: taskTitle.describe('Short title of the task, e.g. "Buy groceries"'),
     description: taskDescription.optional().describe('Optional longer details'),
     priority: taskPriority.optional().describe('Priority; omit for medium'),
     due_date: isoDate.optional().describe("Due date: 2030-01-31 for a day, 2030-01-31T17:00 for a time in the user's zone"),
+    list: listArgument,
+    assignee: assigneeArgument,
   }),
-  async execute({ userId, tasks }, input) {
-    const task = await tasks.create(userId, input);
-    return { task_number: task.number, status: 'created', title: task.title };
+  async execute(context, { list, assignee, ...input }) {
+    const { userId, tasks } = context;
+    const listId = list ? await tasks.findList(userId, list) : undefined;
+    const assigneeId = assignee ? await tasks.findMember(userId, listId ?? (await tasks.personalListId(userId)), assignee) : undefined;
+    const task = await tasks.create(userId, { ...input, list_id: listId, assignee_id: assigneeId });
+    return {
+      task_number: task.number,
+      status: 'created',
+      title: task.title,
+      ...(list ? { list } : {}),
+      ...(task.assignee ? { assignee: task.assignee.name } : {}),
+    };
   },
 });

@@ -5,6 +5,7 @@ import type { StoredToolCall, StoredToolResult } from '../../db/entities/index.t
 import { AppError, type ErrorCode } from '../../shared/errors.ts';
 import type { ProviderToolCall } from '../provider.ts';
 import { type ToolContext, toolsByName } from './index.ts';
+import { taskRefOf } from './tool.ts';
 
 /** What running a tool gives: its result, or a coded error its caller can read. */
 export type ToolOutcome = { ok: true; result: unknown } | { ok: false; code: ErrorCode; error: string };
@@ -54,6 +55,12 @@ export const needsApproval = (name: string, args: Record<string, unknown> | unde
 /** What a held call would do, in the words of the approval card (its tool's own). */
 export async function summarizeCall(call: StoredToolCall, context: ToolContext): Promise<string> {
   const number = Number(call.arguments.task_number);
-  const task = Number.isInteger(number) && number > 0 ? await context.tasks.get(context.userId, number).catch(() => undefined) : undefined;
+  const list = typeof call.arguments.list === 'string' ? call.arguments.list : undefined;
+  const task =
+    Number.isInteger(number) && number > 0
+      ? await taskRefOf(context, { task_number: number, list })
+          .then((ref) => context.tasks.get(context.userId, ref))
+          .catch(() => undefined)
+      : undefined;
   return toolsByName.get(call.name)?.summarize(call.arguments, task) ?? `Run ${call.name}?`;
 }

@@ -57,7 +57,25 @@ export function toToolSpec(tool: Tool): ToolSpec {
   return { name: tool.name, description: tool.description, parameters };
 }
 
-export const taskNumber = z.number().int().min(1).describe('The number of the task, as shown by list_tasks (1, 2, 3…)');
+export const taskNumber = z.number().int().min(1).describe('The number of the task in its list, as shown by list_tasks (1, 2, 3…)');
+
+/** Which list a tool acts in: a list's name or id; the user's personal list when omitted. */
+export const listArgument = z.string().trim().min(1).max(100).optional().describe('A list\'s name or id (e.g. "Family"); omit for the user\'s personal list');
+
+/** Who a task is for: a member of its list, by name or email, or "me". */
+export const assigneeArgument = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .nullable()
+  .optional()
+  .describe('A member of the list (name or email, or "me") to assign it to; null to unassign');
+
+/** The task a call names: its number, counted in the list named (else the personal one). */
+export async function taskRefOf(context: ToolContext, args: { task_number: number; list?: string }) {
+  return { ref: args.task_number, listId: args.list ? await context.tasks.findList(context.userId, args.list) : undefined };
+}
 
 /** How an approval card names the task a call acts on: `task #3 "Buy milk"`, or its number alone when it is gone. */
 export const taskLabel = (args: Record<string, unknown>, task: TaskDto | undefined) =>

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { isoDate } from '../../shared/schemas.ts';
 import { taskDescription, taskPriority, taskTitle } from '../../tasks/tasks.schemas.ts';
-import { defineTool, taskLabel, taskNumber } from './tool.ts';
+import { assigneeArgument, defineTool, listArgument, taskLabel, taskNumber, taskRefOf } from './tool.ts';
 
 export const updateTask = defineTool({
   name: 'update_task',
-  description: 'Change a task: rename it, change its description, priority or due date, or mark it not done again.',
+  description: 'Change a task: rename it, change its description, priority or due date, assign it to a member of its list, or mark it not done again.',
   input: z.object({
     task_number: taskNumber,
     title: taskTitle.optional().describe('The new title'),
@@ -13,10 +13,20 @@ export const updateTask = defineTool({
     priority: taskPriority.optional(),
     due_date: isoDate.nullable().optional().describe("New due date (2030-01-31, or 2030-01-31T17:00 in the user's zone), or null to clear it"),
     completed: z.boolean().optional(),
+    list: listArgument,
+    assignee: assigneeArgument,
   }),
-  async execute({ userId, tasks }, { task_number, ...changes }) {
-    const task = await tasks.update(userId, task_number, changes);
-    return { task_number: task.number, status: 'updated', title: task.title };
+  async execute(context, { task_number, list, assignee, ...changes }) {
+    const ref = await taskRefOf(context, { task_number, list });
+    const { userId, tasks } = context;
+    const assigneeId =
+      assignee === undefined
+        ? undefined
+        : assignee === null
+          ? null
+          : await tasks.findMember(userId, ref.listId ?? (await tasks.personalListId(userId)), assignee);
+    const task = await tasks.update(userId, ref, { ...changes, ...(assigneeId === undefined ? {} : { assignee_id: assigneeId }) });
+    return { task_number: task.number, status: 'updated', title: task.title, ...(task.assignee ? { assignee: task.assignee.name } : {}) };
   },
   // Clearing what the user wrote (a due date, a description) cannot be taken back.
   destructive: (args) => args.due_date === null || args.description === null || args.description === '',

@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { createdAt, updatedAt, uuidKey } from './columns.ts';
+import { List } from './list.entity.ts';
 import { User } from './user.entity.ts';
 
 export const taskStatuses = ['pending', 'in_progress', 'completed'] as const;
@@ -12,7 +13,8 @@ export const Task = defineEntity({
   tableName: 'tasks',
   properties: {
     id: uuidKey(),
-    user: () => p.manyToOne(User).deleteRule('cascade'),
+    list: () => p.manyToOne(List).deleteRule('cascade'),
+    // Counted per list.
     number: p.integer(),
     title: p.string().length(255).check('length(btrim(title)) > 0'),
     description: p.text().nullable().check('description is null or length(description) <= 1000'),
@@ -23,6 +25,10 @@ export const Task = defineEntity({
     dueDate: p.datetime(3).nullable(),
     dueOn: p.date().nullable(),
     completedAt: p.datetime(3).nullable(),
+    // Who made and last changed it, and who it is assigned to (a member of its list): kept when they leave, cleared when they go.
+    createdBy: () => p.manyToOne(User).nullable().deleteRule('set null'),
+    updatedBy: () => p.manyToOne(User).nullable().deleteRule('set null'),
+    assignee: () => p.manyToOne(User).nullable().deleteRule('set null'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -32,11 +38,13 @@ export const Task = defineEntity({
     // Years 1–9999 in UTC: an instant outside them breaks ISO strings, iCalendar and every read (shared/dates.ts).
     { name: 'tasks_due_date_check', expression: "due_date >= '0001-01-01 00:00:00+00'::timestamptz and due_date < '10000-01-01 00:00:00+00'::timestamptz" },
   ],
-  uniques: [{ name: 'tasks_user_id_number_unique', properties: ['user', 'number'] }],
+  uniques: [{ name: 'tasks_list_id_number_unique', properties: ['list', 'number'] }],
   indexes: [
-    { name: 'tasks_user_id_created_at_number_index', properties: ['user', 'createdAt', 'number'] },
-    { name: 'tasks_user_id_status_index', properties: ['user', 'status'] },
-    { name: 'tasks_user_id_due_date_index', properties: ['user', 'dueDate'] },
+    { name: 'tasks_list_id_created_at_number_index', properties: ['list', 'createdAt', 'number'] },
+    { name: 'tasks_list_id_status_index', properties: ['list', 'status'] },
+    { name: 'tasks_list_id_due_date_index', properties: ['list', 'dueDate'] },
+    { name: 'tasks_created_by_index', properties: ['createdBy'] },
+    { name: 'tasks_assignee_id_index', properties: ['assignee'] },
   ],
 });
 export type Task = InferEntity<typeof Task>;

@@ -13,8 +13,6 @@ export const User = defineEntity({
     // Ask before the assistant runs a destructive tool (delete, or clearing a due date or description).
     confirmDestructive: p.boolean().default(false),
     passwordHash: p.string().length(255).hidden(),
-    // Last task number handed out; incremented under a row lock so numbers are never reused.
-    taskSeq: p.integer().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
