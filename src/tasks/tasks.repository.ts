@@ -207,7 +207,7 @@ export class TasksRepository {
     return row!.count;
   }
 
-  /** Inserts a task with its list's next number, taken under the list row's lock in the same statement; undefined when the list is gone. */
+  /** Inserts a task with its list's next number, taken under the list row's lock in the same statement; undefined when the list is gone or the caller may no longer write there. */
   async insert(
     listId: string,
     userId: string,
@@ -216,7 +216,12 @@ export class TasksRepository {
     // The values in the select list are cast: a bound value there is text unless told otherwise.
     const [row] = await executeBound<TaskFields>(
       this.em,
-      `with seq as (update lists set task_seq = task_seq + 1 where id = $1 returning task_seq),
+      // Only while the caller may still write there: a member removed meanwhile inserts nothing.
+      `with seq as (
+         update lists set task_seq = task_seq + 1
+          where id = $1 and exists (select 1 from list_members where list_id = $1 and user_id = $9 and role in ('owner', 'editor'))
+          returning task_seq
+       ),
        t as (
          insert into tasks (list_id, number, title, description, status, priority, due_date, due_on, completed_at, created_by_id, updated_by_id, assignee_id)
          select $1::uuid, seq.task_seq, $2::text, $3::text, $4::text, $5::text, $6::timestamptz, $7::date, $8::timestamptz, $9::uuid, $9::uuid, $10::uuid from seq

@@ -45,6 +45,7 @@ export const listTasks = defineTool({
         // A calendar date as it is; an instant in the user's zone, with its offset.
         due_date: due_date && due_date.length > 10 ? inZone(due_date, timeZone) : due_date,
         list: names.get(list_id) ?? list_id,
+        list_id,
         ...(assignee ? { assignee: assignee.name } : {}),
       })),
     };

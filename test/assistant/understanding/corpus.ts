@@ -355,6 +355,23 @@ const written = [
   c('yo add grab lunch with tom tomorrow at 1pm', add('Grab lunch with tom', { due_date: at('2026-11-25T13:00') })),
   c('rename 11 to "Clear out the shed"', upd(11, { title: 'Clear out the shed' })),
   c('sure, delete it: task 10', del(10)),
+
+  // Shared lists and assignees.
+  c('add milk to the family list', add('Milk', { list: 'family' })),
+  c('put buy a new kettle on the family list', add('Buy a new kettle', { list: 'family' })),
+  c('add eggs, butter and flour to our baking list', add('Eggs', { list: 'baking' }), add('Butter', { list: 'baking' }), add('Flour', { list: 'baking' })),
+  c('remind me to book the venue tomorrow on the team list', add('Book the venue', { due_date: tomorrow, list: 'team' })),
+  c("what's on the team list?", { name: 'list_tasks', args: { status: 'all', list: 'team' } }),
+  c('show me the family list', { name: 'list_tasks', args: { status: 'all', list: 'family' } }),
+  c('what is still open on the team list', { name: 'list_tasks', args: { status: 'pending', list: 'team' } }),
+  c("what's assigned to me?", { name: 'list_tasks', args: { status: 'all', assignee: 'me' } }),
+  c('which tasks are assigned to Sam', { name: 'list_tasks', args: { status: 'all', assignee: 'Sam' } }),
+  c('assign the dentist call to Sam', upd(2, { assignee: 'Sam' })),
+  c('assign task 4 to me', upd(4, { assignee: 'me' })),
+  c('please assign the rent to Maria', upd(3, { assignee: 'Maria' })),
+  c('unassign the passport task', upd(5, { assignee: null })),
+  c('reassign task 6 to Tom', upd(6, { assignee: 'Tom' })),
+  c('anything assigned to me that is still pending?', { name: 'list_tasks', args: { status: 'pending', assignee: 'me' } }),
 ];
 
 /** The phrasings of the offline test's former table of first calls, read at the corpus's moment. */

@@ -58,10 +58,15 @@ function matches(expected: ExpectedCall, got: Call): boolean {
     case 'list_tasks': {
       const shows = args.shows as number[] | undefined;
       const wanted = shows ? fixtureTasks.filter((task) => shows.includes(task.number)) : listed(args);
-      return args.status === got.args.status && numbersOf(wanted) === numbersOf(listed(got.args));
+      return (
+        args.status === got.args.status &&
+        numbersOf(wanted) === numbersOf(listed(got.args)) &&
+        args.list === got.args.list &&
+        args.assignee === got.args.assignee
+      );
     }
     case 'add_task':
-      return sameText(args.title, got.args.title) && args.priority === got.args.priority && args.due_date === got.args.due_date;
+      return sameText(args.title, got.args.title) && args.priority === got.args.priority && args.due_date === got.args.due_date && args.list === got.args.list;
     default:
       return Object.keys({ ...args, ...got.args }).every((key) => (key === 'title' ? sameText(args[key], got.args[key]) : args[key] === got.args[key]));
   }

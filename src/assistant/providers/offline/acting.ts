@@ -27,6 +27,8 @@ export function describeChanges(args: Record<string, unknown>, timeZone: string)
   if (args.due_date) parts.push(`due ${formatDue(String(args.due_date), timeZone)}`);
   if (args.due_date === null) parts.push('no due date');
   if (args.completed === false) parts.push('marked as not done');
+  if (typeof args.assignee === 'string') parts.push(`assigned to ${args.assignee}`);
+  if (args.assignee === null) parts.push('unassigned');
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
@@ -35,23 +37,31 @@ export const callsStep = (...calls: PlannedCall[]): Step => ({ calls });
 /** Every task, to resolve titles against. */
 const lookup = () => callsStep({ name: 'list_tasks', args: { status: 'all', limit: 200 } });
 
-/** Task numbers for references: numbers as given, "it" from the conversation, titles from the lookup. */
+/** A task to act on: its number, and the list it counts in when that is not the personal one (found by title in a shared list). */
+interface Target {
+  number: number;
+  listId?: string;
+}
+
+/** Tasks for references: numbers as given (the personal list), "it" from the conversation, titles from the lookup (in whatever list). */
 function resolve(refs: TaskReference[], earlier: ChatMessage[], listed: ListedTask[] | undefined, timeZone: string) {
-  const numbers: number[] = [];
+  const targets = new Map<string, Target>();
+  const add = (target: Target) => targets.set(`${target.listId ?? ''}#${target.number}`, target);
   const problems: string[] = [];
   for (const ref of refs) {
-    if ('number' in ref) numbers.push(ref.number);
+    if ('number' in ref) add({ number: ref.number });
     else if ('it' in ref) {
       const number = lastMentionedTask(earlier);
-      if (number) numbers.push(number);
+      if (number) add({ number });
       else problems.push(noReferentReply());
     } else {
       const matches = matchTasks(ref.phrase, listed ?? []);
-      if (matches.length === 1) numbers.push(matches[0]!.number);
+      const [match] = matches;
+      if (matches.length === 1) add({ number: match!.number, ...(match!.list_id && match!.list !== 'My tasks' ? { listId: match!.list_id } : {}) });
       else problems.push(matches.length === 0 ? noMatchReply(ref.phrase) : ambiguousReply(ref.phrase, matches, timeZone));
     }
   }
-  return { numbers: [...new Set(numbers)], problems };
+  return { targets: [...targets.values()], problems };
 }
 
 const priorityOrder: TaskPriority[] = ['low', 'medium', 'high', 'urgent'];
@@ -68,19 +78,20 @@ export function actOn(intent: Extract<Intent, { kind: ActingKind | 'update' }>, 
   const listed = outcomes.find((outcome) => outcome.name === 'list_tasks')?.output.tasks as ListedTask[] | undefined;
   const needsLookup = refs.some((ref) => 'phrase' in ref) || (intent.kind === 'update' && intent.changes.priorityStep !== undefined);
   if (needsLookup && !listed) return lookup();
-  const { numbers, problems } = resolve(refs, earlier, listed, clock.timeZone);
+  const { targets, problems } = resolve(refs, earlier, listed, clock.timeZone);
   const acted = outcomes.filter((outcome) => outcome.name === tool);
-  if (acted.length === 0 && numbers.length > 0) {
+  if (acted.length === 0 && targets.length > 0) {
     return callsStep(
-      ...numbers.map((number): PlannedCall => {
-        if (intent.kind !== 'update') return { name: tool, args: { task_number: number } };
+      ...targets.map(({ number, listId }): PlannedCall => {
+        const where = { task_number: number, ...(listId ? { list: listId } : {}) };
+        if (intent.kind !== 'update') return { name: tool, args: where };
         const { priorityStep, ...changes } = intent.changes;
         if (priorityStep) {
-          const current = listed?.find((task) => task.number === number)?.priority as TaskPriority | undefined;
+          const current = listed?.find((task) => task.number === number && task.list_id === listId)?.priority as TaskPriority | undefined;
           const index = priorityOrder.indexOf(current ?? 'medium') + priorityStep;
           changes.priority = priorityOrder[Math.min(Math.max(index, 0), priorityOrder.length - 1)];
         }
-        return { name: tool, args: { task_number: number, ...changes } };
+        return { name: tool, args: { ...where, ...changes } };
       }),
     );
   }

@@ -21,12 +21,18 @@ export interface ListedTask {
   status: string;
   priority: string;
   due_date: string | null;
+  /** Its list's name and id (absent in the examples, whose tasks are all in the personal list). */
+  list?: string;
+  list_id?: string;
+  assignee?: string;
 }
 
 export interface NewTask {
   title: string;
   priority?: TaskPriority;
   due_date?: string;
+  /** A list by name ("the family list"); the personal list when absent. */
+  list?: string;
 }
 
 export interface TaskChanges {
@@ -36,6 +42,8 @@ export interface TaskChanges {
   priorityStep?: 1 | -1;
   due_date?: string | null;
   completed?: boolean;
+  /** A member by name or email, "me", or null to unassign. */
+  assignee?: string | null;
 }
 
 /** The intents that act on the tasks a request names and nothing more: complete, delete, and any new tool of that shape. */
@@ -43,7 +51,17 @@ export type ActingKind = Exclude<ToolIntentKind, 'add' | 'list' | 'update'>;
 
 export type Intent =
   | { kind: 'add'; tasks: NewTask[] }
-  | { kind: 'list'; status: 'all' | 'pending' | 'completed'; priority?: TaskPriority; search?: string; count: boolean }
+  | {
+      kind: 'list';
+      status: 'all' | 'pending' | 'completed';
+      priority?: TaskPriority;
+      search?: string;
+      count: boolean;
+      /** One list by name; every list when absent. */
+      list?: string;
+      /** Only what is assigned to this member (a name, or "me"). */
+      assignee?: string;
+    }
   | { kind: ActingKind; refs: TaskReference[] }
   | { kind: 'update'; ref: TaskReference; changes: TaskChanges }
   | { kind: 'chat'; topic: 'greeting' | 'thanks' | 'help' | 'identity' | 'wellbeing' | 'farewell' | 'unknown'; suggestion?: string };
@@ -154,7 +172,10 @@ export const exampleContext: { clock: Clock; tasks: ExampleTask[] } = {
 
 /** Tool calls in an example's words. */
 export const expect = {
-  add: (title: string, extra: { due_date?: string; priority?: TaskPriority } = {}): ExpectedCall => ({ name: 'add_task', args: { title, ...extra } }),
+  add: (title: string, extra: { due_date?: string; priority?: TaskPriority; list?: string } = {}): ExpectedCall => ({
+    name: 'add_task',
+    args: { title, ...extra },
+  }),
   list: (status: 'all' | 'pending' | 'completed' = 'all', extra: { priority?: TaskPriority; shows?: number[] } = {}): ExpectedCall => ({
     name: 'list_tasks',
     args: { status, ...extra },

@@ -1,7 +1,7 @@
 // The tasks a request asks to add: titles split from lists, each with its own due date and priority.
 import type { Intent, NewTask } from './grammar.ts';
 import { findPriority, stripPriority } from './priorities.ts';
-import { listSeparator } from './references.ts';
+import { listSeparator, takeListName } from './references.ts';
 import { cleanTitle, quotedAll } from './text.ts';
 import { type Clock, extractDate } from './when.ts';
 import { lemma, taskVerbs } from './words.ts';
@@ -19,7 +19,9 @@ function splitTitles(text: string): string[] {
 }
 
 /** The tasks `body` (the words after the verb or frame) asks to add. */
-export function readNewTasks(body: string, clock: Clock): Intent {
+export function readNewTasks(text: string, clock: Clock): Intent {
+  // "add milk and bread to the family list": every task goes to the list named.
+  const { list, rest: body } = takeListName(text);
   const rest = body
     .replace(
       /^\s*(also\s+)?((a|an|the|another|new|task|tasks|todo|todos|to-do|item|items|reminder|note|these|this|following|\d+|two|three|four|urgent|important|high|low|normal|medium|priority|high-priority|low-priority)([\s:,-]+|$))*/i,
@@ -36,7 +38,7 @@ export function readNewTasks(body: string, clock: Clock): Intent {
     const priority = findPriority(outside) ?? leading;
     const { date, rest: withoutDate } = extractDate(outside, clock);
     const title = cleanTitle(quoted ?? stripPriority(withoutDate));
-    return { title: title || cleanTitle(part), ...(priority ? { priority } : {}), ...(date ? { due_date: date } : {}) };
+    return { title: title || cleanTitle(part), ...(priority ? { priority } : {}), ...(date ? { due_date: date } : {}), ...(list ? { list } : {}) };
   });
   return { kind: 'add', tasks };
 }

@@ -59,3 +59,15 @@ export function objectOf(text: string): string {
 export function withRef<T>(ref: TaskReference | undefined, make: (ref: TaskReference) => T): T | undefined {
   return ref ? make(ref) : undefined;
 }
+
+/** "to the family list", "on our team list", "from the Shopping list": a list named in a request (never "my list", the personal one). */
+const listWord = String.raw`(?!(?:to|on|in|into|onto|my|your|of|for|from|the|a|an|and|todo|to-do|task|tasks)\b)[a-z0-9][\w'’-]*`;
+const listNamePattern = new RegExp(String.raw`\s*\b(?:to|on|onto|in|into|from|for)?\s*(?:the|our)\s+(${listWord}(?:\s+${listWord}){0,2}?)\s+list\b`, 'i');
+/\s*\b(?:to|on|onto|in|into|from|for)?\s*(?:the|our)\s+((?!(?:todo|to-do|to do|task|tasks)\b)[a-z0-9][\w'’-]*(?:\s+[a-z0-9][\w'’-]*){0,2}?)\s+list\b/i;
+
+/** The list a request names, and the request without it. */
+export function takeListName(text: string): { list?: string; rest: string } {
+  const match = listNamePattern.exec(text);
+  if (!match) return { rest: text };
+  return { list: match[1]!.toLowerCase(), rest: `${text.slice(0, match.index)} ${text.slice(match.index + match[0].length)}`.replace(/\s+/g, ' ').trim() };
+}

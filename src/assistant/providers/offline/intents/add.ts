@@ -28,6 +28,7 @@ export const add = defineIntent({
       example('add buy flowers, high priority', expect.add('Buy flowers', { priority: 'high' })),
       example('new task: submit expense report by friday', expect.add('Submit expense report', { due_date: '2026-11-27' })),
       example('put task 1 at low priority', expect.update(1, { priority: 'low' })),
+      example('add milk and bread to the family list', expect.add('Milk', { list: 'family' }), expect.add('Bread', { list: 'family' })),
     ],
   },
   rules: {

@@ -2,11 +2,14 @@
 import { notDone } from '../changes.ts';
 import { defineIntent, example, expect, type Intent, type ListedTask } from '../grammar.ts';
 import { findPriority } from '../priorities.ts';
-import { findReference } from '../references.ts';
+import { findReference, takeListName } from '../references.ts';
 import { listingReply } from '../replies.ts';
 
-function readListing(text: string): Intent {
-  const lower = text.toLowerCase();
+function readListing(request: string): Intent {
+  // "what's on the team list", "what is assigned to me", "tasks assigned to Sam".
+  const { list, rest: text } = takeListName(request);
+  const assigned = /\bassigned to (me|[a-z][\w'’-]*(?: [a-z][\w'’-]*)?)\b/i.exec(text);
+  const lower = text.replace(assigned?.[0] ?? '', ' ').toLowerCase();
   const completed = /\b(completed|complete|done|finished|did i|have i (done|finished|completed)|accomplished|ticked off|checked off)\b/.test(lower);
   const pending =
     notDone.test(lower) ||
@@ -17,7 +20,15 @@ function readListing(text: string): Intent {
   const phrase = searchMatch?.[1];
   const search = phrase && !/^(me|my|all|everything|today|tomorrow|now|this week|next)\b/i.test(phrase) ? findReference(phrase) : undefined;
   const priority = /\b(urgent|high|low|important)\b/.test(lower) ? findPriority(lower) : undefined;
-  return { kind: 'list', status, priority, search: search && 'phrase' in search ? search.phrase : undefined, count: /\bhow many\b/.test(lower) };
+  return {
+    kind: 'list',
+    status,
+    priority,
+    search: search && 'phrase' in search && !assigned ? search.phrase : undefined,
+    count: /\bhow many\b/.test(lower),
+    ...(list ? { list } : {}),
+    ...(assigned ? { assignee: assigned[1]!.toLowerCase() === 'me' ? 'me' : assigned[1]! } : {}),
+  };
 }
 
 export const list = defineIntent({
@@ -25,7 +36,12 @@ export const list = defineIntent({
   verbs: { list: 'show, list, display, view, see, give, tell, read, find, search, look, look up, lookup, check on, review' },
   lead: {
     read: ({ text }) => readListing(text),
-    examples: [example('show my tasks', expect.list()), example('list my high priority tasks', expect.list('all', { priority: 'high', shows: [2, 9] }))],
+    examples: [
+      example('show my tasks', expect.list()),
+      example('list my high priority tasks', expect.list('all', { priority: 'high', shows: [2, 9] })),
+      example('show the family list', { name: 'list_tasks', args: { status: 'all', list: 'family' } }),
+      example('show tasks assigned to Sam', { name: 'list_tasks', args: { status: 'all', assignee: 'Sam' } }),
+    ],
   },
   rules: {
     question: {
@@ -40,6 +56,8 @@ export const list = defineIntent({
         example('what did I finish?', expect.list('completed')),
         example('any urgent tasks?', expect.list('all', { priority: 'urgent', shows: [3] })),
         example('do I have anything about rome?', expect.list('all', { shows: [4] })),
+        example("what's on the team list?", { name: 'list_tasks', args: { status: 'all', list: 'team' } }),
+        example("what's assigned to me?", { name: 'list_tasks', args: { status: 'all', assignee: 'me' } }),
       ],
     },
   },
@@ -50,7 +68,13 @@ export const list = defineIntent({
       calls: [
         {
           name: 'list_tasks',
-          args: { status: intent.status, ...(intent.priority ? { priority: intent.priority } : {}), ...(intent.search ? { search: intent.search } : {}) },
+          args: {
+            status: intent.status,
+            ...(intent.priority ? { priority: intent.priority } : {}),
+            ...(intent.search ? { search: intent.search } : {}),
+            ...(intent.list ? { list: intent.list } : {}),
+            ...(intent.assignee ? { assignee: intent.assignee } : {}),
+          },
         },
       ],
     };

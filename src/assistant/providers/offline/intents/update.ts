@@ -14,10 +14,19 @@ export const update = defineIntent({
     update:
       'change, rename, update, edit, modify, reschedule, move, push, postpone, delay, bump, set, make, retitle, prioritize, prioritise, deprioritize, deprioritise, switch, lower, raise, increase, decrease, reduce, downgrade, upgrade, escalate, demote, promote, shift, bring forward, extend, call it, reword, adjust, fix the',
     reopen: 'uncheck, untick, reopen, undo, unmark, restore, un-complete, uncomplete, un-check, revive',
+    assign: 'assign, reassign',
+    unassign: 'unassign, un-assign',
   },
   lead: {
     read: ({ lead, clock }) => {
       const { rest, verb, group } = lead!;
+      // "assign the slides to Sam", "assign task 3 to me", "unassign the milk".
+      if (group === 'assign' || group === 'unassign') {
+        const split = group === 'assign' ? /^(.+)\s+to\s+(.+)$/i.exec(rest) : undefined;
+        const who = split ? (/^me$/i.test(split[2]!.trim()) ? 'me' : split[2]!.trim()) : null;
+        if (group === 'assign' && !split) return undefined;
+        return withRef(findReference(objectOf(split?.[1] ?? rest)), (ref) => ({ kind: 'update', ref, changes: { assignee: who } }));
+      }
       if (group === 'reopen') {
         return withRef(findReference(objectOf(rest.replace(/\s+(to|as)\s+(pending|open|not done)$/i, ''))), (ref) => ({
           kind: 'update',
@@ -36,6 +45,9 @@ export const update = defineIntent({
       example('lower the priority of task 2', expect.update(2, { priority: 'medium' })),
       example('reopen task 7', expect.update(7, { completed: false })),
       example('make a task to walk the dog', expect.add('Walk the dog')),
+      example('assign the quarterly report to Sam', expect.update(9, { assignee: 'Sam' })),
+      example('assign task 3 to me', expect.update(3, { assignee: 'me' })),
+      example('unassign task 5', expect.update(5, { assignee: null })),
     ],
   },
   rules: {
