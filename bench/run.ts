@@ -1,6 +1,6 @@
 // npm run bench: REST, streaming fan-out, turn latency, memory per socket and history joins,
 // each beside the bare framework measured the same way in the same run, and the memory of exports.
-// Writes bench/results/latest.json; `npm run bench -- exports` runs the exports phase alone.
+// Writes bench/results/latest.json; `npm run bench -- exports` or `-- lists` runs that phase alone.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { io, type Socket } from 'socket.io-client';
 import { startEmbeddedDatabase } from '../src/db/embedded.ts';
 import { openOrm } from '../src/db/orm.ts';
 import { type ExportsReport, measureExports } from './lib/exports.ts';
+import { type ListJoinsReport, measureListJoins } from './lib/list-joins.ts';
 import { ask, type Child, cpuSeconds, rssKb, startChild } from './lib/processes.ts';
 import { accessToken, benchPassword, benchSecret, seedConversation, seedTasks, seedUsers } from './lib/seed.ts';
 import { compare, medianRun, percentile, ratioFields, round, sleep } from './lib/stats.ts';
@@ -82,14 +83,32 @@ const printExports = (exports: ExportsReport) =>
     `| Exports: ${exports.users} users × ${exports.tasks_each} tasks as iCalendar at once | ${exports.seconds} s, ${Math.round(exports.bytes_each / 1024)} KB each | RSS ${exports.rss_before_mb} MB before, peak ${exports.rss_peak_mb} MB, ${exports.rss_after_5s_mb} MB 5 s after |`,
   );
 
-// `npm run bench -- exports`: that phase alone, its figures merged into latest.json.
-if (process.argv[2] === 'exports') {
-  try {
+const printListJoins = (joins: ListJoinsReport) =>
+  console.log(
+    `| Connect with ${joins.lists} lists (a room each) | p50 ${joins.connect_p50_ms} / p99 ${joins.connect_p99_ms} ms | with one list: p50 ${joins.one_list_connect_p50_ms} / p99 ${joins.one_list_connect_p99_ms} ms |`,
+  );
+
+/** The phases that run alone as well (`npm run bench -- <phase>`), their figures merged into latest.json. */
+const standalone = {
+  exports: async () => {
     progress('exports: five users export 10,000 tasks each as iCalendar at once');
     const exports = await measureExports(databaseUrl, () => start('app.ts'), stop);
-    const latest = existsSync(latestPath) ? JSON.parse(readFileSync(latestPath, 'utf8')) : {};
-    writeFileSync(latestPath, `${JSON.stringify({ ...latest, exports }, null, 2)}\n`);
     printExports(exports);
+    return exports;
+  },
+  lists: async () => {
+    progress('lists: connecting as a user in 200 lists, and in one');
+    const listJoins = await measureListJoins(databaseUrl, () => start('app.ts'), stop);
+    printListJoins(listJoins);
+    return listJoins;
+  },
+};
+const only = process.argv[2] as keyof typeof standalone | undefined;
+if (only && only in standalone) {
+  try {
+    const figures = await standalone[only]();
+    const latest = existsSync(latestPath) ? JSON.parse(readFileSync(latestPath, 'utf8')) : {};
+    writeFileSync(latestPath, `${JSON.stringify({ ...latest, [only === 'lists' ? 'list_joins' : only]: figures }, null, 2)}\n`);
   } finally {
     await cleanUp();
   }
@@ -376,9 +395,9 @@ try {
   joiner!.close();
   await stop(historyApp);
 
-  // ---------- 6. exports ----------
-  progress('exports: five users export 10,000 tasks each as iCalendar at once');
-  const exports = await measureExports(databaseUrl, () => start('app.ts'), stop);
+  // ---------- 6. exports, 7. lists ----------
+  const exports = await standalone.exports();
+  const listJoins = await standalone.lists();
 
   // ---------- results ----------
   const results = {
@@ -447,6 +466,7 @@ try {
     memory: { sockets: settings.idleSockets, kb_per_socket: kbPerSocket, bare_kb_per_socket: bareKbPerSocket },
     history: { join_ms_100: join100, join_ms_10000: join10000 },
     exports,
+    list_joins: listJoins,
   };
   mkdirSync(path.resolve(import.meta.dirname, 'results'), { recursive: true });
   writeFileSync(latestPath, `${JSON.stringify(results, null, 2)}\n`);
@@ -487,7 +507,6 @@ try {
   console.log('\n| turn stage (median of rounds) | p50 ms | p99 ms | mean in the slowest 1% |\n| --- | --- | --- | --- |');
   for (const [stage, figures] of Object.entries(turnStages)) console.log(`| ${stage} | ${figures.p50_ms} | ${figures.p99_ms} | ${figures.tail_mean_ms} |`);
   console.log(`GC during the turn rounds: ${turnGc.pauses} pauses, ${turnGc.total_ms} ms in all, p99 ${turnGc.p99_ms} ms, longest ${turnGc.max_ms} ms`);
-  printExports(exports);
   console.log('\nwrote bench/results/latest.json');
 } finally {
   await cleanUp();

@@ -14,7 +14,7 @@ export function accessToken(userId: string, ttlSeconds = 3_600): string {
   return `${body}.${createHmac('sha256', benchSecret).update(body).digest('base64url')}`;
 }
 
-async function withClient<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client(databaseUrl);
   await client.connect();
   try {
