@@ -2,10 +2,25 @@
 import { io, type Socket } from 'socket.io-client';
 import type { PersonalTokenDto, UserDto } from '../../src/auth/auth.schemas.ts';
 import type { ConversationDto, MessageDto, PendingApproval, SearchResult } from '../../src/conversations/conversations.schemas.ts';
+import type { InvitationDto, ListDto, MemberDto, ReceivedInvitationDto } from '../../src/lists/lists.schemas.ts';
 import type { ClientToServerEvents, JoinAck, SendAck, ServerToClientEvents } from '../../src/realtime/events.ts';
 import type { TaskDto } from '../../src/tasks/tasks.schemas.ts';
 
-export type { ConversationDto, JoinAck, MessageDto, PendingApproval, PersonalTokenDto, SearchResult, ServerToClientEvents, TaskDto, UserDto };
+export type {
+  ConversationDto,
+  InvitationDto,
+  JoinAck,
+  ListDto,
+  MemberDto,
+  MessageDto,
+  PendingApproval,
+  PersonalTokenDto,
+  ReceivedInvitationDto,
+  SearchResult,
+  ServerToClientEvents,
+  TaskDto,
+  UserDto,
+};
 
 /** The browser's IANA zone, e.g. "Europe/Berlin". */
 const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -70,17 +85,49 @@ export class TaskstreamClient {
   }
 
   // ---- tasks ----
-  listTasks(status: 'all' | 'pending' | 'completed') {
-    return this.request<{ tasks: TaskDto[]; next_cursor: string | null }>('GET', `/api/tasks?status=${status}&sort=created_at&limit=200`);
+  /** The tasks of one list, or of every list of the user. */
+  listTasks(status: 'all' | 'pending' | 'completed', listId?: string) {
+    return this.request<{ tasks: TaskDto[]; next_cursor: string | null }>(
+      'GET',
+      `/api/tasks?status=${status}&sort=created_at&limit=200${listId ? `&list_id=${listId}` : ''}`,
+    );
   }
-  createTask(title: string) {
-    return this.request<{ task: TaskDto }>('POST', '/api/tasks', { title });
+  /** A task in a list (the personal one when none is given). */
+  createTask(title: string, listId?: string) {
+    return this.request<{ task: TaskDto }>('POST', '/api/tasks', { title, ...(listId ? { list_id: listId } : {}) });
   }
   setCompleted(id: string, completed: boolean) {
     return this.request<{ task: TaskDto }>('PATCH', `/api/tasks/${id}/complete`, { completed });
   }
   deleteTask(id: string) {
     return this.request<null>('DELETE', `/api/tasks/${id}`);
+  }
+
+  // ---- lists and sharing ----
+  listLists() {
+    return this.request<{ lists: ListDto[] }>('GET', '/api/lists');
+  }
+  createList(name: string) {
+    return this.request<{ list: ListDto }>('POST', '/api/lists', { name });
+  }
+  listMembers(listId: string) {
+    return this.request<{ members: MemberDto[]; invitations: InvitationDto[] }>('GET', `/api/lists/${listId}/members`);
+  }
+  invite(listId: string, email: string, role: 'editor' | 'viewer') {
+    return this.request<{ invitation: InvitationDto }>('POST', `/api/lists/${listId}/invitations`, { email, role });
+  }
+  revokeInvitation(listId: string, invitationId: string) {
+    return this.request<null>('DELETE', `/api/lists/${listId}/invitations/${invitationId}`);
+  }
+  /** Removes a member (the owner), or leaves the list (one's own id). */
+  removeMember(listId: string, userId: string) {
+    return this.request<null>('DELETE', `/api/lists/${listId}/members/${userId}`);
+  }
+  receivedInvitations() {
+    return this.request<{ invitations: ReceivedInvitationDto[] }>('GET', '/api/invitations');
+  }
+  answerInvitation(id: string, accept: boolean) {
+    return this.request<{ list: ListDto } | null>('POST', `/api/invitations/${id}/${accept ? 'accept' : 'decline'}`);
   }
 
   // ---- conversations ----

@@ -5,6 +5,7 @@ import { applyEvent, emptyRoom, joined, type RoomEvent, type RoomMessage, roomEv
 import { authFields, clearAuthErrors, setAuthMode, showAuthError } from './views/auth.ts';
 import { setConnection } from './views/connection.ts';
 import { renderConversations as drawConversations } from './views/conversations.ts';
+import { ListsPanel } from './views/lists.ts';
 import { renderMessages as drawMessages, updateStreamingText } from './views/messages.ts';
 import { mountSearch } from './views/search.ts';
 import { mountSettings } from './views/settings.ts';
@@ -13,7 +14,13 @@ import { mountTokensPanel } from './views/tokens.ts';
 
 const client = new TaskstreamClient();
 const current = () => state.room.conversationId || undefined;
-const tasks = new TaskPanel(client);
+const tasks = new TaskPanel(client, () => state.user?.id);
+const lists = new ListsPanel(
+  client,
+  () => void tasks.load(),
+  () => state.user?.id,
+);
+tasks.scope = lists;
 const settings = mountSettings(client, current);
 
 const state = {
@@ -56,7 +63,7 @@ async function enterApp(signedIn: UserDto) {
   $('#auth-view').hidden = true;
   $('#app-view').hidden = false;
   connectSocket();
-  await Promise.all([loadConversations(), tasks.load()]);
+  await Promise.all([loadConversations(), lists.refresh().then(() => tasks.load())]);
   byTestId('chat-input').focus();
 }
 
@@ -81,6 +88,19 @@ function connectSocket() {
   socket.on('task:created', ({ task }) => tasks.upsert(task));
   socket.on('task:updated', ({ task }) => tasks.upsert(task));
   socket.on('task:deleted', ({ id }) => tasks.remove(id));
+  // Lists and invitations: read them anew (a removal also takes the removed list's tasks off the panel).
+  for (const event of [
+    'list:created',
+    'list:updated',
+    'list:deleted',
+    'list:removed',
+    'list:member_added',
+    'list:member_removed',
+    'invitation:new',
+    'invitation:removed',
+  ] as const) {
+    socket.on(event, () => void lists.refresh().then(() => tasks.load()));
+  }
   socket.on('conversation:updated', ({ conversation }) => {
     state.conversations.set(conversation.id, conversation);
     renderConversations();
@@ -93,7 +113,7 @@ function connectSocket() {
 }
 
 async function resync() {
-  await Promise.all([loadConversations(), tasks.load()]);
+  await Promise.all([loadConversations(), lists.refresh().then(() => tasks.load())]);
   const id = current();
   if (!id) return;
   const settled = [...state.room.messages].reverse().find((message) => message.status !== 'streaming');

@@ -273,3 +273,43 @@ describe('client demo: search, edit, regenerate, approval, downloads', () => {
     expect(file.suggestedFilename()).toMatch(/^tasks-\d{4}-\d{2}-\d{2}\.csv$/);
   }, 60_000);
 });
+
+describe('client demo: a shared list, two people', () => {
+  const suite = browserSuite({ ASSISTANT_STREAM_DELAY_MS: '0' });
+
+  it('shares a list by email, shows each one’s changes live to the other, and takes the list away at removal', async () => {
+    const { app, browser, url } = suite;
+    const [olga, sam] = [await signup(app, 'Olga'), await signup(app, 'Sam')];
+    const [first, second] = [await (await browser.newContext()).newPage(), await (await browser.newContext()).newPage()];
+    await logIn(first, url, olga.email, olga.password);
+    await logIn(second, url, sam.email, sam.password);
+
+    // Olga makes a list and invites Sam; Sam's page shows the invitation at once.
+    first.once('dialog', (dialog) => void dialog.accept('Family'));
+    await byTestId(first, 'list-new').click();
+    await expect.poll(() => byTestId(first, 'list-switcher').locator('option:checked').textContent()).toMatch(/^Family/);
+    await first.locator('[data-testid="share-panel"] summary').click();
+    await byTestId(first, 'invite-email').fill(sam.email);
+    await byTestId(first, 'invite-role').selectOption('editor');
+    await byTestId(first, 'invite-send').click();
+    await expect.poll(() => byTestId(second, 'invitation').textContent()).toContain('Olga invites you to “Family” as editor');
+    await byTestId(second, 'invitation-accept').click();
+    await expect.poll(() => byTestId(first, 'member').count()).toBe(2);
+
+    // Each sees the other's changes on the shared list, live, with who made them.
+    const family = async (page: Page) => page.locator('[data-testid="list-switcher"] option', { hasText: 'Family' }).getAttribute('value');
+    await byTestId(second, 'list-switcher').selectOption((await family(second))!);
+    await first.locator('#task-title').fill('Buy bread');
+    await first.locator('#task-title').press('Enter');
+    await expect.poll(() => byTestId(second, 'task-item').first().textContent()).toContain('Buy bread');
+    await expect.poll(() => byTestId(second, 'task-by').first().textContent()).toBe('by Olga');
+    await byTestId(second, 'task-checkbox').first().check();
+    await expect.poll(() => byTestId(first, 'task-item').first().getAttribute('data-completed')).toBe('true');
+    await expect.poll(() => byTestId(first, 'task-by').first().textContent()).toBe('by Sam');
+
+    // Olga removes Sam: the list and its tasks leave Sam's screen.
+    await first.locator('[data-testid="member"]', { hasText: 'Sam' }).locator('[data-testid="member-remove"]').click();
+    await expect.poll(() => byTestId(second, 'list-switcher').locator('option', { hasText: 'Family' }).count()).toBe(0);
+    await expect.poll(() => second.locator('[data-testid="task-item"]', { hasText: 'Buy bread' }).count()).toBe(0);
+  }, 60_000);
+});

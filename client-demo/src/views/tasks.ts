@@ -1,4 +1,4 @@
-// The task panel's list: one row per task with its checkbox, number, priority, due date and Delete.
+// The task panel's list: one row per task with its checkbox, number, priority, due date, list, assignee, who changed it last, and Delete.
 import type { TaskDto } from '../api.ts';
 import { byTestId, element } from '../dom.ts';
 
@@ -7,6 +7,10 @@ export type Filter = 'all' | 'pending' | 'completed';
 export interface TaskActions {
   setCompleted(task: TaskDto, completed: boolean): void;
   remove(task: TaskDto): void;
+  /** The name of the task's list, when the panel shows every list. */
+  listName(task: TaskDto): string | undefined;
+  /** The user's id: what others did is said with their name. */
+  me: string | undefined;
 }
 
 /** A calendar date as its day (never shifted by a zone); an instant as the browser's local day and time. */
@@ -29,6 +33,9 @@ function taskElement(task: TaskDto, actions: TaskActions) {
     element('span', { textContent: `#${task.number}` }),
     element('span', { className: `priority-${task.priority}`, textContent: task.priority }),
     ...(task.due_date ? [element('span', { textContent: `due ${formatDate(task.due_date)}` })] : []),
+    ...(actions.listName(task) ? [element('span', { className: 'list-name', textContent: actions.listName(task)! })] : []),
+    ...(task.assignee ? [element('span', { testid: 'task-assignee', textContent: `→ ${task.assignee.id === actions.me ? 'you' : task.assignee.name}` })] : []),
+    ...(task.updated_by && task.updated_by.id !== actions.me ? [element('span', { testid: 'task-by', textContent: `by ${task.updated_by.name}` })] : []),
   );
   const remove = element('button', {
     type: 'button',
@@ -48,7 +55,7 @@ function taskElement(task: TaskDto, actions: TaskActions) {
 
 export function renderTasks(tasks: Iterable<TaskDto>, filter: Filter, actions: TaskActions) {
   const list = byTestId('task-list');
-  const sorted = [...tasks].sort((a, b) => a.number - b.number);
+  const sorted = [...tasks].sort((a, b) => a.created_at.localeCompare(b.created_at) || a.number - b.number);
   list.replaceChildren(...sorted.map((task) => taskElement(task, actions)));
   if (sorted.length === 0) list.append(element('li', { className: 'empty', textContent: filter === 'all' ? 'No tasks yet' : `No ${filter} tasks` }));
 }
