@@ -42,6 +42,7 @@ import { AppError } from './shared/errors.ts';
 import { InFlight } from './shared/in-flight.ts';
 import { Listeners } from './shared/listeners.ts';
 import { KeyedBuckets } from './shared/token-bucket.ts';
+import { HistoryRepository } from './tasks/history.ts';
 import { TasksRepository } from './tasks/tasks.repository.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { TasksService } from './tasks/tasks.service.ts';
@@ -133,7 +134,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.decorate('io', sockets.io);
   const broadcasts = createBroadcasts(sockets.io);
   const auth = new AuthService(orm.em, { tokens, secret: config.jwtSecret, refreshTokenTtlMs: config.refreshTokenTtlMs, sessions, personalTokens });
-  const tasks = new TasksService(new TasksRepository(orm.em), listsRepository, broadcasts.taskEvents, config.bounds.tasksPerUser);
+  const tasks = new TasksService(
+    new TasksRepository(orm.em),
+    new HistoryRepository(orm.em),
+    listsRepository,
+    broadcasts.taskEvents,
+    config.bounds.tasksPerUser,
+  );
   const lists = new ListsService(listsRepository, broadcasts.listEvents);
   // A user's exports and searches at once (no cap when RATE_LIMITS=off), and how long their statements may run.
   const exports: ExportLimits = {
@@ -169,7 +176,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   chat.start();
   // Before the sockets go: end the replies in progress as `interrupted`, persisted.
   app.addHook('preClose', () => chat.close());
-  serveSockets(app, sockets.io, { orm, conversations, chat, limits: budgets ?? undefined });
+  serveSockets(app, sockets.io, { orm, conversations, chat, tasks, limits: budgets ?? undefined });
 
   app.get('/health', { schema: { tags: ['ops'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
   app.get('/ready', { schema: { tags: ['ops'], response: { 200: z.object({ status: z.literal('ready') }) } } }, async () => {
@@ -189,7 +196,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       api.addHook('onRequest', requireUser(tokens));
       registerInFlightLimit(api, config.limits?.requestsPerUser);
       await api.register(tasksRoutes, { tasks, exports });
-      await api.register(listsRoutes, { lists });
+      await api.register(listsRoutes, { lists, tasks });
       await api.register(conversationsRoutes, { conversations, exports, search: new ConversationSearch(orm.em, config.bounds.statementTimeoutMs, searches) });
       await api.register(chatRoutes, { chat, messages: budgets?.messages });
     },

@@ -124,7 +124,7 @@ export class ReplyRunner {
       ]);
       markStage(messageId, 'context');
       const now = new Date();
-      const context = { userId, timeZone, confirmDestructive, tasks: this.options.tasks };
+      const context = { userId, timeZone, confirmDestructive, tasks: this.options.tasks, channel: 'assistant' as const, conversationId };
       const turn = reply.decision ? replayTurn(reply, { open: true }) : undefined;
       const sink: AgentSink = {
         // The first delta marks its stage and hands over to the emitter itself: a delta after it costs one call.

@@ -1,7 +1,9 @@
-// /api/lists, their members and invitations, and /api/invitations (the caller's own).
+// /api/lists, their members, invitations and activity, /api/invitations (the caller's own), and /api/undo.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponse } from '../shared/schemas.ts';
+import { changeDto, historyQuery, taskDto, undoBody } from '../tasks/tasks.schemas.ts';
+import type { TasksService } from '../tasks/tasks.service.ts';
 import {
   createListBody,
   invitationDto,
@@ -22,7 +24,7 @@ const listResponse = z.object({ list: listDto });
 const errors = { 400: errorResponse, 401: errorResponse, 404: errorResponse };
 const writeErrors = { ...errors, 403: errorResponse, 409: errorResponse };
 
-export const listsRoutes: FastifyPluginAsyncZod<{ lists: ListsService }> = async (app, { lists }) => {
+export const listsRoutes: FastifyPluginAsyncZod<{ lists: ListsService; tasks: TasksService }> = async (app, { lists, tasks }) => {
   const common = { tags: ['lists'], security: [{ bearer: [] }] };
 
   app.get(
@@ -171,5 +173,33 @@ export const listsRoutes: FastifyPluginAsyncZod<{ lists: ListsService }> = async
       await lists.decline(request.userId, request.params.id);
       return reply.status(204).send(null);
     },
+  );
+
+  app.get(
+    '/lists/:id/activity',
+    {
+      schema: {
+        ...common,
+        summary: "A list's activity: every change of its tasks, newest first",
+        params: listIdParams,
+        querystring: historyQuery,
+        response: { 200: z.object({ activity: z.array(changeDto), next_cursor: z.string().nullable() }), ...errors },
+      },
+    },
+    (request) => tasks.activity(request.userId, request.params.id, request.query),
+  );
+
+  app.post(
+    '/undo',
+    {
+      schema: {
+        tags: ['tasks'],
+        security: [{ bearer: [] }],
+        summary: 'Undo your latest change (or the one named) when nothing later touched the same fields',
+        body: undoBody,
+        response: { 200: z.object({ undone: changeDto, task: taskDto.nullable() }), ...writeErrors },
+      },
+    },
+    (request) => tasks.undo({ userId: request.userId, channel: 'rest' }, request.body?.change_id),
   );
 };

@@ -1,5 +1,5 @@
 // The Model Context Protocol at /mcp (Streamable HTTP, stateless: a new server and transport per
-// request, so any instance answers any request), serving the assistant's five task tools through
+// request, so any instance answers any request), serving the assistant's task tools through
 // the same definitions and the same path (executeTool) as the assistant.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -49,7 +49,8 @@ function serverFor(userId: string, options: McpRoutesOptions, log: FastifyBaseLo
     try {
       options.messages?.spend(userId);
       // Whatever the arguments say (a user_id, say), the tool acts for the token's user only.
-      const outcome = await executeTool(params.name, params.arguments ?? {}, { userId, timeZone: await options.tasks.timeZone(userId), tasks: options.tasks });
+      const context = { userId, timeZone: await options.tasks.timeZone(userId), tasks: options.tasks, channel: 'mcp' as const };
+      const outcome = await executeTool(params.name, params.arguments ?? {}, context);
       if (!outcome.ok) return failure(outcome.code, outcome.error);
       return { content: [{ type: 'text', text: JSON.stringify(outcome.result) }], structuredContent: outcome.result as Record<string, unknown> };
     } catch (error) {

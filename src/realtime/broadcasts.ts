@@ -28,6 +28,7 @@ export function createBroadcasts(io: AppServer): Broadcasts {
       taskCreated: (listId, task) => toList(listId).emit('task:created', { task }),
       taskUpdated: (listId, task) => toList(listId).emit('task:updated', { task }),
       taskDeleted: (listId, deleted) => toList(listId).emit('task:deleted', deleted),
+      changed: (listId, entry) => toList(listId).emit('activity:new', { entry }),
     },
     // Room moves go to every instance through the adapter: a member's sockets join or leave wherever they are.
     listEvents: {

@@ -8,7 +8,7 @@ import { messageContent } from '../conversations/conversations.schemas.ts';
 import type { ListDto, Person, ReceivedInvitationDto } from '../lists/lists.schemas.ts';
 import type { Ack } from '../shared/ack.ts';
 import { uuid } from '../shared/schemas.ts';
-import type { TaskDto } from '../tasks/tasks.schemas.ts';
+import type { ChangeDto, TaskDto } from '../tasks/tasks.schemas.ts';
 
 export const joinPayload = z.object({ conversationId: uuid, afterMessageId: uuid.optional() });
 export const leavePayload = z.object({ conversationId: uuid });
@@ -16,6 +16,7 @@ export const sendPayload = z.object({ conversationId: uuid.optional(), content: 
 export const stopPayload = z.object({ conversationId: uuid });
 export const editPayload = z.object({ conversationId: uuid, messageId: uuid, content: messageContent, clientId: uuid });
 export const regeneratePayload = z.object({ conversationId: uuid, clientId: uuid });
+export const undoPayload = z.object({ change_id: uuid.optional() });
 export const approvePayload = z.object({ conversationId: uuid, toolCallId: z.string().min(1).max(200), approved: z.boolean() });
 
 export type JoinAck = Ack<{
@@ -29,6 +30,7 @@ export type SendAck = Ack<{ conversationId: string; message: MessageDto; assista
 export type EmptyAck = Ack<object>;
 export type EditAck = Ack<{ message: MessageDto; assistantMessageId: string }>;
 export type RegenerateAck = Ack<{ assistantMessageId: string }>;
+export type UndoAck = Ack<{ undone: ChangeDto; task: TaskDto | null }>;
 
 export interface ClientToServerEvents {
   'conversation:join': (payload: z.input<typeof joinPayload>, ack: (response: JoinAck) => void) => void;
@@ -38,6 +40,7 @@ export interface ClientToServerEvents {
   'message:edit': (payload: z.input<typeof editPayload>, ack: (response: EditAck) => void) => void;
   'assistant:regenerate': (payload: z.input<typeof regeneratePayload>, ack: (response: RegenerateAck) => void) => void;
   'tool:approve': (payload: z.input<typeof approvePayload>, ack: (response: EmptyAck) => void) => void;
+  'task:undo': (payload: z.input<typeof undoPayload>, ack: (response: UndoAck) => void) => void;
 }
 
 export interface ToolCallEvent {
@@ -74,6 +77,8 @@ export interface ServerToClientEvents {
   'task:created': (payload: { task: TaskDto }) => void;
   'task:updated': (payload: { task: TaskDto }) => void;
   'task:deleted': (payload: { id: string; number: number; list_id: string }) => void;
+  /** A change of a task of one of the user's lists (its history row). */
+  'activity:new': (payload: { entry: ChangeDto }) => void;
   /** A list of the user's: made or joined, changed (name, colour, members, role), deleted. */
   'list:created': (payload: { list: ListDto }) => void;
   'list:updated': (payload: { list: ListDto }) => void;

@@ -1,6 +1,7 @@
 // The socket commands: each connection joins its user's and session's rooms, lives as long as its
 // token, and answers conversation:join/leave (handlers/conversation.handlers.ts), message:send/edit,
-// assistant:regenerate/stop and tool:approve (handlers/message.handlers.ts); between instances, the
+// assistant:regenerate/stop and tool:approve (handlers/message.handlers.ts), task:undo
+// (handlers/task.handlers.ts); between instances, the
 // one generating a reply answers for it (its snapshot, a stop).
 import type { FastifyInstance } from 'fastify';
 import type { ChatService } from '../assistant/chat.service.ts';
@@ -8,15 +9,18 @@ import type { StreamingSnapshot } from '../conversations/conversations.schemas.t
 import type { ConversationsService } from '../conversations/conversations.service.ts';
 import type { Orm } from '../db/orm.ts';
 import type { KeyedBuckets } from '../shared/token-bucket.ts';
+import type { TasksService } from '../tasks/tasks.service.ts';
 import { listRoom, sessionRoom, userRoom } from './events.ts';
 import { registerConversationHandlers, type StreamingLookup } from './handlers/conversation.handlers.ts';
 import { registerMessageHandlers } from './handlers/message.handlers.ts';
+import { registerTaskHandlers } from './handlers/task.handlers.ts';
 import type { AppServer } from './socket-types.ts';
 
 export interface GatewayServices {
   orm: Orm;
   conversations: ConversationsService;
   chat: ChatService;
+  tasks: TasksService;
   /** Per-user budgets (absent when RATE_LIMITS=off). */
   limits?: { messages: KeyedBuckets; joins: KeyedBuckets; commands: KeyedBuckets };
 }
@@ -44,5 +48,6 @@ export function serveSockets(app: FastifyInstance, io: AppServer, services: Gate
     void socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId), ...socket.data.lists.map(listRoom)]);
     registerConversationHandlers(socket, context, { conversations: services.conversations, streaming }, services.limits);
     registerMessageHandlers(socket, context, services.chat, services.limits);
+    registerTaskHandlers(socket, context, services.tasks, services.limits);
   });
 }

@@ -1,11 +1,13 @@
 // The SQL of tasks: every query the task domain makes, always scoped to lists (and a caller's membership).
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { List, type ListRole, Task, type TaskPriority, type TaskStatus, User } from '../db/entities/index.ts';
+import { type ChangeAction, type FieldChanges, List, type ListRole, Task, TaskChange, type TaskPriority, type TaskStatus, User } from '../db/entities/index.ts';
 import { taskPriorities } from '../db/entities/task.entity.ts';
 import { boundValues, executeBound, withStatementTimeout } from '../db/sql.ts';
 import { displayName } from '../lists/lists.repository.ts';
 import type { ResolvedDue } from '../shared/dates.ts';
 import { type Timestamp, toIso } from '../shared/timestamps.ts';
+import type { Actor } from './history.ts';
 import type { TaskInput, TaskSort } from './tasks.schemas.ts';
 
 /** A task as an entity, or as a row selected with `taskColumns` (read paths skip entity hydration). */
@@ -207,14 +209,17 @@ export class TasksRepository {
     return row!.count;
   }
 
-  /** Inserts a task with its list's next number, taken under the list row's lock in the same statement; undefined when the list is gone or the caller may no longer write there. */
+  /**
+   * Inserts a task with its list's next number, taken under the list row's lock, and its history row,
+   * in one statement; undefined when the list is gone or the caller may no longer write there.
+   */
   async insert(
     listId: string,
-    userId: string,
+    actor: Actor,
     input: Omit<TaskInput, 'due_date'> & { due: ResolvedDue | null; status: TaskStatus; completedAt: Date | null; assigneeId: string | null },
-  ): Promise<TaskFields | undefined> {
+  ): Promise<(TaskFields & { changeId: string }) | undefined> {
     // The values in the select list are cast: a bound value there is text unless told otherwise.
-    const [row] = await executeBound<TaskFields>(
+    const [row] = await executeBound<TaskFields & { changeId: string }>(
       this.em,
       // Only while the caller may still write there: a member removed meanwhile inserts nothing.
       `with seq as (
@@ -226,8 +231,14 @@ export class TasksRepository {
          insert into tasks (list_id, number, title, description, status, priority, due_date, due_on, completed_at, created_by_id, updated_by_id, assignee_id)
          select $1::uuid, seq.task_seq, $2::text, $3::text, $4::text, $5::text, $6::timestamptz, $7::date, $8::timestamptz, $9::uuid, $9::uuid, $10::uuid from seq
          returning *
+       ),
+       h as (
+         insert into task_history (task_id, list_id, actor_id, channel, action, changes, conversation_id)
+         select t.id, t.list_id, $9::uuid, $11::text, 'created', jsonb_build_object('title', jsonb_build_array(null, t.title), 'number', jsonb_build_array(null, t.number)), $12::uuid from t
+         returning id
        )
-       select ${taskColumns} from t left join users a on a.id = t.assignee_id left join users c on c.id = t.created_by_id left join users u on u.id = t.updated_by_id`,
+       select ${taskColumns}, h.id as "changeId" from t left join users a on a.id = t.assignee_id left join users c on c.id = t.created_by_id
+         left join users u on u.id = t.updated_by_id, h`,
       [
         listId,
         input.title,
@@ -237,11 +248,23 @@ export class TasksRepository {
         input.due?.at ?? null,
         input.due?.on ?? null,
         input.completedAt,
-        userId,
+        actor.userId,
         input.assigneeId,
+        actor.channel,
+        actor.conversationId ?? null,
       ],
     );
     return row;
+  }
+
+  /** Puts a deleted task back as it was (same id, list and number), from its history snapshot; undefined when its list is gone. */
+  async restore(snapshot: Record<string, unknown>): Promise<string | undefined> {
+    const [row] = await executeBound<{ id: string }>(
+      this.em,
+      `insert into tasks select * from jsonb_populate_record(null::tasks, $1::jsonb) where exists (select 1 from lists where id = ($1::jsonb ->> 'list_id')::uuid) returning id`,
+      [JSON.stringify(snapshot)],
+    );
+    return row?.id;
   }
 
   /** The next number of a list (a task moving there takes it). */
@@ -292,12 +315,39 @@ export class TasksRepository {
     return this.em.flush();
   }
 
-  async delete(id: string): Promise<{ id: string; number: number; title: string; listId: string } | undefined> {
-    const [row] = await executeBound<{ id: string; number: number; title: string; listId: string }>(
+  /** Deletes a task and writes its history row (the task as it was, so that an undo brings it back whole), in one statement. */
+  async delete(
+    id: string,
+    actor: Actor,
+    changeId: string = randomUUID(),
+  ): Promise<{ id: string; number: number; title: string; listId: string; changeId: string } | undefined> {
+    const [row] = await executeBound<{ id: string; number: number; title: string; listId: string; changeId: string }>(
       this.em,
-      'delete from tasks where id = $1 returning id, number, title, list_id as "listId"',
-      [id],
+      `with d as (delete from tasks where id = $1 returning *),
+       h as (
+         insert into task_history (id, task_id, list_id, actor_id, channel, action, changes, snapshot, conversation_id)
+         select $5::uuid, d.id, d.list_id, $2::uuid, $3::text, 'deleted', jsonb_build_object('title', jsonb_build_array(d.title, null)), to_jsonb(d), $4::uuid from d
+         returning id
+       )
+       select d.id, d.number, d.title, d.list_id as "listId", h.id as "changeId" from d, h`,
+      [id, actor.userId, actor.channel, actor.conversationId ?? null, changeId],
     );
     return row;
+  }
+
+  /** A history row for a change made through the entity (written by the same flush as the change). */
+  recordChange(task: Task, actor: Actor, action: ChangeAction, changes: FieldChanges, id: string = randomUUID()): TaskChange {
+    return this.em.create(TaskChange, {
+      id,
+      taskId: task.id,
+      list: task.list,
+      actor: actor.userId,
+      channel: actor.channel,
+      action,
+      changes,
+      conversationId: actor.conversationId ?? null,
+      snapshot: null,
+      undoneBy: null,
+    });
   }
 }

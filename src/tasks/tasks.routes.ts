@@ -2,8 +2,20 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { downloadResponse, type ExportLimits, holdDownloadSlot, sendDownload } from '../http/downloads.ts';
 import { errorResponse } from '../shared/schemas.ts';
-import { completeBody, createTaskBody, listQuery, taskDto, taskInput, taskListQuery, taskPatch, taskRefParams, taskRefQuery } from './tasks.schemas.ts';
-import type { TasksService } from './tasks.service.ts';
+import {
+  changeDto,
+  completeBody,
+  createTaskBody,
+  historyQuery,
+  listQuery,
+  taskDto,
+  taskInput,
+  taskListQuery,
+  taskPatch,
+  taskRefParams,
+  taskRefQuery,
+} from './tasks.schemas.ts';
+import type { Actor, TasksService } from './tasks.service.ts';
 import { exportFormats, exportTasks, importBody, importReport, importTasks, maxImportRows } from './tasks.transfer.ts';
 
 export interface TasksRoutesOptions {
@@ -21,6 +33,8 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
   const common = { tags: ['tasks'], security: [{ bearer: [] }], hide: alias };
   /** The list a request names: the aliases act on the caller's personal list only, whatever they name. */
   const listOf = async (userId: string, listId: string | undefined) => (alias ? tasks.personalListId(userId) : listId);
+  /** A change made over REST, as history records it. */
+  const rest = (userId: string): Actor => ({ userId, channel: 'rest' });
   const refOf = async (userId: string, ref: string | number, listId: string | undefined) => ({ ref, listId: await listOf(userId, listId) });
 
   app.get(
@@ -83,7 +97,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
     async (request, reply) => {
       const { list_id, assignee_id, ...input } = request.body;
       const placement = alias ? { list_id: await listOf(request.userId, undefined) } : { list_id, assignee_id };
-      return reply.status(201).send({ task: await tasks.create(request.userId, { ...input, ...placement }) });
+      return reply.status(201).send({ task: await tasks.create(rest(request.userId), { ...input, ...placement }) });
     },
   );
 
@@ -116,7 +130,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
     async (request) => {
       const { list_id, assignee_id, ...patch } = request.body;
       const ref = await refOf(request.userId, request.params.ref, request.query.list_id);
-      return { task: await tasks.update(request.userId, ref, alias ? patch : { ...patch, list_id, assignee_id }) };
+      return { task: await tasks.update(rest(request.userId), ref, alias ? patch : { ...patch, list_id, assignee_id }) };
     },
   );
 
@@ -132,7 +146,9 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
         response: { 200: taskResponse, ...writeErrors },
       },
     },
-    async (request) => ({ task: await tasks.replace(request.userId, await refOf(request.userId, request.params.ref, request.query.list_id), request.body) }),
+    async (request) => ({
+      task: await tasks.replace(rest(request.userId), await refOf(request.userId, request.params.ref, request.query.list_id), request.body),
+    }),
   );
 
   app.patch(
@@ -148,7 +164,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
       },
     },
     async (request) => ({
-      task: await tasks.setCompleted(request.userId, await refOf(request.userId, request.params.ref, request.query.list_id), request.body?.completed),
+      task: await tasks.setCompleted(rest(request.userId), await refOf(request.userId, request.params.ref, request.query.list_id), request.body?.completed),
     }),
   );
 
@@ -158,8 +174,25 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
       schema: { ...common, summary: 'Delete a task', params: taskRefParams, querystring: taskRefQuery, response: { 204: z.null(), ...writeErrors } },
     },
     async (request, reply) => {
-      await tasks.remove(request.userId, await refOf(request.userId, request.params.ref, request.query.list_id));
+      await tasks.remove(rest(request.userId), await refOf(request.userId, request.params.ref, request.query.list_id));
       return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/tasks/:ref/history',
+    {
+      schema: {
+        ...common,
+        summary: "A task's history: every change, by whom and through what, newest first",
+        params: taskRefParams,
+        querystring: taskRefQuery.extend(historyQuery.shape),
+        response: { 200: z.object({ history: z.array(changeDto), next_cursor: z.string().nullable() }), ...errors },
+      },
+    },
+    async (request) => {
+      const { list_id, ...page } = request.query;
+      return tasks.history(request.userId, await refOf(request.userId, request.params.ref, list_id), page);
     },
   );
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { taskPriorities, taskStatuses } from '../db/entities/task.entity.ts';
+import { changeActions, changeChannels } from '../db/entities/task-change.entity.ts';
 import { isoDate, queryInt, uuid } from '../shared/schemas.ts';
 
 export const taskStatus = z.enum(taskStatuses);
@@ -107,3 +108,20 @@ export const taskRefParams = z.object({ ref: taskRef });
 export const taskRefQuery = z.object({ list_id: uuid.optional().describe('The list a task number counts in; default: your personal list') });
 /** The list an export reads or an import fills: default, the caller's personal list. */
 export const listQuery = z.object({ list_id: uuid.optional().describe('Default: your personal list') });
+
+/** One change of a task, as its history and its list's activity show it. */
+export const changeDto = z.object({
+  id: z.uuid(),
+  task_id: z.uuid(),
+  list_id: z.uuid(),
+  actor: person.nullable(),
+  channel: z.enum(changeChannels),
+  action: z.enum(changeActions),
+  changes: z.record(z.string(), z.tuple([z.unknown(), z.unknown()])).describe('Each changed field: [before, after]'),
+  undone: z.boolean(),
+  at: z.string(),
+});
+export type ChangeDto = z.infer<typeof changeDto>;
+
+export const historyQuery = z.object({ limit: queryInt(1, 100, 50), cursor: z.string().max(200).optional() });
+export const undoBody = z.object({ change_id: uuid.optional().describe('One of your changes; default: your latest one not undone yet') }).nullish();

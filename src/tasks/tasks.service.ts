@@ -1,6 +1,7 @@
 // Every task operation, for one caller, on the lists the caller belongs to: REST routes and the
 // assistant's tools both call these. A non-member never learns a task exists (NOT_FOUND); a viewer
 // reads only (FORBIDDEN on a write).
+import { randomUUID } from 'node:crypto';
 import type { Task, TaskStatus } from '../db/entities/index.ts';
 import { taskPriorities } from '../db/entities/task.entity.ts';
 import type { ListsRepository } from '../lists/lists.repository.ts';
@@ -9,9 +10,11 @@ import { cursorPart, decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { type DueDate, needsZone, type ResolvedDue, resolveDue } from '../shared/dates.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { toIso } from '../shared/timestamps.ts';
+import { type Actor, actionOf, type ChangeRow, diff, type HistoryRepository, toChangeDto, trackedFields } from './history.ts';
 import { type LocatedTask, sortPlan, type TaskFields, type TaskFilter, type TaskRef, type TasksRepository } from './tasks.repository.ts';
-import type { TaskDto, TaskInput, TaskListQuery, TaskPatch, TaskSort } from './tasks.schemas.ts';
+import type { ChangeDto, TaskDto, TaskInput, TaskListQuery, TaskPatch, TaskSort } from './tasks.schemas.ts';
 
+export type { Actor } from './history.ts';
 export type { TaskRef } from './tasks.repository.ts';
 
 export interface TaskSearch extends Omit<TaskFilter, 'lists'> {
@@ -25,6 +28,8 @@ export interface TaskEventSink {
   taskCreated(listId: string, task: TaskDto): void;
   taskUpdated(listId: string, task: TaskDto): void;
   taskDeleted(listId: string, deleted: { id: string; number: number; list_id: string }): void;
+  /** A history row of a task of the list (its activity feed). */
+  changed(listId: string, entry: ChangeDto): void;
 }
 
 /** Where a new task goes and who it is for. */
@@ -71,6 +76,37 @@ function decodeTaskCursor(cursor: string, sort: TaskSort): { key: string | numbe
   return { key: key as string | number | null, number: number as number, id: id as string };
 }
 
+/** Puts a tracked field back to a value history kept. */
+function revertField(task: Task, field: string, value: unknown, user: (id: string) => Task['assignee'], list: (id: string) => Task['list']): void {
+  const instant = (text: unknown) => (text ? new Date(text as string) : null);
+  switch (field) {
+    case 'title':
+    case 'number':
+    case 'status':
+    case 'priority':
+      Object.assign(task, { [field]: value });
+      break;
+    case 'description':
+      task.description = (value as string | null) ?? null;
+      break;
+    case 'due_date':
+      task.dueDate = instant(value);
+      break;
+    case 'due_on':
+      task.dueOn = (value as string | null) ?? null;
+      break;
+    case 'completed_at':
+      task.completedAt = instant(value);
+      break;
+    case 'assignee_id':
+      task.assignee = value ? user(value as string) : null;
+      break;
+    case 'list_id':
+      task.list = list(value as string);
+      break;
+  }
+}
+
 function setDue(task: Task, due: ResolvedDue | null): void {
   task.dueDate = due?.at ?? null;
   task.dueOn = due?.on ?? null;
@@ -90,8 +126,12 @@ interface Origin {
 const readOnly = () => new AppError('FORBIDDEN', 'You can read this list but not change it');
 
 export class TasksService {
+  /** The tracked fields of tasks loaded to change, as they were (history diffs against them). */
+  private readonly snapshots = new WeakMap<Task, Record<string, unknown>>();
+
   constructor(
     private readonly tasks: TasksRepository,
+    private readonly history_: HistoryRepository,
     private readonly lists: ListsRepository,
     private readonly events: TaskEventSink,
     /** Tasks one user may make. */
@@ -140,13 +180,14 @@ export class TasksService {
     })();
   }
 
-  async create(userId: string, input: TaskInput & TaskPlacement): Promise<TaskDto> {
+  async create(actor: Actor, input: TaskInput & TaskPlacement): Promise<TaskDto> {
     const { list_id, assignee_id, ...task } = input;
-    return (await this.createAll(userId, [task], { list_id, assignee_id }))[0]!;
+    return (await this.createAll(actor, [task], { list_id, assignee_id }))[0]!;
   }
 
   /** Creates tasks in order in one list, each announced; the user's zone is read once for all of them (an import). */
-  async createAll(userId: string, inputs: TaskInput[], placement: TaskPlacement = {}): Promise<TaskDto[]> {
+  async createAll(actor: Actor, inputs: TaskInput[], placement: TaskPlacement = {}): Promise<TaskDto[]> {
+    const { userId } = actor;
     const listId = placement.list_id ?? (await this.lists.personalListId(userId));
     await this.writable(userId, listId);
     const assigneeId = placement.assignee_id ? await this.member(listId, placement.assignee_id) : null;
@@ -160,10 +201,11 @@ export class TasksService {
     for (const [index, { due_date: _dueDate, ...fields }] of inputs.entries()) {
       const status = fields.status ?? 'pending';
       const due = dues[index] ?? null;
-      const row = await this.tasks.insert(listId, userId, { ...fields, due, status, completedAt: status === 'completed' ? new Date() : null, assigneeId });
+      const row = await this.tasks.insert(listId, actor, { ...fields, due, status, completedAt: status === 'completed' ? new Date() : null, assigneeId });
       if (!row) throw notFound('List');
       const task = toTaskDto(row);
       this.events.taskCreated(listId, task);
+      await this.announceChange(row.changeId);
       created.push(task);
     }
     return created;
@@ -174,7 +216,8 @@ export class TasksService {
   }
 
   /** Changes some fields; `list_id` moves the task to another list (an editor on both; it takes the next number there). */
-  async update(userId: string, ref: TaskRef, patch: TaskPatch & TaskPlacement): Promise<TaskDto> {
+  async update(actor: Actor, ref: TaskRef, patch: TaskPatch & TaskPlacement): Promise<TaskDto> {
+    const { userId } = actor;
     const { task, from } = await this.load(userId, ref);
     if (patch.title !== undefined) task.title = patch.title;
     if (patch.description !== undefined) task.description = patch.description;
@@ -192,11 +235,12 @@ export class TasksService {
       if (!stays && patch.assignee_id === undefined) task.assignee = null;
     }
     if (patch.assignee_id !== undefined) task.assignee = patch.assignee_id ? this.tasks.user(await this.member(to, patch.assignee_id)) : null;
-    return this.save(userId, task, from);
+    return this.save(actor, task, from);
   }
 
   /** PUT: the editable fields become the body's, omitted ones their defaults. */
-  async replace(userId: string, ref: TaskRef, input: TaskInput): Promise<TaskDto> {
+  async replace(actor: Actor, ref: TaskRef, input: TaskInput): Promise<TaskDto> {
+    const { userId } = actor;
     const { task, from } = await this.load(userId, ref);
     Object.assign(task, {
       title: input.title,
@@ -205,24 +249,123 @@ export class TasksService {
       ...statusFields(input.status ?? 'pending', task),
     });
     setDue(task, await this.resolve(userId, input.due_date));
-    return this.save(userId, task, from);
+    return this.save(actor, task, from);
   }
 
   /** Sets completion, or toggles it when `completed` is undefined. */
-  async setCompleted(userId: string, ref: TaskRef, completed?: boolean): Promise<TaskDto> {
-    const { task, from } = await this.load(userId, ref);
+  async setCompleted(actor: Actor, ref: TaskRef, completed?: boolean): Promise<TaskDto> {
+    const { task, from } = await this.load(actor.userId, ref);
     const done = completed ?? task.status !== 'completed';
     if (done !== (task.status === 'completed')) Object.assign(task, statusFields(done ? 'completed' : 'pending', task));
-    return this.save(userId, task, from);
+    return this.save(actor, task, from);
   }
 
-  async remove(userId: string, ref: TaskRef): Promise<{ id: string; number: number; title: string }> {
-    const located = await this.locate(userId, ref);
+  async remove(actor: Actor, ref: TaskRef): Promise<{ id: string; number: number; title: string }> {
+    const located = await this.locate(actor.userId, ref);
     if (!canWrite(located.role)) throw readOnly();
-    const row = await this.tasks.delete(located.id);
+    const row = await this.tasks.delete(located.id, actor);
     if (!row) throw notFound('Task');
     this.events.taskDeleted(row.listId, { id: row.id, number: row.number, list_id: row.listId });
+    await this.announceChange(row.changeId);
     return row;
+  }
+
+  /**
+   * Undoes the caller's latest `count` changes not undone yet, newest first: those of one
+   * conversation (the assistant's "undo that"), or of one channel (an MCP client's). Stops at the
+   * first that cannot be undone, with what it could undo before.
+   */
+  async undoLatest(actor: Actor, count: number): Promise<{ undone: ChangeDto[]; refused?: string }> {
+    const scope = actor.conversationId ? { conversationId: actor.conversationId } : { channel: actor.channel };
+    const latest = await this.history_.latestOf(actor.userId, count, scope);
+    if (latest.length === 0) throw notFound('Change to undo');
+    const undone: ChangeDto[] = [];
+    for (const change of latest) {
+      try {
+        undone.push((await this.undo(actor, change.id)).undone);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status >= 500 || undone.length === 0) throw error;
+        return { undone, refused: error.message };
+      }
+    }
+    return { undone };
+  }
+
+  /** A task's history, newest first, a page at a time. */
+  async history(userId: string, ref: TaskRef, query: { limit: number; cursor?: string }): Promise<{ history: ChangeDto[]; next_cursor: string | null }> {
+    const { id } = await this.locate(userId, ref);
+    return this.changesPage({ taskId: id }, query);
+  }
+
+  /** A list's activity: every change of its tasks, newest first, a page at a time. */
+  async activity(userId: string, listId: string, query: { limit: number; cursor?: string }): Promise<{ activity: ChangeDto[]; next_cursor: string | null }> {
+    await this.readable(userId, listId);
+    const { history, next_cursor } = await this.changesPage({ listId }, query);
+    return { activity: history, next_cursor };
+  }
+
+  /**
+   * Reverts one of the caller's changes (the latest not undone yet, or the one named) when no later
+   * change touched the same fields; else CONFLICT naming who changed them since. A created task is
+   * deleted, a deleted one comes back whole, changed fields get their values back. The undo is
+   * itself a change (channel "undo"), which can be undone by naming it.
+   */
+  async undo(actor: Actor, changeId?: string): Promise<{ undone: ChangeDto; task: TaskDto | null }> {
+    const [change] = changeId ? [await this.history_.change(changeId)] : await this.history_.latestOf(actor.userId, 1);
+    if (!change || !(await this.lists.role(actor.userId, change.listId))) throw notFound(changeId ? 'Change' : 'Change to undo');
+    if (change.actorId !== actor.userId) throw new AppError('FORBIDDEN', 'You can only undo your own changes');
+    await this.writable(actor.userId, change.listId);
+    // A later change that was undone, and the undo that undid it, cancel out: neither stands in the way.
+    const since = await this.history_.later(change);
+    const later = since.filter((other) => !other.undoneBy && !since.some((undone) => undone.undoneBy === other.id));
+    const touched = change.action === 'created' ? later : later.filter((other) => Object.keys(other.changes).some((field) => field in change.changes));
+    if (touched.length > 0) {
+      const who = [...new Set(touched.map((other) => (other.actorId === actor.userId ? 'you' : (other.actorName ?? 'someone'))))].join(', ');
+      throw new AppError('CONFLICT', `The task was changed since, by ${who}: undo those changes first`);
+    }
+    // The undo's own history row is named now and claims the change: of two undos at once, one wins.
+    const undoId = randomUUID();
+    if (!(await this.history_.claim(change.id, undoId))) throw new AppError('CONFLICT', 'That change was undone already');
+    try {
+      return { undone: toChangeDto({ ...change, undoneBy: undoId }), task: await this.revert(change, { ...actor, channel: 'undo' }, undoId) };
+    } catch (error) {
+      await this.history_.release(change.id, undoId);
+      throw error;
+    }
+  }
+
+  /** Applies the reverse of a change, its history row named `undoId`: the task as it is after, or null when it is gone. */
+  private async revert(change: ChangeRow, undo: Actor, undoId: string): Promise<TaskDto | null> {
+    if (change.action === 'created') {
+      const row = await this.tasks.delete(change.taskId, undo, undoId);
+      if (!row) throw new AppError('CONFLICT', 'The task was deleted since');
+      this.events.taskDeleted(row.listId, { id: row.id, number: row.number, list_id: row.listId });
+      await this.announceChange(row.changeId);
+      return null;
+    }
+    if (change.action === 'deleted') {
+      if (!change.snapshot || !(await this.tasks.restore(change.snapshot))) throw new AppError('CONFLICT', 'The task cannot come back: its list is gone');
+      const restored = (await this.tasks.entity(change.taskId))!;
+      this.tasks.recordChange(restored, undo, 'restored', { title: [null, restored.title] }, undoId);
+      await this.tasks.flush();
+      const task = toTaskDto((await this.tasks.read(change.taskId))!);
+      this.events.taskCreated(task.list_id, task);
+      await this.announceChange(undoId);
+      return task;
+    }
+    const entity = await this.tasks.entity(change.taskId);
+    if (!entity) throw new AppError('CONFLICT', 'The task was deleted since');
+    this.snapshots.set(entity, trackedFields(entity));
+    const from = { listId: (entity.list as { id: string }).id, number: entity.number };
+    for (const [field, [before]] of Object.entries(change.changes))
+      revertField(
+        entity,
+        field,
+        before,
+        (id) => this.tasks.user(id),
+        (id) => this.tasks.list(id),
+      );
+    return this.save(undo, entity, from, undoId);
   }
 
   /** The caller's list named (case-insensitively, "family" finds "Family" and "Family list") or identified by `nameOrId`. */
@@ -301,12 +444,42 @@ export class TasksService {
     if (!canWrite(located.role)) throw readOnly();
     const task = await this.tasks.entity(located.id);
     if (!task) throw notFound('Task');
+    this.snapshots.set(task, trackedFields(task));
     return { task, from: { listId: located.listId, number: task.number } };
   }
 
-  private async save(userId: string, task: Task, from: Origin): Promise<TaskDto> {
-    task.updatedBy = this.tasks.user(userId);
+  /** Announces a history row to its list's room. */
+  private async announceChange(changeId: string): Promise<void> {
+    const row = await this.history_.change(changeId);
+    if (row) this.events.changed(row.listId, toChangeDto(row));
+  }
+
+  private async changesPage(where: { taskId: string } | { listId: string }, query: { limit: number; cursor?: string }) {
+    const before = query.cursor
+      ? (([at, id]) => ({ at: at as string, id: id as string }))(
+          decodeCursor(
+            query.cursor,
+            (parts) => parts.length === 2 && cursorPart.timestamp(parts[0]) && cursorPart.uuid(parts[1]),
+            'is not a cursor from this history',
+          ),
+        )
+      : undefined;
+    const rows = await this.history_.page(where, query.limit + 1, before);
+    const last = rows[query.limit - 1];
+    return {
+      history: rows.slice(0, query.limit).map(toChangeDto),
+      next_cursor: rows.length > query.limit && last ? encodeCursor([toIso(last.at), last.id]) : null,
+    };
+  }
+
+  /** Writes a change of a task and its history row (named `changeId`, for an undo) in one flush, then announces both. */
+  private async save(actor: Actor, task: Task, from: Origin, changeId?: string): Promise<TaskDto> {
+    const before = this.snapshots.get(task) ?? {};
+    task.updatedBy = this.tasks.user(actor.userId);
+    const changes = diff(before, trackedFields(task));
+    const record = Object.keys(changes).length ? this.tasks.recordChange(task, actor, actionOf(changes), changes, changeId) : undefined;
     await this.tasks.flush();
+    if (record) await this.announceChange(record.id);
     const dto = toTaskDto((await this.tasks.read(task.id))!);
     if (dto.list_id !== from.listId) {
       // Moved: it leaves the old list's room and arrives in the new one's.

@@ -200,6 +200,6 @@ export async function importTasks(tasks: TasksService, userId: string, body: z.i
       skip(line, error.details);
     }
   }
-  report.imported = (await tasks.createAll(userId, valid, { list_id: listId })).length;
+  report.imported = (await tasks.createAll({ userId, channel: 'import' }, valid, { list_id: listId })).length;
   return report;
 }

@@ -35,7 +35,14 @@ describe('openai provider through the real SDK against a fake Chat Completions s
     expect(request.model).toBe('gpt-4o-mini');
     expect(request.stream).toBe(true);
     expect(request.max_tokens).toBe(2_000);
-    expect(request.tools.map((tool: any) => tool.function.name).sort()).toEqual(['add_task', 'complete_task', 'delete_task', 'list_tasks', 'update_task']);
+    expect(request.tools.map((tool: any) => tool.function.name).sort()).toEqual([
+      'add_task',
+      'complete_task',
+      'delete_task',
+      'list_tasks',
+      'undo',
+      'update_task',
+    ]);
     const addTask = request.tools.find((tool: any) => tool.function.name === 'add_task').function;
     expect(addTask.parameters.required).toEqual(['title']);
     expect(addTask.parameters.properties.title.description).toMatch(/title/i);

@@ -56,6 +56,9 @@ describe('the task tools on shared lists', () => {
     });
     const stranger = await signup(suite.app);
     expect(await tool(stranger, 'list_tasks', { list: 'Family' })).toEqual({ error: { code: 'NOT_FOUND', message: 'You have no list called "Family"' } });
+    // An MCP client undoes its own latest changes (the one before was Sam's, through another client).
+    expect(await tool(owner, 'undo', {})).toMatchObject({ undone: [{ action: 'created', title: 'My own thing' }] });
+    expect(await tool(viewer, 'undo', {})).toEqual({ error: { code: 'NOT_FOUND', message: 'Change to undo not found' } });
   });
 });
 

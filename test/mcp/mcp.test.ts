@@ -71,12 +71,12 @@ describe('personal access tokens', () => {
 describe('the MCP server', () => {
   const suite = listeningApp({ PUBLIC_URL: 'https://tasks.example.com/' });
 
-  it("lists the assistant's five tools with the same schemas and descriptions", async () => {
+  it("lists the assistant's tools with the same schemas and descriptions", async () => {
     const { app, url } = suite;
     const user = await signup(app);
     const client = await mcpClient(url, (await personalToken(app, user)).secret);
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(['add_task', 'complete_task', 'delete_task', 'list_tasks', 'update_task']);
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['add_task', 'complete_task', 'delete_task', 'list_tasks', 'undo', 'update_task']);
     for (const spec of toolSpecs) {
       expect(tools.find((tool) => tool.name === spec.name)).toMatchObject({ description: spec.description, inputSchema: spec.parameters });
     }

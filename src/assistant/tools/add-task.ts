@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoDate } from '../../shared/schemas.ts';
 import { taskDescription, taskPriority, taskTitle } from '../../tasks/tasks.schemas.ts';
-import { assigneeArgument, defineTool, listArgument } from './tool.ts';
+import { actorOf, assigneeArgument, defineTool, listArgument } from './tool.ts';
 
 export const addTask = defineTool({
   name: 'add_task',
@@ -19,7 +19,7 @@ export const addTask = defineTool({
     const { userId, tasks } = context;
     const listId = list ? await tasks.findList(userId, list) : undefined;
     const assigneeId = assignee ? await tasks.findMember(userId, listId ?? (await tasks.personalListId(userId)), assignee) : undefined;
-    const task = await tasks.create(userId, { ...input, list_id: listId, assignee_id: assigneeId });
+    const task = await tasks.create(actorOf(context), { ...input, list_id: listId, assignee_id: assigneeId });
     return {
       task_number: task.number,
       status: 'created',

@@ -2,7 +2,7 @@
 // approval policy (whether a call is destructive, and how the approval card words it).
 import { z } from 'zod';
 import type { TaskDto } from '../../tasks/tasks.schemas.ts';
-import type { TasksService } from '../../tasks/tasks.service.ts';
+import type { Actor, TasksService } from '../../tasks/tasks.service.ts';
 import type { ToolSpec } from '../provider.ts';
 
 export interface ToolContext {
@@ -12,7 +12,13 @@ export interface ToolContext {
   /** Destructive calls wait for the user's approval (the assistant only; MCP clients ask by themselves). */
   confirmDestructive?: boolean;
   tasks: TasksService;
+  /** Who calls (history keeps it): the assistant of a conversation, or an MCP client. */
+  channel: 'assistant' | 'mcp';
+  conversationId?: string;
 }
+
+/** The caller of a tool as history records it. */
+export const actorOf = (context: ToolContext): Actor => ({ userId: context.userId, channel: context.channel, conversationId: context.conversationId });
 
 /** A tool as written: its input schema, what it does with input that schema produced, and its approval policy. */
 export interface ToolDefinition<Name extends string, Input extends z.ZodType> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoDate } from '../../shared/schemas.ts';
 import { taskDescription, taskPriority, taskTitle } from '../../tasks/tasks.schemas.ts';
-import { assigneeArgument, defineTool, listArgument, taskLabel, taskNumber, taskRefOf } from './tool.ts';
+import { actorOf, assigneeArgument, defineTool, listArgument, taskLabel, taskNumber, taskRefOf } from './tool.ts';
 
 export const updateTask = defineTool({
   name: 'update_task',
@@ -25,7 +25,7 @@ export const updateTask = defineTool({
         : assignee === null
           ? null
           : await tasks.findMember(userId, ref.listId ?? (await tasks.personalListId(userId)), assignee);
-    const task = await tasks.update(userId, ref, { ...changes, ...(assigneeId === undefined ? {} : { assignee_id: assigneeId }) });
+    const task = await tasks.update(actorOf(context), ref, { ...changes, ...(assigneeId === undefined ? {} : { assignee_id: assigneeId }) });
     return { task_number: task.number, status: 'updated', title: task.title, ...(task.assignee ? { assignee: task.assignee.name } : {}) };
   },
   // Clearing what the user wrote (a due date, a description) cannot be taken back.

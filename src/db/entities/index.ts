@@ -5,12 +5,14 @@ import { PersonalAccessToken } from './personal-access-token.entity.ts';
 import { RateLimitWindow } from './rate-limit-window.entity.ts';
 import { RefreshToken } from './refresh-token.entity.ts';
 import { Task } from './task.entity.ts';
+import { TaskChange } from './task-change.entity.ts';
 
 export type { ListRole } from './list.entity.ts';
 export type { MessageRole, MessageStatus, StoredToolCall, StoredToolResult } from './message.entity.ts';
 export type { TaskPriority, TaskStatus } from './task.entity.ts';
+export type { ChangeAction, ChangeChannel, FieldChanges } from './task-change.entity.ts';
 
 import { User } from './user.entity.ts';
 
-export const entities = [User, RefreshToken, List, ListMember, ListInvitation, Task, Conversation, Message, RateLimitWindow, PersonalAccessToken];
-export { Conversation, List, ListInvitation, ListMember, Message, PersonalAccessToken, RateLimitWindow, RefreshToken, Task, User };
+export const entities = [User, RefreshToken, List, ListMember, ListInvitation, Task, TaskChange, Conversation, Message, RateLimitWindow, PersonalAccessToken];
+export { Conversation, List, ListInvitation, ListMember, Message, PersonalAccessToken, RateLimitWindow, RefreshToken, Task, TaskChange, User };

@@ -8,7 +8,8 @@ import type { ToolName } from '../../tools/index.ts';
 import type { Clock } from './when.ts';
 
 /** The intents a request can have: one per tool (`add_task` → `add`), and small talk. */
-export type ToolIntentKind = ToolName extends `${infer Kind}_${string}` ? Kind : never;
+type KindOf<Name extends string> = Name extends `${infer Kind}_${string}` ? Kind : Name;
+export type ToolIntentKind = KindOf<ToolName>;
 export type IntentKind = ToolIntentKind | 'chat';
 
 /** Which task a request means: its number, "it" (the one named last), or words of its title. */
@@ -47,7 +48,7 @@ export interface TaskChanges {
 }
 
 /** The intents that act on the tasks a request names and nothing more: complete, delete, and any new tool of that shape. */
-export type ActingKind = Exclude<ToolIntentKind, 'add' | 'list' | 'update'>;
+export type ActingKind = Exclude<ToolIntentKind, 'add' | 'list' | 'update' | 'undo'>;
 
 export type Intent =
   | { kind: 'add'; tasks: NewTask[] }
@@ -64,6 +65,8 @@ export type Intent =
     }
   | { kind: ActingKind; refs: TaskReference[] }
   | { kind: 'update'; ref: TaskReference; changes: TaskChanges }
+  /** The latest changes made in this conversation, undone. */
+  | { kind: 'undo'; count: number }
   | { kind: 'chat'; topic: 'greeting' | 'thanks' | 'help' | 'identity' | 'wellbeing' | 'farewell' | 'unknown'; suggestion?: string };
 
 /** The main verb leading a request, when one does. */

@@ -11,10 +11,11 @@ import { chat } from './chat.ts';
 import { complete } from './complete.ts';
 import { remove } from './delete.ts';
 import { list } from './list.ts';
+import { undo } from './undo.ts';
 import { update } from './update.ts';
 
 /** Every intent: one per tool, and small talk. */
-export const grammars = [chat, add, list, complete, remove, update] as const;
+export const grammars = [chat, add, list, complete, remove, update, undo] as const;
 learnVerbs(grammars);
 
 // Every tool has its intent: a tool added without one fails to compile here.
@@ -31,7 +32,7 @@ export function planStep(intent: Intent, turn: Turn): Step {
 const leadRules = new Map<IntentKind, Rule | undefined>(grammars.map((grammar) => [grammar.kind, (grammar as { lead?: Rule }).lead]));
 
 /** The rules tried before the leading verb's, in order. */
-const frames: Rule[] = [chat.rules.smallTalk, list.rules.question, add.rules.wish, update.rules.clearDue, remove.rules.noLongerNeeded];
+const frames: Rule[] = [chat.rules.smallTalk, undo.rules.undo, list.rules.question, add.rules.wish, update.rules.clearDue, remove.rules.noLongerNeeded];
 /** The rules tried when no verb rule read the request, in order. */
 const statements: Rule[] = [
   complete.rules.doneFirst,
