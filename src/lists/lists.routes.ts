@@ -202,4 +202,17 @@ export const listsRoutes: FastifyPluginAsyncZod<{ lists: ListsService; tasks: Ta
     },
     (request) => tasks.undo({ userId: request.userId, channel: 'rest' }, request.body?.change_id),
   );
+
+  app.post(
+    '/lists/:id/archive-completed',
+    {
+      schema: {
+        ...common,
+        summary: "Archive a list's completed tasks at once (an editor)",
+        params: listIdParams,
+        response: { 200: z.object({ archived: z.number().int() }), ...writeErrors },
+      },
+    },
+    (request) => tasks.archiveCompleted({ userId: request.userId, channel: 'rest' }, request.params.id),
+  );
 };

@@ -22,6 +22,7 @@ export interface TaskFields {
   dueDate?: Timestamp | null;
   dueOn?: string | null;
   completedAt?: Timestamp | null;
+  archivedAt?: Timestamp | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
   /** Who it is assigned to, who made it and who last changed it, with their names (null once they are gone). */
@@ -35,7 +36,7 @@ export interface TaskFields {
 
 /** The columns of `tasks t` and the people it names, as the read shape's properties. */
 const taskColumns = `t.id, t.list_id as "listId", t.number, t.title, t.description, t.status, t.priority, t.due_date as "dueDate", t.due_on::text as "dueOn",
-  t.completed_at as "completedAt", t.created_at as "createdAt", t.updated_at as "updatedAt",
+  t.completed_at as "completedAt", t.archived_at as "archivedAt", t.created_at as "createdAt", t.updated_at as "updatedAt",
   t.assignee_id as "assigneeId", ${displayName('a')} as "assigneeName", t.created_by_id as "createdById", ${displayName('c')} as "createdByName",
   t.updated_by_id as "updatedById", ${displayName('u')} as "updatedByName"`;
 
@@ -96,6 +97,8 @@ export interface TaskFilter {
   lists: string[];
   /** Tasks assigned to this user. */
   assigneeId?: string;
+  /** Archived tasks: left out (the default), only them, or all. */
+  archived?: 'false' | 'true' | 'all';
   /** `open` is every task not completed yet (pending or in progress). */
   status?: TaskStatus | 'all' | 'open';
   priority?: TaskPriority;
@@ -107,6 +110,7 @@ export interface TaskFilter {
 function filterTasks(bind: (value: unknown) => string, filter: TaskFilter): string[] {
   const where = [filter.lists.length === 1 ? `t.list_id = ${bind(filter.lists[0])}` : `t.list_id = any(${bind(filter.lists)}::uuid[])`];
   if (filter.assigneeId) where.push(`t.assignee_id = ${bind(filter.assigneeId)}`);
+  if ((filter.archived ?? 'false') !== 'all') where.push(`t.archived_at is ${filter.archived === 'true' ? 'not ' : ''}null`);
   if (filter.status === 'open') where.push("t.status <> 'completed'");
   else if (filter.status && filter.status !== 'all') where.push(`t.status = ${bind(filter.status)}`);
   if (filter.priority) where.push(`t.priority = ${bind(filter.priority)}`);
@@ -187,15 +191,17 @@ export class TasksRepository {
    * cancels after `timeoutMs`. On an EntityManager of its own: the reader outlives the request that
    * starts it (an export is read as it is sent).
    */
-  async *allInBatches(listId: string, size: number, timeoutMs: number): AsyncGenerator<TaskFields[]> {
+  async *allInBatches(listId: string, size: number, timeoutMs: number, archived: 'false' | 'true' | 'all' = 'false'): AsyncGenerator<TaskFields[]> {
     const em = this.em.fork();
+    const { bind, values } = boundValues();
+    const where = filterTasks(bind, { lists: [listId], archived }).join(' and ');
     for (let after = 0; ; ) {
       const rows = await withStatementTimeout(em, timeoutMs, (tx) =>
-        executeBound<TaskFields>(tx, `select ${taskColumns} from ${taskFrom} where t.list_id = $1 and t.number > $2 order by t.number limit $3`, [
-          listId,
-          after,
-          size,
-        ]),
+        executeBound<TaskFields>(
+          tx,
+          `select ${taskColumns} from ${taskFrom} where ${where} and t.number > $${values.length + 1} order by t.number limit $${values.length + 2}`,
+          [...values, after, size],
+        ),
       );
       if (rows.length > 0) yield rows;
       if (rows.length < size) return;
@@ -265,6 +271,27 @@ export class TasksRepository {
       [JSON.stringify(snapshot)],
     );
     return row?.id;
+  }
+
+  /**
+   * Archives every completed task of a list not archived yet, each with its history row, in one
+   * statement: the tasks archived.
+   */
+  async archiveCompleted(listId: string, actor: Actor): Promise<{ id: string; changeId: string }[]> {
+    return executeBound<{ id: string; changeId: string }>(
+      this.em,
+      `with a as (
+         update tasks set archived_at = now(), updated_at = now(), updated_by_id = $2 where list_id = $1 and status = 'completed' and archived_at is null
+         returning id, list_id, archived_at
+       ),
+       h as (
+         insert into task_history (task_id, list_id, actor_id, channel, action, changes, conversation_id)
+         select a.id, a.list_id, $2::uuid, $3::text, 'archived', jsonb_build_object('archived_at', jsonb_build_array(null, to_jsonb(a.archived_at))), $4::uuid from a
+         returning id, task_id
+       )
+       select h.task_id as id, h.id as "changeId" from h`,
+      [listId, actor.userId, actor.channel, actor.conversationId ?? null],
+    );
   }
 
   /** The next number of a list (a task moving there takes it). */

@@ -6,6 +6,7 @@ import {
   changeDto,
   completeBody,
   createTaskBody,
+  exportQuery,
   historyQuery,
   listQuery,
   taskDto,
@@ -56,7 +57,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
       schema: {
         ...common,
         summary: 'Download every task of a list as JSON, CSV or iCalendar (one VTODO per task, DUE in the user zone)',
-        querystring: listQuery.extend({ format: z.enum(exportFormats).default('json') }),
+        querystring: exportQuery.extend({ format: z.enum(exportFormats).default('json') }),
         produces: ['application/json', 'text/csv', 'text/calendar'],
         response: { 200: downloadResponse, ...errors },
       },
@@ -64,7 +65,8 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
     async (request, reply) => {
       holdDownloadSlot(exports, request.userId, reply);
       const timeZone = await tasks.timeZone(request.userId);
-      const batches = await tasks.allInBatches(request.userId, exports.statementTimeoutMs, await listOf(request.userId, request.query.list_id));
+      const listId = await listOf(request.userId, request.query.list_id);
+      const batches = await tasks.allInBatches(request.userId, exports.statementTimeoutMs, listId, request.query.archived);
       return sendDownload(reply, exportTasks(batches, request.query.format, timeZone));
     },
   );
@@ -195,4 +197,25 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
       return tasks.history(request.userId, await refOf(request.userId, request.params.ref, list_id), page);
     },
   );
+
+  for (const [action, archived] of [
+    ['archive', true],
+    ['unarchive', false],
+  ] as const) {
+    app.post(
+      `/tasks/:ref/${action}`,
+      {
+        schema: {
+          ...common,
+          summary: archived ? 'Archive a task: out of the default reads, still findable and restorable' : 'Bring an archived task back',
+          params: taskRefParams,
+          querystring: taskRefQuery,
+          response: { 200: taskResponse, ...writeErrors },
+        },
+      },
+      async (request) => ({
+        task: await tasks.setArchived(rest(request.userId), await refOf(request.userId, request.params.ref, request.query.list_id), archived),
+      }),
+    );
+  }
 };

@@ -19,6 +19,7 @@ export const taskDto = z.object({
   priority: taskPriority,
   due_date: z.string().nullable(),
   completed_at: z.string().nullable(),
+  archived_at: z.string().nullable().describe('Archived tasks are out of the default reads, and can be brought back'),
   assignee: person.nullable().describe('A member of the task’s list'),
   created_by: person.nullable(),
   updated_by: person.nullable(),
@@ -75,6 +76,9 @@ export const completeBody = z.object({ completed: z.boolean().optional() }).null
 export const taskSorts = ['created_at', '-created_at', 'due_date', '-due_date', 'priority', '-priority', 'updated_at', '-updated_at'] as const;
 export type TaskSort = (typeof taskSorts)[number];
 
+/** Archived tasks in a read: left out (false, the default), only them (true), or with the rest (all). */
+const archivedQuery = z.enum(['false', 'true', 'all']).default('false');
+
 export const taskListQuery = z.object({
   status: z.enum(['all', ...taskStatuses]).default('all'),
   priority: taskPriority.optional(),
@@ -86,6 +90,7 @@ export const taskListQuery = z.object({
   cursor: z.string().max(500).optional(),
   list_id: uuid.optional().describe('One list; default: every list you belong to'),
   assignee: z.union([z.literal('me'), uuid], { error: 'must be "me" or a user id' }).optional(),
+  archived: archivedQuery,
 });
 export type TaskListQuery = z.infer<typeof taskListQuery>;
 
@@ -108,6 +113,8 @@ export const taskRefParams = z.object({ ref: taskRef });
 export const taskRefQuery = z.object({ list_id: uuid.optional().describe('The list a task number counts in; default: your personal list') });
 /** The list an export reads or an import fills: default, the caller's personal list. */
 export const listQuery = z.object({ list_id: uuid.optional().describe('Default: your personal list') });
+/** An export: the list, and its archived tasks or not. */
+export const exportQuery = listQuery.extend({ archived: archivedQuery });
 
 /** One change of a task, as its history and its list's activity show it. */
 export const changeDto = z.object({

@@ -54,6 +54,7 @@ export function toTaskDto(task: TaskFields): TaskDto {
     priority: task.priority,
     due_date: task.dueOn ?? (task.dueDate ? toIso(task.dueDate) : null),
     completed_at: task.completedAt ? toIso(task.completedAt) : null,
+    archived_at: task.archivedAt ? toIso(task.archivedAt) : null,
     assignee: person(task.assigneeId, task.assigneeName),
     created_by: person(task.createdById, task.createdByName),
     updated_by: person(task.updatedById, task.updatedByName),
@@ -98,6 +99,9 @@ function revertField(task: Task, field: string, value: unknown, user: (id: strin
     case 'completed_at':
       task.completedAt = instant(value);
       break;
+    case 'archived_at':
+      task.archivedAt = instant(value);
+      break;
     case 'assignee_id':
       task.assignee = value ? user(value as string) : null;
       break;
@@ -139,13 +143,14 @@ export class TasksService {
   ) {}
 
   /** A page of the caller's tasks: of one list, or of every list the caller belongs to. */
-  async list(userId: string, query: TaskListQuery & { list_id?: string; assignee?: string }): Promise<{ tasks: TaskDto[]; next_cursor: string | null }> {
+  async list(userId: string, query: TaskListQuery): Promise<{ tasks: TaskDto[]; next_cursor: string | null }> {
     const plan = sortPlan(query.sort);
     const zone = needsZone(query.due_before) || needsZone(query.due_after) ? await this.timeZone(userId) : 'UTC';
     const rows = await this.tasks.page({
       filter: {
         lists: await this.readable(userId, query.list_id),
         assigneeId: query.assignee === 'me' ? userId : query.assignee,
+        archived: query.archived,
         status: query.status,
         priority: query.priority,
         words: query.q ? [query.q] : [],
@@ -172,9 +177,14 @@ export class TasksService {
    * Every task of a list (the caller's personal one by default), read a batch at a time as it is
    * consumed (an export). Access is checked before the first byte: a refusal is an answer, not a cut stream.
    */
-  async allInBatches(userId: string, statementTimeoutMs: number, listId?: string): Promise<AsyncIterable<TaskDto[]>> {
+  async allInBatches(
+    userId: string,
+    statementTimeoutMs: number,
+    listId?: string,
+    archived: 'false' | 'true' | 'all' = 'false',
+  ): Promise<AsyncIterable<TaskDto[]>> {
     const [list] = await this.readable(userId, listId ?? (await this.lists.personalListId(userId)));
-    const batches = this.tasks.allInBatches(list!, 500, statementTimeoutMs);
+    const batches = this.tasks.allInBatches(list!, 500, statementTimeoutMs, archived);
     return (async function* () {
       for await (const rows of batches) yield rows.map(toTaskDto);
     })();
@@ -258,6 +268,24 @@ export class TasksService {
     const done = completed ?? task.status !== 'completed';
     if (done !== (task.status === 'completed')) Object.assign(task, statusFields(done ? 'completed' : 'pending', task));
     return this.save(actor, task, from);
+  }
+
+  /** Archives a task (out of the default reads), or brings it back. */
+  async setArchived(actor: Actor, ref: TaskRef, archived: boolean): Promise<TaskDto> {
+    const { task, from } = await this.load(actor.userId, ref);
+    if (archived !== Boolean(task.archivedAt)) task.archivedAt = archived ? new Date() : null;
+    return this.save(actor, task, from);
+  }
+
+  /** Archives every completed task of a list at once (an editor): how many. */
+  async archiveCompleted(actor: Actor, listId: string): Promise<{ archived: number }> {
+    await this.writable(actor.userId, listId);
+    const archived = await this.tasks.archiveCompleted(listId, actor);
+    for (const { id, changeId } of archived) {
+      this.events.taskUpdated(listId, toTaskDto((await this.tasks.read(id))!));
+      await this.announceChange(changeId);
+    }
+    return { archived: archived.length };
   }
 
   async remove(actor: Actor, ref: TaskRef): Promise<{ id: string; number: number; title: string }> {

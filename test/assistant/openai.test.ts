@@ -37,6 +37,7 @@ describe('openai provider through the real SDK against a fake Chat Completions s
     expect(request.max_tokens).toBe(2_000);
     expect(request.tools.map((tool: any) => tool.function.name).sort()).toEqual([
       'add_task',
+      'archive_task',
       'complete_task',
       'delete_task',
       'list_tasks',

@@ -13,6 +13,7 @@ export const listTasks = defineTool({
     search: z.string().trim().max(200).optional().describe('Words that must all appear in the title or description'),
     list: z.string().trim().min(1).max(100).optional().describe("A list's name or id; omit for every list of the user"),
     assignee: z.string().trim().min(1).max(255).optional().describe('Only tasks assigned to this member (name or email, or "me")'),
+    archived: z.enum(['false', 'true', 'all']).default('false').describe('Archived tasks: left out (false), only them (true), or all'),
     limit: z.number().int().min(1).max(200).default(50),
   }),
   async execute({ userId, timeZone, tasks }, input) {
@@ -32,6 +33,7 @@ export const listTasks = defineTool({
         words: input.search?.split(/\s+/).filter(Boolean),
         listId,
         assigneeId,
+        archived: input.archived,
         limit: input.limit,
       }),
       tasks.listNames(userId),

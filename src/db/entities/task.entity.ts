@@ -25,6 +25,8 @@ export const Task = defineEntity({
     dueDate: p.datetime(3).nullable(),
     dueOn: p.date().nullable(),
     completedAt: p.datetime(3).nullable(),
+    // Archived: out of the default reads (lists, tools, exports), still findable and restorable.
+    archivedAt: p.datetime(3).nullable(),
     // Who made and last changed it, and who it is assigned to (a member of its list): kept when they leave, cleared when they go.
     createdBy: () => p.manyToOne(User).nullable().deleteRule('set null'),
     updatedBy: () => p.manyToOne(User).nullable().deleteRule('set null'),

@@ -7,6 +7,7 @@ import { cleanTitle, normalize, subject } from '../text.ts';
 import type { Clock } from '../when.ts';
 import { learnVerbs, lemma, verbAction } from '../words.ts';
 import { add } from './add.ts';
+import { archive } from './archive.ts';
 import { chat } from './chat.ts';
 import { complete } from './complete.ts';
 import { remove } from './delete.ts';
@@ -15,7 +16,7 @@ import { undo } from './undo.ts';
 import { update } from './update.ts';
 
 /** Every intent: one per tool, and small talk. */
-export const grammars = [chat, add, list, complete, remove, update, undo] as const;
+export const grammars = [chat, add, list, complete, remove, update, archive, undo] as const;
 learnVerbs(grammars);
 
 // Every tool has its intent: a tool added without one fails to compile here.
@@ -52,12 +53,13 @@ export const allRules = (): Rule[] =>
 /** The request's main verb, if one leads it. */
 function leadVerb(text: string): Lead | undefined {
   const hadSubject = subject.test(text);
-  // "take the milk off my list", "tick 8 and 11 off": the particle belongs to the verb.
+  // "take the milk off my list", "tick 8 and 11 off", "put the milk away": the particle belongs to the verb.
   const body = text
     .replace(subject, '')
-    .replace(/^(\S+)\s+(.+?)\s+off(\s+(my|the)\s+(todo\s+|to-do\s+)?list)?$/i, (whole, verb: string, object: string) =>
-      verbAction.has(`${lemma(verb, (stem) => verbAction.has(`${stem} off`))} off`) ? `${verb} off ${object}` : whole,
-    );
+    .replace(/^(\S+)\s+(.+?)\s+(off|away)(\s+(my|the)\s+(todo\s+|to-do\s+)?list)?$/i, (whole, verb: string, object: string, particle: string) => {
+      const base = lemma(verb, (stem) => verbAction.has(`${stem} ${particle.toLowerCase()}`));
+      return verbAction.has(`${base} ${particle.toLowerCase()}`) ? `${verb} ${particle} ${object}` : whole;
+    });
   const words = body.split(' ');
   for (const size of [2, 1]) {
     if (words.length < size) continue;
