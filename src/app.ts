@@ -30,6 +30,8 @@ import { frameworkErrors, registerErrorHandling } from './http/error-handler.ts'
 import { registerInputHygiene } from './http/input-hygiene.ts';
 import { authLimits, registerInFlightLimit, registerRestLimit, SharedWindows } from './http/rate-limits.ts';
 import { corsOptions, registerSecurityHeaders } from './http/security-headers.ts';
+import { LabelsRepository } from './labels/labels.repository.ts';
+import { labelsRoutes } from './labels/labels.routes.ts';
 import { ListsRepository } from './lists/lists.repository.ts';
 import { listsRoutes } from './lists/lists.routes.ts';
 import { ListsService } from './lists/lists.service.ts';
@@ -134,9 +136,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.decorate('io', sockets.io);
   const broadcasts = createBroadcasts(sockets.io);
   const auth = new AuthService(orm.em, { tokens, secret: config.jwtSecret, refreshTokenTtlMs: config.refreshTokenTtlMs, sessions, personalTokens });
+  const labels = new LabelsRepository(orm.em);
   const tasks = new TasksService(
     new TasksRepository(orm.em),
     new HistoryRepository(orm.em),
+    labels,
     listsRepository,
     broadcasts.taskEvents,
     config.bounds.tasksPerUser,
@@ -197,6 +201,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       registerInFlightLimit(api, config.limits?.requestsPerUser);
       await api.register(tasksRoutes, { tasks, exports });
       await api.register(listsRoutes, { lists, tasks });
+      await api.register(labelsRoutes, { labels });
       await api.register(conversationsRoutes, { conversations, exports, search: new ConversationSearch(orm.em, config.bounds.statementTimeoutMs, searches) });
       await api.register(chatRoutes, { chat, messages: budgets?.messages });
     },

@@ -32,13 +32,17 @@ export interface TaskFields {
   createdByName: string | null;
   updatedById: string | null;
   updatedByName: string | null;
+  /** Every member's labels on it. */
+  labels: { id: string; name: string; color: string }[];
 }
 
 /** The columns of `tasks t` and the people it names, as the read shape's properties. */
 const taskColumns = `t.id, t.list_id as "listId", t.number, t.title, t.description, t.status, t.priority, t.due_date as "dueDate", t.due_on::text as "dueOn",
   t.completed_at as "completedAt", t.archived_at as "archivedAt", t.created_at as "createdAt", t.updated_at as "updatedAt",
   t.assignee_id as "assigneeId", ${displayName('a')} as "assigneeName", t.created_by_id as "createdById", ${displayName('c')} as "createdByName",
-  t.updated_by_id as "updatedById", ${displayName('u')} as "updatedByName"`;
+  t.updated_by_id as "updatedById", ${displayName('u')} as "updatedByName",
+  coalesce((select jsonb_agg(jsonb_build_object('id', l.id, 'name', l.name, 'color', l.color) order by lower(l.name), l.id)
+              from task_labels tl join labels l on l.id = tl.label_id where tl.task_id = t.id), '[]'::jsonb) as labels`;
 
 /** `tasks t` with the people it names. */
 const taskFrom = 'tasks t left join users a on a.id = t.assignee_id left join users c on c.id = t.created_by_id left join users u on u.id = t.updated_by_id';
@@ -97,6 +101,8 @@ export interface TaskFilter {
   lists: string[];
   /** Tasks assigned to this user. */
   assigneeId?: string;
+  /** Tasks carrying a label of this name (case-insensitive). */
+  label?: string;
   /** Archived tasks: left out (the default), only them, or all. */
   archived?: 'false' | 'true' | 'all';
   /** `open` is every task not completed yet (pending or in progress). */
@@ -110,6 +116,11 @@ export interface TaskFilter {
 function filterTasks(bind: (value: unknown) => string, filter: TaskFilter): string[] {
   const where = [filter.lists.length === 1 ? `t.list_id = ${bind(filter.lists[0])}` : `t.list_id = any(${bind(filter.lists)}::uuid[])`];
   if (filter.assigneeId) where.push(`t.assignee_id = ${bind(filter.assigneeId)}`);
+  if (filter.label) {
+    where.push(
+      `exists (select 1 from task_labels tl join labels l on l.id = tl.label_id where tl.task_id = t.id and lower(l.name) = lower(${bind(filter.label)}))`,
+    );
+  }
   if ((filter.archived ?? 'false') !== 'all') where.push(`t.archived_at is ${filter.archived === 'true' ? 'not ' : ''}null`);
   if (filter.status === 'open') where.push("t.status <> 'completed'");
   else if (filter.status && filter.status !== 'all') where.push(`t.status = ${bind(filter.status)}`);
@@ -263,11 +274,19 @@ export class TasksRepository {
     return row;
   }
 
-  /** Puts a deleted task back as it was (same id, list and number), from its history snapshot; undefined when its list is gone. */
+  /** Puts a deleted task back as it was (same id, list, number and labels), from its history snapshot; undefined when its list is gone. */
   async restore(snapshot: Record<string, unknown>): Promise<string | undefined> {
     const [row] = await executeBound<{ id: string }>(
       this.em,
-      `insert into tasks select * from jsonb_populate_record(null::tasks, $1::jsonb) where exists (select 1 from lists where id = ($1::jsonb ->> 'list_id')::uuid) returning id`,
+      `with t as (
+         insert into tasks select * from jsonb_populate_record(null::tasks, $1::jsonb) where exists (select 1 from lists where id = ($1::jsonb ->> 'list_id')::uuid)
+         returning id
+       ),
+       l as (
+         insert into task_labels (task_id, label_id)
+         select t.id, label.id from t, jsonb_array_elements_text(coalesce($1::jsonb -> 'label_ids', '[]'::jsonb)) as kept(id) join labels label on label.id = kept.id::uuid
+       )
+       select id from t`,
       [JSON.stringify(snapshot)],
     );
     return row?.id;
@@ -350,10 +369,13 @@ export class TasksRepository {
   ): Promise<{ id: string; number: number; title: string; listId: string; changeId: string } | undefined> {
     const [row] = await executeBound<{ id: string; number: number; title: string; listId: string; changeId: string }>(
       this.em,
-      `with d as (delete from tasks where id = $1 returning *),
+      // The labels are read in the same snapshot as the row they leave with: the undo puts both back.
+      `with l as (select coalesce(jsonb_agg(label_id), '[]'::jsonb) as ids from task_labels where task_id = $1),
+       d as (delete from tasks where id = $1 returning *),
        h as (
          insert into task_history (id, task_id, list_id, actor_id, channel, action, changes, snapshot, conversation_id)
-         select $5::uuid, d.id, d.list_id, $2::uuid, $3::text, 'deleted', jsonb_build_object('title', jsonb_build_array(d.title, null)), to_jsonb(d), $4::uuid from d
+         select $5::uuid, d.id, d.list_id, $2::uuid, $3::text, 'deleted', jsonb_build_object('title', jsonb_build_array(d.title, null)),
+                to_jsonb(d) || jsonb_build_object('label_ids', l.ids), $4::uuid from d, l
          returning id
        )
        select d.id, d.number, d.title, d.list_id as "listId", h.id as "changeId" from d, h`,

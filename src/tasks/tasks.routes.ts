@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { downloadResponse, type ExportLimits, holdDownloadSlot, sendDownload } from '../http/downloads.ts';
+import { taskLabelsBody } from '../labels/labels.schemas.ts';
 import { errorResponse } from '../shared/schemas.ts';
 import {
   changeDto,
@@ -218,4 +219,21 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
       }),
     );
   }
+
+  app.put(
+    '/tasks/:ref/labels',
+    {
+      schema: {
+        ...common,
+        summary: "Replace your labels on a task (other members' labels stay)",
+        params: taskRefParams,
+        querystring: taskRefQuery,
+        body: taskLabelsBody,
+        response: { 200: taskResponse, ...writeErrors },
+      },
+    },
+    async (request) => ({
+      task: await tasks.setLabels(rest(request.userId), await refOf(request.userId, request.params.ref, request.query.list_id), request.body.label_ids),
+    }),
+  );
 };

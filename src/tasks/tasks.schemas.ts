@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { taskPriorities, taskStatuses } from '../db/entities/task.entity.ts';
 import { changeActions, changeChannels } from '../db/entities/task-change.entity.ts';
+import { labelDto } from '../labels/labels.schemas.ts';
 import { isoDate, queryInt, uuid } from '../shared/schemas.ts';
 
 export const taskStatus = z.enum(taskStatuses);
@@ -20,6 +21,7 @@ export const taskDto = z.object({
   due_date: z.string().nullable(),
   completed_at: z.string().nullable(),
   archived_at: z.string().nullable().describe('Archived tasks are out of the default reads, and can be brought back'),
+  labels: z.array(labelDto).describe("Every member's labels on it"),
   assignee: person.nullable().describe('A member of the task’s list'),
   created_by: person.nullable(),
   updated_by: person.nullable(),
@@ -91,6 +93,7 @@ export const taskListQuery = z.object({
   list_id: uuid.optional().describe('One list; default: every list you belong to'),
   assignee: z.union([z.literal('me'), uuid], { error: 'must be "me" or a user id' }).optional(),
   archived: archivedQuery,
+  label: z.string().trim().min(1).max(50).optional().describe('Tasks with a label of this name (case-insensitive)'),
 });
 export type TaskListQuery = z.infer<typeof taskListQuery>;
 

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Task, TaskStatus } from '../db/entities/index.ts';
 import { taskPriorities } from '../db/entities/task.entity.ts';
+import type { LabelsRepository } from '../labels/labels.repository.ts';
 import type { ListsRepository } from '../lists/lists.repository.ts';
 import { canWrite } from '../lists/lists.service.ts';
 import { cursorPart, decodeCursor, encodeCursor } from '../shared/cursor.ts';
@@ -55,6 +56,7 @@ export function toTaskDto(task: TaskFields): TaskDto {
     due_date: task.dueOn ?? (task.dueDate ? toIso(task.dueDate) : null),
     completed_at: task.completedAt ? toIso(task.completedAt) : null,
     archived_at: task.archivedAt ? toIso(task.archivedAt) : null,
+    labels: task.labels,
     assignee: person(task.assigneeId, task.assigneeName),
     created_by: person(task.createdById, task.createdByName),
     updated_by: person(task.updatedById, task.updatedByName),
@@ -136,6 +138,7 @@ export class TasksService {
   constructor(
     private readonly tasks: TasksRepository,
     private readonly history_: HistoryRepository,
+    private readonly labels: LabelsRepository,
     private readonly lists: ListsRepository,
     private readonly events: TaskEventSink,
     /** Tasks one user may make. */
@@ -151,6 +154,7 @@ export class TasksService {
         lists: await this.readable(userId, query.list_id),
         assigneeId: query.assignee === 'me' ? userId : query.assignee,
         archived: query.archived,
+        label: query.label,
         status: query.status,
         priority: query.priority,
         words: query.q ? [query.q] : [],
@@ -277,6 +281,19 @@ export class TasksService {
     return this.save(actor, task, from);
   }
 
+  /** Replaces the caller's labels on a task (every member's labels show; each changes their own). */
+  async setLabels(actor: Actor, ref: TaskRef, labelIds: string[], field = 'label_ids'): Promise<TaskDto> {
+    const located = await this.locate(actor.userId, ref);
+    if (!canWrite(located.role)) throw readOnly();
+    const ids = await this.labels.own(actor.userId, labelIds, field);
+    return this.relabel(actor, located.id, located.listId, ids);
+  }
+
+  /** The caller's labels by name (those missing are made): the assistant's "tag it as work". */
+  labelIdsByName(userId: string, names: string[]): Promise<string[]> {
+    return this.labels.byNames(userId, names);
+  }
+
   /** Archives every completed task of a list at once (an editor): how many. */
   async archiveCompleted(actor: Actor, listId: string): Promise<{ archived: number }> {
     await this.writable(actor.userId, listId);
@@ -381,6 +398,12 @@ export class TasksService {
       await this.announceChange(undoId);
       return task;
     }
+    if (change.action === 'labelled') {
+      // The labels it had, those of them that still exist.
+      const [before] = change.changes.label_ids as [string[], string[]];
+      const kept = (await this.labels.of(undo.userId)).filter((label) => before.includes(label.id)).map((label) => label.id);
+      return this.relabel(undo, change.taskId, change.listId, kept, undoId);
+    }
     const entity = await this.tasks.entity(change.taskId);
     if (!entity) throw new AppError('CONFLICT', 'The task was deleted since');
     this.snapshots.set(entity, trackedFields(entity));
@@ -474,6 +497,23 @@ export class TasksService {
     if (!task) throw notFound('Task');
     this.snapshots.set(task, trackedFields(task));
     return { task, from: { listId: located.listId, number: task.number } };
+  }
+
+  /** Puts the caller's labels on a task to `ids`, as a history row (named `changeId` for an undo); announced. */
+  private async relabel(actor: Actor, taskId: string, listId: string, ids: string[], changeId?: string): Promise<TaskDto> {
+    const before = await this.labels.onTask(taskId, actor.userId);
+    const after = [...ids].sort();
+    if (before.join() !== after.join()) {
+      await this.labels.replaceOnTask(taskId, actor.userId, after);
+      const entity = (await this.tasks.entity(taskId))!;
+      entity.updatedBy = this.tasks.user(actor.userId);
+      const record = this.tasks.recordChange(entity, actor, 'labelled', { label_ids: [before, after] }, changeId);
+      await this.tasks.flush();
+      await this.announceChange(record.id);
+    }
+    const task = toTaskDto((await this.tasks.read(taskId))!);
+    this.events.taskUpdated(listId, task);
+    return task;
   }
 
   /** Announces a history row to its list's room. */

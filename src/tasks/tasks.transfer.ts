@@ -130,6 +130,8 @@ const importRow = z.preprocess((row) => {
     assignee: _assignee,
     created_by: _createdBy,
     updated_by: _updatedBy,
+    archived_at: _archivedAt,
+    labels: _labels,
     ...task
   } = fields;
   return task;

@@ -18,11 +18,17 @@ interface PlanNode {
   'Actual Rows': number;
   'Actual Loops': number;
   'Rows Removed by Filter'?: number;
+  'Parent Relationship'?: string;
   Output?: string[];
   Plans?: PlanNode[];
 }
 
 const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+/** The nodes that read the page itself: not those of a subquery per row (a task's labels, sorted by name, are a few rows each). */
+const pageNodes = (plan: PlanNode): PlanNode[] => [
+  plan,
+  ...(plan.Plans ?? []).filter((child) => child['Parent Relationship'] !== 'SubPlan').flatMap(pageNodes),
+];
 
 describe('query plans of the hot reads', () => {
   let orm: Orm;
@@ -89,7 +95,7 @@ describe('query plans of the hot reads', () => {
   }
 
   const expectIndexOrdered = (plan: PlanNode, table: string, maxRowsRead: number) => {
-    const all = nodes(plan);
+    const all = pageNodes(plan);
     expect(all.map((node) => node['Node Type'])).not.toContain('Sort');
     expect(all.map((node) => node['Node Type'])).not.toContain('Incremental Sort');
     const scans = all.filter((node) => node['Relation Name'] === table);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoDate } from '../../shared/schemas.ts';
 import { taskDescription, taskPriority, taskTitle } from '../../tasks/tasks.schemas.ts';
-import { actorOf, assigneeArgument, defineTool, listArgument } from './tool.ts';
+import { actorOf, assigneeArgument, defineTool, labelsArgument, listArgument } from './tool.ts';
 
 export const addTask = defineTool({
   name: 'add_task',
@@ -14,12 +14,14 @@ export const addTask = defineTool({
     due_date: isoDate.optional().describe("Due date: 2030-01-31 for a day, 2030-01-31T17:00 for a time in the user's zone"),
     list: listArgument,
     assignee: assigneeArgument,
+    labels: labelsArgument,
   }),
-  async execute(context, { list, assignee, ...input }) {
+  async execute(context, { list, assignee, labels, ...input }) {
     const { userId, tasks } = context;
     const listId = list ? await tasks.findList(userId, list) : undefined;
     const assigneeId = assignee ? await tasks.findMember(userId, listId ?? (await tasks.personalListId(userId)), assignee) : undefined;
-    const task = await tasks.create(actorOf(context), { ...input, list_id: listId, assignee_id: assigneeId });
+    const created = await tasks.create(actorOf(context), { ...input, list_id: listId, assignee_id: assigneeId });
+    const task = labels?.length ? await tasks.setLabels(actorOf(context), { ref: created.id }, await tasks.labelIdsByName(userId, labels), 'labels') : created;
     return {
       task_number: task.number,
       status: 'created',

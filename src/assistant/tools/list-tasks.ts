@@ -13,6 +13,7 @@ export const listTasks = defineTool({
     search: z.string().trim().max(200).optional().describe('Words that must all appear in the title or description'),
     list: z.string().trim().min(1).max(100).optional().describe("A list's name or id; omit for every list of the user"),
     assignee: z.string().trim().min(1).max(255).optional().describe('Only tasks assigned to this member (name or email, or "me")'),
+    label: z.string().trim().min(1).max(50).optional().describe('Only tasks with this label'),
     archived: z.enum(['false', 'true', 'all']).default('false').describe('Archived tasks: left out (false), only them (true), or all'),
     limit: z.number().int().min(1).max(200).default(50),
   }),
@@ -34,12 +35,13 @@ export const listTasks = defineTool({
         listId,
         assigneeId,
         archived: input.archived,
+        label: input.label,
         limit: input.limit,
       }),
       tasks.listNames(userId),
     ]);
     return {
-      tasks: found.map(({ number, title, status, priority, due_date, list_id, assignee }) => ({
+      tasks: found.map(({ number, title, status, priority, due_date, list_id, assignee, labels }) => ({
         number,
         title,
         status,
@@ -49,6 +51,7 @@ export const listTasks = defineTool({
         list: names.get(list_id) ?? list_id,
         list_id,
         ...(assignee ? { assignee: assignee.name } : {}),
+        ...(labels.length ? { labels: labels.map((label) => label.name) } : {}),
       })),
     };
   },

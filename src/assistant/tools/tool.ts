@@ -86,3 +86,6 @@ export async function taskRefOf(context: ToolContext, args: { task_number: numbe
 /** How an approval card names the task a call acts on: `task #3 "Buy milk"`, or its number alone when it is gone. */
 export const taskLabel = (args: Record<string, unknown>, task: TaskDto | undefined) =>
   task ? `task #${task.number} "${task.title}"` : `task #${String(args.task_number)}`;
+
+/** Labels by name: unknown names are made as the user's labels. */
+export const labelsArgument = z.array(z.string().trim().min(1).max(50)).max(20).optional().describe('Label names (e.g. ["work"]); unknown ones are made');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoDate } from '../../shared/schemas.ts';
 import { taskDescription, taskPriority, taskTitle } from '../../tasks/tasks.schemas.ts';
-import { actorOf, assigneeArgument, defineTool, listArgument, taskLabel, taskNumber, taskRefOf } from './tool.ts';
+import { actorOf, assigneeArgument, defineTool, labelsArgument, listArgument, taskLabel, taskNumber, taskRefOf } from './tool.ts';
 
 export const updateTask = defineTool({
   name: 'update_task',
@@ -15,8 +15,9 @@ export const updateTask = defineTool({
     completed: z.boolean().optional(),
     list: listArgument,
     assignee: assigneeArgument,
+    labels: labelsArgument.describe("The label names the task should carry (of the user's own labels); unknown ones are made"),
   }),
-  async execute(context, { task_number, list, assignee, ...changes }) {
+  async execute(context, { task_number, list, assignee, labels, ...changes }) {
     const ref = await taskRefOf(context, { task_number, list });
     const { userId, tasks } = context;
     const assigneeId =
@@ -25,8 +26,16 @@ export const updateTask = defineTool({
         : assignee === null
           ? null
           : await tasks.findMember(userId, ref.listId ?? (await tasks.personalListId(userId)), assignee);
-    const task = await tasks.update(actorOf(context), ref, { ...changes, ...(assigneeId === undefined ? {} : { assignee_id: assigneeId }) });
-    return { task_number: task.number, status: 'updated', title: task.title, ...(task.assignee ? { assignee: task.assignee.name } : {}) };
+    const fields = { ...changes, ...(assigneeId === undefined ? {} : { assignee_id: assigneeId }) };
+    let task = Object.keys(fields).length || !labels ? await tasks.update(actorOf(context), ref, fields) : undefined;
+    if (labels) task = await tasks.setLabels(actorOf(context), task ? { ref: task.id } : ref, await tasks.labelIdsByName(userId, labels), 'labels');
+    return {
+      task_number: task!.number,
+      status: 'updated',
+      title: task!.title,
+      ...(task!.assignee ? { assignee: task!.assignee.name } : {}),
+      ...(labels ? { labels: task!.labels.map((label) => label.name) } : {}),
+    };
   },
   // Clearing what the user wrote (a due date, a description) cannot be taken back.
   destructive: (args) => args.due_date === null || args.description === null || args.description === '',

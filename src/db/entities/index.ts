@@ -1,4 +1,5 @@
 import { Conversation } from './conversation.entity.ts';
+import { Label, TaskLabel } from './label.entity.ts';
 import { List, ListInvitation, ListMember } from './list.entity.ts';
 import { Message } from './message.entity.ts';
 import { PersonalAccessToken } from './personal-access-token.entity.ts';
@@ -14,5 +15,33 @@ export type { ChangeAction, ChangeChannel, FieldChanges } from './task-change.en
 
 import { User } from './user.entity.ts';
 
-export const entities = [User, RefreshToken, List, ListMember, ListInvitation, Task, TaskChange, Conversation, Message, RateLimitWindow, PersonalAccessToken];
-export { Conversation, List, ListInvitation, ListMember, Message, PersonalAccessToken, RateLimitWindow, RefreshToken, Task, TaskChange, User };
+export const entities = [
+  User,
+  RefreshToken,
+  List,
+  ListMember,
+  ListInvitation,
+  Task,
+  TaskChange,
+  Label,
+  TaskLabel,
+  Conversation,
+  Message,
+  RateLimitWindow,
+  PersonalAccessToken,
+];
+export {
+  Conversation,
+  Label,
+  List,
+  ListInvitation,
+  ListMember,
+  Message,
+  PersonalAccessToken,
+  RateLimitWindow,
+  RefreshToken,
+  Task,
+  TaskChange,
+  TaskLabel,
+  User,
+};

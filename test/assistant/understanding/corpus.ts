@@ -372,6 +372,16 @@ const written = [
   c('unassign the passport task', upd(5, { assignee: null })),
   c('reassign task 6 to Tom', upd(6, { assignee: 'Tom' })),
   c('anything assigned to me that is still pending?', { name: 'list_tasks', args: { status: 'pending', assignee: 'me' } }),
+
+  // Labels, archive and undo.
+  c('tag the dentist call as health', upd(2, { labels: ['health'] })),
+  c('label task 5 travel', upd(5, { labels: ['travel'] })),
+  c('show me my health tasks', { name: 'list_tasks', args: { status: 'all', label: 'health' } }),
+  c('take the work tag off task 9', upd(9, { labels: [] })),
+  c('which tasks are tagged errands?', { name: 'list_tasks', args: { status: 'all', label: 'errands' } }),
+  c('archive task 11', { name: 'archive_task', args: { task_number: 11 } }),
+  c('please undo that', { name: 'undo', args: { count: 1 } }),
+  c('undo the last three changes', { name: 'undo', args: { count: 3 } }),
 ];
 
 /** The phrasings of the offline test's former table of first calls, read at the corpus's moment. */

@@ -68,7 +68,9 @@ function matches(expected: ExpectedCall, got: Call): boolean {
     case 'add_task':
       return sameText(args.title, got.args.title) && args.priority === got.args.priority && args.due_date === got.args.due_date && args.list === got.args.list;
     default:
-      return Object.keys({ ...args, ...got.args }).every((key) => (key === 'title' ? sameText(args[key], got.args[key]) : args[key] === got.args[key]));
+      return Object.keys({ ...args, ...got.args }).every((key) =>
+        key === 'title' ? sameText(args[key], got.args[key]) : JSON.stringify(args[key]) === JSON.stringify(got.args[key]),
+      );
   }
 }
 

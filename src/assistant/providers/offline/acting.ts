@@ -29,6 +29,7 @@ export function describeChanges(args: Record<string, unknown>, timeZone: string)
   if (args.completed === false) parts.push('marked as not done');
   if (typeof args.assignee === 'string') parts.push(`assigned to ${args.assignee}`);
   if (args.assignee === null) parts.push('unassigned');
+  if (Array.isArray(args.labels)) parts.push(args.labels.length ? `labels: ${args.labels.join(', ')}` : 'no labels');
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
@@ -76,7 +77,9 @@ export function actOn(intent: Extract<Intent, { kind: ActingKind | 'update' }>, 
     return { say: number ? nothingToChangeReply(number) : noReferentReply() };
   }
   const listed = outcomes.find((outcome) => outcome.name === 'list_tasks')?.output.tasks as ListedTask[] | undefined;
-  const needsLookup = refs.some((ref) => 'phrase' in ref) || (intent.kind === 'update' && intent.changes.priorityStep !== undefined);
+  // A relative change (a priority step, a label added or taken off) starts from what the task has: the lookup says.
+  const relative = intent.kind === 'update' && (intent.changes.priorityStep !== undefined || intent.changes.labelsAdded || intent.changes.labelsRemoved);
+  const needsLookup = refs.some((ref) => 'phrase' in ref) || relative;
   if (needsLookup && !listed) return lookup();
   const { targets, problems } = resolve(refs, earlier, listed, clock.timeZone);
   const acted = outcomes.filter((outcome) => outcome.name === tool);
@@ -85,13 +88,21 @@ export function actOn(intent: Extract<Intent, { kind: ActingKind | 'update' }>, 
       ...targets.map(({ number, listId }): PlannedCall => {
         const where = { task_number: number, ...(listId ? { list: listId } : {}) };
         if (intent.kind !== 'update') return { name: tool, args: where };
-        const { priorityStep, ...changes } = intent.changes;
+        const { priorityStep, labelsAdded, labelsRemoved, ...changes } = intent.changes;
+        const current = listed?.find((task) => task.number === number && task.list_id === listId);
         if (priorityStep) {
-          const current = listed?.find((task) => task.number === number && task.list_id === listId)?.priority as TaskPriority | undefined;
-          const index = priorityOrder.indexOf(current ?? 'medium') + priorityStep;
+          const index = priorityOrder.indexOf((current?.priority as TaskPriority | undefined) ?? 'medium') + priorityStep;
           changes.priority = priorityOrder[Math.min(Math.max(index, 0), priorityOrder.length - 1)];
         }
-        return { name: tool, args: { ...where, ...changes } };
+        const labels =
+          labelsAdded || labelsRemoved
+            ? {
+                labels: [...new Set([...(current?.labels ?? []), ...(labelsAdded ?? [])])].filter(
+                  (label) => !(labelsRemoved ?? []).some((removed) => removed.toLowerCase() === label.toLowerCase()),
+                ),
+              }
+            : {};
+        return { name: tool, args: { ...where, ...changes, ...labels } };
       }),
     );
   }

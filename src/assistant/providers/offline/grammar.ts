@@ -26,6 +26,7 @@ export interface ListedTask {
   list?: string;
   list_id?: string;
   assignee?: string;
+  labels?: string[];
 }
 
 export interface NewTask {
@@ -45,6 +46,9 @@ export interface TaskChanges {
   completed?: boolean;
   /** A member by name or email, "me", or null to unassign. */
   assignee?: string | null;
+  /** Labels (names) to put on it, and to take off it: the task's own labels decide the rest. */
+  labelsAdded?: string[];
+  labelsRemoved?: string[];
 }
 
 /** The intents that act on the tasks a request names and nothing more: complete, delete, and any new tool of that shape. */
@@ -62,6 +66,8 @@ export type Intent =
       list?: string;
       /** Only what is assigned to this member (a name, or "me"). */
       assignee?: string;
+      /** Only tasks with this label. */
+      label?: string;
     }
   | { kind: ActingKind; refs: TaskReference[] }
   | { kind: 'update'; ref: TaskReference; changes: TaskChanges }

@@ -33,7 +33,15 @@ export function planStep(intent: Intent, turn: Turn): Step {
 const leadRules = new Map<IntentKind, Rule | undefined>(grammars.map((grammar) => [grammar.kind, (grammar as { lead?: Rule }).lead]));
 
 /** The rules tried before the leading verb's, in order. */
-const frames: Rule[] = [chat.rules.smallTalk, undo.rules.undo, list.rules.question, add.rules.wish, update.rules.clearDue, remove.rules.noLongerNeeded];
+const frames: Rule[] = [
+  chat.rules.smallTalk,
+  undo.rules.undo,
+  list.rules.question,
+  add.rules.wish,
+  update.rules.clearDue,
+  update.rules.untag,
+  remove.rules.noLongerNeeded,
+];
 /** The rules tried when no verb rule read the request, in order. */
 const statements: Rule[] = [
   complete.rules.doneFirst,

@@ -5,10 +5,18 @@ import { findPriority } from '../priorities.ts';
 import { findReference, takeListName } from '../references.ts';
 import { listingReply } from '../replies.ts';
 
+/** Words before "tasks" that say which tasks without being a label. */
+const notALabel =
+  /^(pending|completed|complete|done|finished|unfinished|open|urgent|important|high|low|medium|normal|remaining|outstanding|current|all|other|own|todo|to-do|recent|latest|old|new|upcoming|overdue|assigned|archived|priority)$/i;
+
 function readListing(request: string): Intent {
   // "what's on the team list", "what is assigned to me", "tasks assigned to Sam".
   const { list, rest: text } = takeListName(request);
   const assigned = /\bassigned to (me|[a-z][\w'’-]*(?: [a-z][\w'’-]*)?)\b/i.exec(text);
+  // "tasks tagged work", "my work tasks" (a word that is no status, priority or kind of list).
+  const labelled =
+    /\b(?:tagged|labell?ed)\s+(?:as\s+)?["“']?([\w-]+)["”']?/i.exec(text)?.[1] ??
+    /\bmy\s+([a-z][\w-]*)\s+(?:tasks|todos|items)\b/i.exec(text)?.[1]?.replace(notALabel, '');
   const lower = text.replace(assigned?.[0] ?? '', ' ').toLowerCase();
   const completed = /\b(completed|complete|done|finished|did i|have i (done|finished|completed)|accomplished|ticked off|checked off)\b/.test(lower);
   const pending =
@@ -28,6 +36,7 @@ function readListing(request: string): Intent {
     count: /\bhow many\b/.test(lower),
     ...(list ? { list } : {}),
     ...(assigned ? { assignee: assigned[1]!.toLowerCase() === 'me' ? 'me' : assigned[1]! } : {}),
+    ...(labelled ? { label: labelled.toLowerCase() } : {}),
   };
 }
 
@@ -41,6 +50,8 @@ export const list = defineIntent({
       example('list my high priority tasks', expect.list('all', { priority: 'high', shows: [2, 9] })),
       example('show the family list', { name: 'list_tasks', args: { status: 'all', list: 'family' } }),
       example('show tasks assigned to Sam', { name: 'list_tasks', args: { status: 'all', assignee: 'Sam' } }),
+      example('show my work tasks', { name: 'list_tasks', args: { status: 'all', label: 'work' } }),
+      example('list the tasks tagged errands', { name: 'list_tasks', args: { status: 'all', label: 'errands' } }),
     ],
   },
   rules: {
@@ -58,6 +69,7 @@ export const list = defineIntent({
         example('do I have anything about rome?', expect.list('all', { shows: [4] })),
         example("what's on the team list?", { name: 'list_tasks', args: { status: 'all', list: 'team' } }),
         example("what's assigned to me?", { name: 'list_tasks', args: { status: 'all', assignee: 'me' } }),
+        example('what are my work tasks?', { name: 'list_tasks', args: { status: 'all', label: 'work' } }),
       ],
     },
   },
@@ -74,6 +86,7 @@ export const list = defineIntent({
             ...(intent.search ? { search: intent.search } : {}),
             ...(intent.list ? { list: intent.list } : {}),
             ...(intent.assignee ? { assignee: intent.assignee } : {}),
+            ...(intent.label ? { label: intent.label } : {}),
           },
         },
       ],

@@ -15,6 +15,7 @@ export const update = defineIntent({
       'change, rename, update, edit, modify, reschedule, move, push, postpone, delay, bump, set, make, retitle, prioritize, prioritise, deprioritize, deprioritise, switch, lower, raise, increase, decrease, reduce, downgrade, upgrade, escalate, demote, promote, shift, bring forward, extend, call it, reword, adjust, fix the',
     reopen: 'uncheck, untick, reopen, undo, unmark, restore, un-complete, uncomplete, un-check, revive',
     assign: 'assign, reassign',
+    tag: 'tag, label',
     unassign: 'unassign, un-assign',
   },
   lead: {
@@ -26,6 +27,13 @@ export const update = defineIntent({
         const who = split ? (/^me$/i.test(split[2]!.trim()) ? 'me' : split[2]!.trim()) : null;
         if (group === 'assign' && !split) return undefined;
         return withRef(findReference(objectOf(split?.[1] ?? rest)), (ref) => ({ kind: 'update', ref, changes: { assignee: who } }));
+      }
+      // "tag the report as work", "label task 3 groceries", "tag the milk with errands".
+      if (group === 'tag') {
+        const split =
+          /^(.+?)\s+(?:as|with|under)\s+["“']?([\w-]+(?: [\w-]+)?)["”']?$/i.exec(rest) ?? /^(task\s+\d+|#\d+|\d+)\s+["“']?([\w-]+)["”']?$/i.exec(rest);
+        if (!split) return undefined;
+        return withRef(findReference(objectOf(split[1]!)), (ref) => ({ kind: 'update', ref, changes: { labelsAdded: [split[2]!.toLowerCase()] } }));
       }
       if (group === 'reopen') {
         return withRef(findReference(objectOf(rest.replace(/\s+(to|as)\s+(pending|open|not done)$/i, ''))), (ref) => ({
@@ -48,6 +56,8 @@ export const update = defineIntent({
       example('assign the quarterly report to Sam', expect.update(9, { assignee: 'Sam' })),
       example('assign task 3 to me', expect.update(3, { assignee: 'me' })),
       example('unassign task 5', expect.update(5, { assignee: null })),
+      example('tag the quarterly report as work', expect.update(9, { labels: ['work'] })),
+      example('tag task 3 with bills', expect.update(3, { labels: ['bills'] })),
     ],
   },
   rules: {
@@ -57,6 +67,15 @@ export const update = defineIntent({
         return withRef(findReference(text.replace(/^.*\b(from|of|on)\s+/i, '')), (ref) => ({ kind: 'update', ref, changes: { due_date: null } }));
       },
       examples: [example('remove the due date from task 3', expect.update(3, { due_date: null }))],
+    },
+    untag: {
+      // "remove the errands label from the milk", "take the work tag off task 9".
+      read: ({ text }) => {
+        const match =
+          /^(?:remove|take|drop|delete|strip|clear)\s+(?:the\s+)?["“']?([\w-]+(?: [\w-]+)?)["”']?\s+(?:label|tag)\s+(?:from|off(?: of)?)\s+(.+)$/i.exec(text);
+        return match ? withRef(findReference(match[2]!), (ref) => ({ kind: 'update', ref, changes: { labelsRemoved: [match[1]!.toLowerCase()] } })) : undefined;
+      },
+      examples: [example('remove the errands label from the milk', expect.update(1, { labels: [] }))],
     },
     notDoneStatement: {
       read: ({ text }) => {
