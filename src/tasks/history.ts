@@ -27,6 +27,7 @@ export function trackedFields(task: Task): Record<string, unknown> {
     due_on: task.dueOn ?? null,
     completed_at: instant(task.completedAt),
     archived_at: instant(task.archivedAt),
+    position: task.position ?? null,
     assignee_id: reference(task.assignee),
     list_id: reference(task.list),
     number: task.number,
@@ -41,7 +42,7 @@ export function diff(before: Record<string, unknown>, after: Record<string, unkn
 /** The action a change of fields is: archiving, moving between lists, completing, reopening, else updating. */
 export function actionOf(changes: FieldChanges): ChangeAction {
   if (changes.archived_at) return changes.archived_at[1] ? 'archived' : 'unarchived';
-  if (changes.list_id) return 'moved';
+  if (changes.list_id || changes.position) return 'moved';
   if (changes.status?.[1] === 'completed') return 'completed';
   if (changes.status?.[0] === 'completed') return 'reopened';
   return 'updated';

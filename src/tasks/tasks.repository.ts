@@ -1,6 +1,7 @@
 // The SQL of tasks: every query the task domain makes, always scoped to lists (and a caller's membership).
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
 import { type ChangeAction, type FieldChanges, List, type ListRole, Task, TaskChange, type TaskPriority, type TaskStatus, User } from '../db/entities/index.ts';
 import { taskPriorities } from '../db/entities/task.entity.ts';
 import { boundValues, executeBound, withStatementTimeout } from '../db/sql.ts';
@@ -23,6 +24,7 @@ export interface TaskFields {
   dueOn?: string | null;
   completedAt?: Timestamp | null;
   archivedAt?: Timestamp | null;
+  position?: string | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
   /** Who it is assigned to, who made it and who last changed it, with their names (null once they are gone). */
@@ -38,7 +40,7 @@ export interface TaskFields {
 
 /** The columns of `tasks t` and the people it names, as the read shape's properties. */
 const taskColumns = `t.id, t.list_id as "listId", t.number, t.title, t.description, t.status, t.priority, t.due_date as "dueDate", t.due_on::text as "dueOn",
-  t.completed_at as "completedAt", t.archived_at as "archivedAt", t.created_at as "createdAt", t.updated_at as "updatedAt",
+  t.completed_at as "completedAt", t.archived_at as "archivedAt", t.position, t.created_at as "createdAt", t.updated_at as "updatedAt",
   t.assignee_id as "assigneeId", ${displayName('a')} as "assigneeName", t.created_by_id as "createdById", ${displayName('c')} as "createdByName",
   t.updated_by_id as "updatedById", ${displayName('u')} as "updatedByName",
   coalesce((select jsonb_agg(jsonb_build_object('id', l.id, 'name', l.name, 'color', l.color) order by lower(l.name), l.id)
@@ -83,6 +85,15 @@ export function sortPlan(sort: TaskSort): SortPlan {
         cursorKey: (value) => `coalesce(${value}::timestamptz, ${none}::timestamptz)`,
         descending,
         keyOf: (task) => (task.dueDate ? toIso(task.dueDate) : null),
+      };
+    }
+    case 'position': {
+      // The manual order: positions compared bytewise, unplaced tasks after them by number.
+      return {
+        rowKey: `coalesce(t.position, '~') collate "C"`,
+        cursorKey: (value) => `${value}::text collate "C"`,
+        descending,
+        keyOf: (task) => task.position ?? '~',
       };
     }
     case 'priority':
@@ -311,6 +322,53 @@ export class TasksRepository {
        select h.task_id as id, h.id as "changeId" from h`,
       [listId, actor.userId, actor.channel, actor.conversationId ?? null],
     );
+  }
+
+  /**
+   * Moves a task right before or after another of its list, under the list row's lock (moves of one
+   * list are one at a time, so positions never repeat): the first move of a list places every task
+   * without a position after the placed ones, in number order. Writes the history row in the same
+   * transaction; the position before and after.
+   */
+  async move(
+    task: { id: string; listId: string },
+    anchor: { id: string; before: boolean },
+    actor: Actor,
+  ): Promise<{ changeId: string; from: string | null; to: string }> {
+    return this.em.transactional(async (tx) => {
+      await executeBound(tx, 'select id from lists where id = $1 for update', [task.listId]);
+      const unplaced = await executeBound<{ id: string }>(tx, 'select id from tasks where list_id = $1 and position is null order by number', [task.listId]);
+      if (unplaced.length) {
+        const [last] = await executeBound<{ position: string | null }>(tx, `select max(position collate "C") as position from tasks where list_id = $1`, [
+          task.listId,
+        ]);
+        const keys = generateNKeysBetween(last?.position ?? null, null, unplaced.length);
+        await executeBound(tx, 'update tasks t set position = p.key from unnest($1::uuid[], $2::text[]) as p(id, key) where t.id = p.id', [
+          unplaced.map((row) => row.id),
+          keys,
+        ]);
+      }
+      const order = `coalesce(position, '~') collate "C"`;
+      const [target] = await executeBound<{ position: string }>(tx, 'select position from tasks where id = $1', [anchor.id]);
+      const [current] = await executeBound<{ position: string }>(tx, 'select position from tasks where id = $1', [task.id]);
+      // The neighbour on the other side of the anchor (the moved task itself does not count).
+      const [neighbour] = await executeBound<{ position: string }>(
+        tx,
+        `select position from tasks where list_id = $1 and id <> $2 and ${order} ${anchor.before ? '<' : '>'} $3 collate "C" order by ${order} ${anchor.before ? 'desc' : 'asc'} limit 1`,
+        [task.listId, task.id, target!.position],
+      );
+      const to = anchor.before
+        ? generateKeyBetween(neighbour?.position ?? null, target!.position)
+        : generateKeyBetween(target!.position, neighbour?.position ?? null);
+      const [change] = await executeBound<{ id: string }>(
+        tx,
+        `with moved as (update tasks set position = $2, updated_at = now(), updated_by_id = $3 where id = $1 returning id, list_id)
+         insert into task_history (task_id, list_id, actor_id, channel, action, changes, conversation_id)
+         select id, list_id, $3, $4, 'moved', jsonb_build_object('position', jsonb_build_array($5::text, $2::text)), $6::uuid from moved returning id`,
+        [task.id, to, actor.userId, actor.channel, current!.position, actor.conversationId ?? null],
+      );
+      return { changeId: change!.id, from: current!.position, to };
+    });
   }
 
   /** The next number of a list (a task moving there takes it). */

@@ -10,6 +10,7 @@ import {
   exportQuery,
   historyQuery,
   listQuery,
+  moveBody,
   taskDto,
   taskInput,
   taskListQuery,
@@ -235,5 +236,24 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
     async (request) => ({
       task: await tasks.setLabels(rest(request.userId), await refOf(request.userId, request.params.ref, request.query.list_id), request.body.label_ids),
     }),
+  );
+
+  app.post(
+    '/tasks/:ref/move',
+    {
+      schema: {
+        ...common,
+        summary: 'Move a task right before or after another task of its list (the manual order)',
+        params: taskRefParams,
+        querystring: taskRefQuery,
+        body: moveBody,
+        response: { 200: taskResponse, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const ref = await refOf(request.userId, request.params.ref, request.query.list_id);
+      const anchor = request.body.before !== undefined ? { before: { ref: request.body.before } } : { after: { ref: request.body.after! } };
+      return { task: await tasks.move(rest(request.userId), ref, anchor) };
+    },
   );
 };

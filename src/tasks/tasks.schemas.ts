@@ -22,6 +22,7 @@ export const taskDto = z.object({
   completed_at: z.string().nullable(),
   archived_at: z.string().nullable().describe('Archived tasks are out of the default reads, and can be brought back'),
   labels: z.array(labelDto).describe("Every member's labels on it"),
+  position: z.string().nullable().describe('The manual order in its list (opaque; compare bytewise); null until its list is first reordered'),
   assignee: person.nullable().describe('A member of the task’s list'),
   created_by: person.nullable(),
   updated_by: person.nullable(),
@@ -75,7 +76,18 @@ export type TaskPatch = z.infer<typeof taskPatch>;
 
 export const completeBody = z.object({ completed: z.boolean().optional() }).nullish();
 
-export const taskSorts = ['created_at', '-created_at', 'due_date', '-due_date', 'priority', '-priority', 'updated_at', '-updated_at'] as const;
+export const taskSorts = [
+  'created_at',
+  '-created_at',
+  'due_date',
+  '-due_date',
+  'priority',
+  '-priority',
+  'updated_at',
+  '-updated_at',
+  'position',
+  '-position',
+] as const;
 export type TaskSort = (typeof taskSorts)[number];
 
 /** Archived tasks in a read: left out (false, the default), only them (true), or with the rest (all). */
@@ -87,7 +99,7 @@ export const taskListQuery = z.object({
   q: z.string().trim().max(200).optional(),
   due_before: isoDate.optional(),
   due_after: isoDate.optional(),
-  sort: z.enum(taskSorts).default('-created_at'),
+  sort: z.enum(taskSorts).optional().describe('Default: position (the manual order) with list_id, else -created_at'),
   limit: queryInt(1, 200, 50),
   cursor: z.string().max(500).optional(),
   list_id: uuid.optional().describe('One list; default: every list you belong to'),
@@ -135,3 +147,9 @@ export type ChangeDto = z.infer<typeof changeDto>;
 
 export const historyQuery = z.object({ limit: queryInt(1, 100, 50), cursor: z.string().max(200).optional() });
 export const undoBody = z.object({ change_id: uuid.optional().describe('One of your changes; default: your latest one not undone yet') }).nullish();
+
+/** Where a task goes in its list's order: right before one task, or right after one. */
+const anchorRef = z.union([uuid, z.number().int().min(1).max(2_147_483_647)], { error: 'must be a task uuid or number' });
+export const moveBody = z
+  .object({ before: anchorRef.optional(), after: anchorRef.optional() })
+  .refine((body) => (body.before === undefined) !== (body.after === undefined), { error: 'give before or after, not both', path: ['before'] });

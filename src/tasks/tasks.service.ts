@@ -56,6 +56,7 @@ export function toTaskDto(task: TaskFields): TaskDto {
     due_date: task.dueOn ?? (task.dueDate ? toIso(task.dueDate) : null),
     completed_at: task.completedAt ? toIso(task.completedAt) : null,
     archived_at: task.archivedAt ? toIso(task.archivedAt) : null,
+    position: task.position ?? null,
     labels: task.labels,
     assignee: person(task.assigneeId, task.assigneeName),
     created_by: person(task.createdById, task.createdByName),
@@ -73,7 +74,11 @@ function decodeTaskCursor(cursor: string, sort: TaskSort): { key: string | numbe
       cursorSort === sort &&
       cursorPart.int(number, 1, 2_147_483_647) &&
       cursorPart.uuid(id) &&
-      (sort.endsWith('priority') ? cursorPart.int(key, 1, taskPriorities.length) : cursorPart.timestamp(key) || (key === null && sort.endsWith('due_date'))),
+      (sort.endsWith('priority')
+        ? cursorPart.int(key, 1, taskPriorities.length)
+        : sort.endsWith('position')
+          ? typeof key === 'string' && /^[0-9A-Za-z~]{1,200}$/.test(key)
+          : cursorPart.timestamp(key) || (key === null && sort.endsWith('due_date'))),
     'is not a cursor from this list and sort',
   );
   return { key: key as string | number | null, number: number as number, id: id as string };
@@ -103,6 +108,9 @@ function revertField(task: Task, field: string, value: unknown, user: (id: strin
       break;
     case 'archived_at':
       task.archivedAt = instant(value);
+      break;
+    case 'position':
+      task.position = (value as string | null) ?? null;
       break;
     case 'assignee_id':
       task.assignee = value ? user(value as string) : null;
@@ -146,7 +154,9 @@ export class TasksService {
   ) {}
 
   /** A page of the caller's tasks: of one list, or of every list the caller belongs to. */
-  async list(userId: string, query: TaskListQuery): Promise<{ tasks: TaskDto[]; next_cursor: string | null }> {
+  async list(userId: string, listQuery: TaskListQuery): Promise<{ tasks: TaskDto[]; next_cursor: string | null }> {
+    // One list reads in its manual order unless a sort is asked; every list, newest first.
+    const query = { ...listQuery, sort: listQuery.sort ?? (listQuery.list_id ? 'position' : '-created_at') } as const;
     const plan = sortPlan(query.sort);
     const zone = needsZone(query.due_before) || needsZone(query.due_after) ? await this.timeZone(userId) : 'UTC';
     const rows = await this.tasks.page({
@@ -272,6 +282,26 @@ export class TasksService {
     const done = completed ?? task.status !== 'completed';
     if (done !== (task.status === 'completed')) Object.assign(task, statusFields(done ? 'completed' : 'pending', task));
     return this.save(actor, task, from);
+  }
+
+  /** Moves a task right before or after another task of its list (the manual order). */
+  async move(actor: Actor, ref: TaskRef, anchor: { before?: TaskRef; after?: TaskRef }): Promise<TaskDto> {
+    const task = await this.locate(actor.userId, ref);
+    if (!canWrite(task.role)) throw readOnly();
+    const [field, anchorRef] = anchor.before ? (['before', anchor.before] as const) : (['after', anchor.after!] as const);
+    // A bare number counts in the moved task's list.
+    const target = await this.tasks.locate(
+      actor.userId,
+      typeof anchorRef.ref === 'number' && !anchorRef.listId ? { ...anchorRef, listId: task.listId } : anchorRef,
+    );
+    if (!target || target.listId !== task.listId || target.id === task.id) {
+      throw new AppError('VALIDATION_ERROR', `Invalid ${field}`, [{ field, message: 'must be another task of the same list' }]);
+    }
+    const { changeId } = await this.tasks.move(task, { id: target.id, before: field === 'before' }, actor);
+    const moved = toTaskDto((await this.tasks.read(task.id))!);
+    this.events.taskUpdated(task.listId, moved);
+    await this.announceChange(changeId);
+    return moved;
   }
 
   /** Archives a task (out of the default reads), or brings it back. */

@@ -41,6 +41,7 @@ describe('openai provider through the real SDK against a fake Chat Completions s
       'complete_task',
       'delete_task',
       'list_tasks',
+      'move_task',
       'undo',
       'update_task',
     ]);

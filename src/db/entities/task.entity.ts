@@ -25,6 +25,8 @@ export const Task = defineEntity({
     dueDate: p.datetime(3).nullable(),
     dueOn: p.date().nullable(),
     completedAt: p.datetime(3).nullable(),
+    // The manual order within the list (a fractional index, compared bytewise); null until the list is first reordered (then: by number, after the rest).
+    position: p.text().nullable(),
     // Archived: out of the default reads (lists, tools, exports), still findable and restorable.
     archivedAt: p.datetime(3).nullable(),
     // Who made and last changed it, and who it is assigned to (a member of its list): kept when they leave, cleared when they go.
@@ -47,6 +49,10 @@ export const Task = defineEntity({
     { name: 'tasks_list_id_due_date_index', properties: ['list', 'dueDate'] },
     { name: 'tasks_created_by_index', properties: ['createdBy'] },
     { name: 'tasks_assignee_id_index', properties: ['assignee'] },
+    {
+      name: 'tasks_list_id_position_unique',
+      expression: 'create unique index "tasks_list_id_position_unique" on "tasks" ("list_id", "position" collate "C") where position is not null',
+    },
   ],
 });
 export type Task = InferEntity<typeof Task>;

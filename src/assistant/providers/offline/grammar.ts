@@ -52,7 +52,7 @@ export interface TaskChanges {
 }
 
 /** The intents that act on the tasks a request names and nothing more: complete, delete, and any new tool of that shape. */
-export type ActingKind = Exclude<ToolIntentKind, 'add' | 'list' | 'update' | 'undo'>;
+export type ActingKind = Exclude<ToolIntentKind, 'add' | 'list' | 'update' | 'undo' | 'move'>;
 
 export type Intent =
   | { kind: 'add'; tasks: NewTask[] }
@@ -71,6 +71,8 @@ export type Intent =
     }
   | { kind: ActingKind; refs: TaskReference[] }
   | { kind: 'update'; ref: TaskReference; changes: TaskChanges }
+  /** A task put right before or after another. */
+  | { kind: 'move'; ref: TaskReference; anchor: TaskReference; before: boolean }
   /** The latest changes made in this conversation, undone. */
   | { kind: 'undo'; count: number }
   | { kind: 'chat'; topic: 'greeting' | 'thanks' | 'help' | 'identity' | 'wellbeing' | 'farewell' | 'unknown'; suggestion?: string };

@@ -12,11 +12,12 @@ import { chat } from './chat.ts';
 import { complete } from './complete.ts';
 import { remove } from './delete.ts';
 import { list } from './list.ts';
+import { move } from './move.ts';
 import { undo } from './undo.ts';
 import { update } from './update.ts';
 
 /** Every intent: one per tool, and small talk. */
-export const grammars = [chat, add, list, complete, remove, update, archive, undo] as const;
+export const grammars = [chat, add, list, complete, remove, update, archive, move, undo] as const;
 learnVerbs(grammars);
 
 // Every tool has its intent: a tool added without one fails to compile here.
@@ -36,6 +37,7 @@ const leadRules = new Map<IntentKind, Rule | undefined>(grammars.map((grammar) =
 const frames: Rule[] = [
   chat.rules.smallTalk,
   undo.rules.undo,
+  move.rules.order,
   list.rules.question,
   add.rules.wish,
   update.rules.clearDue,
