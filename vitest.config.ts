@@ -19,7 +19,8 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: slow } },
-      { extends: true, test: { name: 'slow', include: slow } },
+      // A browser on a busy 2-core machine can take past the default second to connect or redraw.
+      { extends: true, test: { name: 'slow', include: slow, expect: { poll: { timeout: 10_000 } } } },
     ],
   },
 });

@@ -4,9 +4,10 @@ import type { PersonalTokenDto, UserDto } from '../../src/auth/auth.schemas.ts';
 import type { ConversationDto, MessageDto, PendingApproval, SearchResult } from '../../src/conversations/conversations.schemas.ts';
 import type { InvitationDto, ListDto, MemberDto, ReceivedInvitationDto } from '../../src/lists/lists.schemas.ts';
 import type { ClientToServerEvents, JoinAck, SendAck, ServerToClientEvents } from '../../src/realtime/events.ts';
-import type { TaskDto } from '../../src/tasks/tasks.schemas.ts';
+import type { ChangeDto, TaskDto } from '../../src/tasks/tasks.schemas.ts';
 
 export type {
+  ChangeDto,
   ConversationDto,
   InvitationDto,
   JoinAck,
@@ -101,6 +102,17 @@ export class TaskstreamClient {
   }
   deleteTask(id: string) {
     return this.request<null>('DELETE', `/api/tasks/${id}`);
+  }
+  /** Puts a task right before or after another of its list. */
+  moveTask(id: string, anchor: { before: string } | { after: string }) {
+    return this.request<{ task: TaskDto }>('POST', `/api/tasks/${id}/move`, anchor);
+  }
+  taskHistory(id: string) {
+    return this.request<{ history: ChangeDto[]; next_cursor: string | null }>('GET', `/api/tasks/${id}/history?limit=50`);
+  }
+  /** Undoes one of the user's changes (the latest when none is named). */
+  undo(changeId?: string) {
+    return this.request<{ undone: ChangeDto; task: TaskDto | null }>('POST', '/api/undo', changeId ? { change_id: changeId } : {});
   }
 
   // ---- lists and sharing ----

@@ -88,6 +88,7 @@ function connectSocket() {
   socket.on('task:created', ({ task }) => tasks.upsert(task));
   socket.on('task:updated', ({ task }) => tasks.upsert(task));
   socket.on('task:deleted', ({ id }) => tasks.remove(id));
+  socket.on('activity:new', ({ entry }) => tasks.offerUndo(entry));
   // Lists and invitations: read them anew (a removal also takes the removed list's tasks off the panel).
   for (const event of [
     'list:created',

@@ -220,7 +220,7 @@ describe('client demo: the user time zone', () => {
       .toBe('America/Los_Angeles');
     await expect
       .poll(() => byTestId(page, 'task-item').allTextContents())
-      .toEqual([expect.stringMatching(/^instant.*due May 1, 5:00\sPMDelete$/), expect.stringMatching(/^calendar.*due May 1Delete$/)]);
+      .toEqual([expect.stringMatching(/^instant.*due May 1, 5:00\sPMHistoryDelete$/), expect.stringMatching(/^calendar.*due May 1HistoryDelete$/)]);
   }, 60_000);
 });
 
@@ -311,5 +311,44 @@ describe('client demo: a shared list, two people', () => {
     await first.locator('[data-testid="member"]', { hasText: 'Sam' }).locator('[data-testid="member-remove"]').click();
     await expect.poll(() => byTestId(second, 'list-switcher').locator('option', { hasText: 'Family' }).count()).toBe(0);
     await expect.poll(() => second.locator('[data-testid="task-item"]', { hasText: 'Buy bread' }).count()).toBe(0);
+  }, 60_000);
+});
+
+describe('client demo: order, history and undo', () => {
+  const suite = browserSuite({ ASSISTANT_STREAM_DELAY_MS: '0' });
+
+  it('reorders by keyboard and by drag, offers Undo after a change, and shows a task’s history', async () => {
+    const { app, browser, url } = suite;
+    const user = await signup(app);
+    const list = (await app.inject({ method: 'POST', url: '/api/lists', headers: user.auth, payload: { name: 'Chores' } })).json().list;
+    for (const title of ['alpha', 'beta', 'gamma'])
+      await app.inject({ method: 'POST', url: '/api/tasks', headers: user.auth, payload: { title, list_id: list.id } });
+    const page = await (await browser.newContext()).newPage();
+    await logIn(page, url, user.email, user.password);
+    await byTestId(page, 'list-switcher').selectOption(list.id);
+    const titles = () => page.locator('[data-testid="task-item"] .title').allTextContents();
+    await expect.poll(titles).toEqual(['alpha', 'beta', 'gamma']);
+
+    // Keyboard: Alt+↑ twice takes gamma to the top, the focus staying on it.
+    const gamma = page.locator('[data-testid="task-item"]', { hasText: 'gamma' });
+    await gamma.focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(titles).toEqual(['alpha', 'gamma', 'beta']);
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(titles).toEqual(['gamma', 'alpha', 'beta']);
+
+    // Drag: beta onto the upper half of gamma goes before it.
+    await page.locator('[data-testid="task-item"]', { hasText: 'beta' }).dragTo(gamma, { targetPosition: { x: 10, y: 2 } });
+    await expect.poll(titles).toEqual(['beta', 'gamma', 'alpha']);
+
+    // Undo the last change (the drag) from the bar.
+    await expect.poll(() => byTestId(page, 'undo-bar').textContent()).toContain('You moved “beta”');
+    await byTestId(page, 'undo-button').click();
+    await expect.poll(titles).toEqual(['gamma', 'alpha', 'beta']);
+
+    await page.locator('[data-testid="task-item"]', { hasText: 'beta' }).getByTestId('task-history').click();
+    await expect
+      .poll(() => byTestId(page, 'history-entry').allTextContents())
+      .toEqual([expect.stringMatching(/^You · moved \(undo\)/), expect.stringMatching(/^You · moved · .* · undone$/), expect.stringMatching(/^You · created/)]);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 // The task panel: the tasks of the list shown (or of every list) under the chosen filter, kept live
 // from REST answers and socket events.
-import type { TaskDto, TaskstreamClient } from '../api.ts';
-import { $, showError } from '../dom.ts';
+import type { ChangeDto, TaskDto, TaskstreamClient } from '../api.ts';
+import { $, byTestId, element, showError } from '../dom.ts';
 import { renderTasks as drawTasks, type Filter } from './tasks.ts';
 
 /** Which list the panel shows ('' for every list), and the names of the user's lists. */
@@ -27,6 +27,9 @@ export class TaskPanel {
       });
     }
     $<HTMLFormElement>('#task-add-form').addEventListener('submit', (event) => void this.add(event));
+    $('#history-close').addEventListener('click', () => {
+      byTestId('history-panel').hidden = true;
+    });
   }
 
   async load(): Promise<void> {
@@ -52,6 +55,17 @@ export class TaskPanel {
     drawTasks(this.tasks.values(), this.filter, {
       listName: this.scope.listId ? () => undefined : (task) => this.scope.nameOf(task.list_id),
       me: this.me(),
+      history: (task) => void this.showHistory(task),
+      ...(this.scope.listId
+        ? {
+            move: (task: TaskDto, anchor: { before: TaskDto } | { after: TaskDto }) =>
+              void this.client.moveTask(task.id, 'before' in anchor ? { before: anchor.before.id } : { after: anchor.after.id }).then(
+                // The first move of a list places every task in it: read the whole order again.
+                ({ task: moved }) => this.load().then(() => this.focus(moved.id)),
+                (error) => showError($('#task-error'), error),
+              ),
+          }
+        : {}),
       setCompleted: (task, completed) =>
         void this.client.setCompleted(task.id, completed).then(
           ({ task: updated }) => this.upsert(updated),
@@ -59,6 +73,44 @@ export class TaskPanel {
         ),
       remove: (task) => void this.client.deleteTask(task.id).catch((error) => showError($('#task-error'), error)),
     });
+  }
+
+  /** Keeps the keyboard on a task that moved. */
+  private focus(id: string): void {
+    document.querySelector<HTMLElement>(`[data-testid="task-item"][data-id="${id}"]`)?.focus();
+  }
+
+  /** A task's history in the drawer: every change, by whom, newest first. */
+  private async showHistory(task: TaskDto): Promise<void> {
+    const { history } = await this.client.taskHistory(task.id);
+    const drawer = byTestId('history-panel');
+    $('#history-title').textContent = `History of “${task.title}”`;
+    $('#history-list').replaceChildren(
+      ...history.map((entry) =>
+        element('li', {
+          testid: 'history-entry',
+          textContent: `${entry.actor?.id === this.me() ? 'You' : (entry.actor?.name ?? 'Someone')} · ${entry.action}${entry.channel === 'rest' ? '' : ` (${entry.channel})`} · ${new Date(entry.at).toLocaleString()}${entry.undone ? ' · undone' : ''}`,
+        }),
+      ),
+    );
+    drawer.hidden = false;
+    $<HTMLButtonElement>('#history-close').focus();
+  }
+
+  /** The user's own latest change, offered for undoing (every change but an undo). */
+  offerUndo(entry: ChangeDto): void {
+    if (entry.actor?.id !== this.me() || entry.channel === 'undo') return;
+    const bar = byTestId('undo-bar');
+    const title = this.tasks.get(entry.task_id)?.title ?? (entry.changes.title?.[0] as string | undefined) ?? 'a task';
+    $('#undo-text').textContent = `You ${entry.action} “${title}”.`;
+    bar.hidden = false;
+    byTestId<HTMLButtonElement>('undo-button').onclick = () =>
+      void this.client.undo(entry.id).then(
+        () => {
+          bar.hidden = true;
+        },
+        (error) => showError($('#task-error'), error),
+      );
   }
 
   private async add(event: SubmitEvent): Promise<void> {

@@ -11,6 +11,9 @@ export interface TaskActions {
   listName(task: TaskDto): string | undefined;
   /** The user's id: what others did is said with their name. */
   me: string | undefined;
+  /** Reordering by hand (one list shown): put a task right before or after another. */
+  move?(task: TaskDto, anchor: { before: TaskDto } | { after: TaskDto }): void;
+  history(task: TaskDto): void;
 }
 
 /** A calendar date as its day (never shifted by a zone); an instant as the browser's local day and time. */
@@ -37,6 +40,14 @@ function taskElement(task: TaskDto, actions: TaskActions) {
     ...(task.assignee ? [element('span', { testid: 'task-assignee', textContent: `→ ${task.assignee.id === actions.me ? 'you' : task.assignee.name}` })] : []),
     ...(task.updated_by && task.updated_by.id !== actions.me ? [element('span', { testid: 'task-by', textContent: `by ${task.updated_by.name}` })] : []),
   );
+  const history = element('button', {
+    type: 'button',
+    className: 'link',
+    textContent: 'History',
+    testid: 'task-history',
+    ariaLabel: `History of “${task.title}”`,
+    onclick: () => actions.history(task),
+  });
   const remove = element('button', {
     type: 'button',
     className: 'link',
@@ -44,18 +55,52 @@ function taskElement(task: TaskDto, actions: TaskActions) {
     ariaLabel: `Delete “${task.title}”`,
     onclick: () => actions.remove(task),
   });
-  return element(
+  const item = element(
     'li',
     { testid: 'task-item', dataset: { id: task.id, completed: String(task.completed) } },
     checkbox,
     element('div', {}, element('div', { className: 'title', textContent: task.title }), details),
+    history,
     remove,
   );
+  return item;
 }
+
+/** Reordering by hand: drag a task onto another (its upper half: before it), or Alt+↑ / Alt+↓ on a focused task. */
+function makeMovable(items: HTMLLIElement[], tasks: TaskDto[], move: NonNullable<TaskActions['move']>) {
+  items.forEach((item, index) => {
+    const task = tasks[index]!;
+    item.tabIndex = 0;
+    item.draggable = true;
+    item.setAttribute('aria-keyshortcuts', 'Alt+ArrowUp Alt+ArrowDown');
+    item.addEventListener('keydown', (event) => {
+      if (!event.altKey) return;
+      const neighbour = event.key === 'ArrowUp' ? tasks[index - 1] : event.key === 'ArrowDown' ? tasks[index + 1] : undefined;
+      if (!neighbour) return;
+      event.preventDefault();
+      move(task, event.key === 'ArrowUp' ? { before: neighbour } : { after: neighbour });
+    });
+    item.addEventListener('dragstart', (event) => event.dataTransfer?.setData('text/x-task', task.id));
+    item.addEventListener('dragover', (event) => event.preventDefault());
+    item.addEventListener('drop', (event) => {
+      event.preventDefault();
+      const dragged = tasks.find((candidate) => candidate.id === event.dataTransfer?.getData('text/x-task'));
+      if (!dragged || dragged.id === task.id) return;
+      const { top, height } = item.getBoundingClientRect();
+      move(dragged, event.clientY < top + height / 2 ? { before: task } : { after: task });
+    });
+  });
+}
+
+/** One list: its manual order (unplaced tasks after the placed ones, by number); every list: oldest first. */
+const byPosition = (a: TaskDto, b: TaskDto) =>
+  (a.position ?? '~') < (b.position ?? '~') ? -1 : (a.position ?? '~') > (b.position ?? '~') ? 1 : a.number - b.number;
 
 export function renderTasks(tasks: Iterable<TaskDto>, filter: Filter, actions: TaskActions) {
   const list = byTestId('task-list');
-  const sorted = [...tasks].sort((a, b) => a.created_at.localeCompare(b.created_at) || a.number - b.number);
-  list.replaceChildren(...sorted.map((task) => taskElement(task, actions)));
+  const sorted = [...tasks].sort(actions.move ? byPosition : (a, b) => a.created_at.localeCompare(b.created_at) || a.number - b.number);
+  const items = sorted.map((task) => taskElement(task, actions));
+  if (actions.move) makeMovable(items, sorted, actions.move);
+  list.replaceChildren(...items);
   if (sorted.length === 0) list.append(element('li', { className: 'empty', textContent: filter === 'all' ? 'No tasks yet' : `No ${filter} tasks` }));
 }
