@@ -91,6 +91,42 @@ describe('openai provider through the real SDK against a fake Chat Completions s
     expect((await call(app, user, 'GET', '/api/tasks?sort=created_at')).body.tasks.map((task: any) => task.title)).toEqual(['One', 'Two']);
   });
 
+  it('labels, reorders and archives as the model asks, and undoes its own changes of the conversation', async () => {
+    for (const title of ['Report', 'Milk']) await call(app, user, 'POST', '/api/tasks', { title });
+    fake.script(
+      toolCallsReply(
+        { id: 'l', name: 'update_task', argumentPieces: ['{"task_number":1,', '"labels":["work"]}'] },
+        { id: 'm', name: 'move_task', argumentPieces: ['{"task_number":2,"before":1}'] },
+        { id: 'a', name: 'archive_task', argumentPieces: ['{"task_number":1}'] },
+      ),
+      textReply('Done.'),
+    );
+    const first = (await chat('tag the report as work, put the milk first, and archive the report')).body;
+    expect(fake.requests[1].messages.filter((message: any) => message.role === 'tool').map((message: any) => JSON.parse(message.content).status)).toEqual([
+      'updated',
+      'moved',
+      'archived',
+    ]);
+    const listId = (await call(app, user, 'GET', '/api/lists')).body.lists[0].id;
+    const inOrder = async () =>
+      (await call(app, user, 'GET', `/api/tasks?list_id=${listId}&archived=all`)).body.tasks.map((task: any) => [
+        task.title,
+        task.archived_at !== null,
+        task.labels.map((label: any) => label.name),
+      ]);
+    expect(await inOrder()).toEqual([
+      ['Milk', false, []],
+      ['Report', true, ['work']],
+    ]);
+    fake.script(toolCallsReply({ id: 'u', name: 'undo', argumentPieces: ['{"count":2}'] }), textReply('Undone.'));
+    await chat('undo the last two', first.conversation_id);
+    expect(JSON.parse(fake.requests[3].messages.at(-1).content).undone.map((change: any) => change.action)).toEqual(['archived', 'moved']);
+    expect(await inOrder()).toEqual([
+      ['Report', false, ['work']],
+      ['Milk', false, []],
+    ]);
+  });
+
   it('feeds invalid arguments back to the model as a tool error instead of crashing', async () => {
     fake.script(
       toolCallsReply({ id: 'bad', name: 'complete_task', argumentPieces: ['{"task_number": "one"'] }),

@@ -328,18 +328,25 @@ describe('client demo: order, history and undo', () => {
     await byTestId(page, 'list-switcher').selectOption(list.id);
     const titles = () => page.locator('[data-testid="task-item"] .title').allTextContents();
     await expect.poll(titles).toEqual(['alpha', 'beta', 'gamma']);
+    // A second tab follows every move live.
+    const other = await (await browser.newContext()).newPage();
+    await logIn(other, url, user.email, user.password);
+    await byTestId(other, 'list-switcher').selectOption(list.id);
+    const otherTitles = () => other.locator('[data-testid="task-item"] .title').allTextContents();
 
     // Keyboard: Alt+↑ twice takes gamma to the top, the focus staying on it.
     const gamma = page.locator('[data-testid="task-item"]', { hasText: 'gamma' });
     await gamma.focus();
     await page.keyboard.press('Alt+ArrowUp');
     await expect.poll(titles).toEqual(['alpha', 'gamma', 'beta']);
+    await expect.poll(otherTitles).toEqual(['alpha', 'gamma', 'beta']);
     await page.keyboard.press('Alt+ArrowUp');
     await expect.poll(titles).toEqual(['gamma', 'alpha', 'beta']);
 
     // Drag: beta onto the upper half of gamma goes before it.
     await page.locator('[data-testid="task-item"]', { hasText: 'beta' }).dragTo(gamma, { targetPosition: { x: 10, y: 2 } });
     await expect.poll(titles).toEqual(['beta', 'gamma', 'alpha']);
+    await expect.poll(otherTitles).toEqual(['beta', 'gamma', 'alpha']);
 
     // Undo the last change (the drag) from the bar.
     await expect.poll(() => byTestId(page, 'undo-bar').textContent()).toContain('You moved “beta”');

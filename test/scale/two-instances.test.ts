@@ -23,6 +23,28 @@ describe('two instances on one PostgreSQL', () => {
     expect((await created).task.title).toBe('made on A');
   });
 
+  it('delivers a shared list’s activity, moves and undos made on A to a member’s tab on B', async () => {
+    const { a, urlB } = instances;
+    const [olga, sam] = [await signup(a, 'Olga'), await signup(a, 'Sam')];
+    const list = (await call(a, olga, 'POST', '/api/lists', { name: 'Team' })).body.list;
+    const invitation = (await call(a, olga, 'POST', `/api/lists/${list.id}/invitations`, { email: sam.email, role: 'editor' })).body.invitation;
+    await call(a, sam, 'POST', `/api/invitations/${invitation.id}/accept`);
+    const [first, second] = [
+      (await call(a, olga, 'POST', '/api/tasks', { title: 'Slides', list_id: list.id })).body.task,
+      (await call(a, olga, 'POST', '/api/tasks', { title: 'Budget', list_id: list.id })).body.task,
+    ];
+    const samOnB = await connect(urlB, sam.accessToken);
+    sockets.push(samOnB);
+    const moved = waitFor(samOnB, 'activity:new', ({ entry }) => entry.action === 'moved');
+    const updated = waitFor(samOnB, 'task:updated', ({ task }) => task.id === second.id);
+    await call(a, olga, 'POST', `/api/tasks/${second.id}/move`, { before: first.id });
+    expect((await moved).entry).toMatchObject({ actor: { name: 'Olga' }, channel: 'rest', list_id: list.id, task_id: second.id });
+    expect((await updated).task.position < (await call(a, sam, 'GET', `/api/tasks/${first.id}`)).body.task.position).toBe(true);
+    const undone = waitFor(samOnB, 'activity:new', ({ entry }) => entry.channel === 'undo');
+    await call(a, olga, 'POST', '/api/undo', {});
+    expect((await undone).entry).toMatchObject({ action: 'moved', task_id: second.id });
+  });
+
   it('delivers every broadcast to a tab on B, in order, while A is under load', async () => {
     const { a, urlB } = instances;
     const user = await signup(a);
