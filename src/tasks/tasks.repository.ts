@@ -285,6 +285,17 @@ export class TasksRepository {
     return row;
   }
 
+  /** `position` if no other task of the list holds it now, else a key right after the one that does (an undo puts a task back where it stood, or next to that place). */
+  async freePosition(listId: string, position: string, taskId: string): Promise<string> {
+    const [holder, next] = await executeBound<{ id: string; position: string }>(
+      this.em,
+      `select id, position from tasks where list_id = $1 and position collate "C" >= $2 collate "C" order by position collate "C" limit 2`,
+      [listId, position],
+    );
+    if (holder?.position !== position || holder.id === taskId) return position;
+    return generateKeyBetween(position, next?.position ?? null);
+  }
+
   /** Puts a deleted task back as it was (same id, list, number and labels), from its history snapshot; undefined when its list is gone. */
   async restore(snapshot: Record<string, unknown>): Promise<string | undefined> {
     const [row] = await executeBound<{ id: string }>(

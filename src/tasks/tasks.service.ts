@@ -419,7 +419,8 @@ export class TasksService {
       return null;
     }
     if (change.action === 'deleted') {
-      if (!change.snapshot || !(await this.tasks.restore(change.snapshot))) throw new AppError('CONFLICT', 'The task cannot come back: its list is gone');
+      if (!change.snapshot || !(await this.tasks.restore(await this.placed(change.snapshot))))
+        throw new AppError('CONFLICT', 'The task cannot come back: its list is gone');
       const restored = (await this.tasks.entity(change.taskId))!;
       this.tasks.recordChange(restored, undo, 'restored', { title: [null, restored.title] }, undoId);
       await this.tasks.flush();
@@ -446,7 +447,15 @@ export class TasksService {
         (id) => this.tasks.user(id),
         (id) => this.tasks.list(id),
       );
+    if (change.changes.position && entity.position)
+      entity.position = await this.tasks.freePosition((entity.list as { id: string }).id, entity.position, entity.id);
     return this.save(undo, entity, from, undoId);
+  }
+
+  /** A deleted task's snapshot with a position no other task has taken since. */
+  private async placed(snapshot: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const { position, list_id: listId, id } = snapshot as { position?: string | null; list_id: string; id: string };
+    return position ? { ...snapshot, position: await this.tasks.freePosition(listId, position, id) } : snapshot;
   }
 
   /** The caller's list named (case-insensitively, "family" finds "Family" and "Family list") or identified by `nameOrId`. */

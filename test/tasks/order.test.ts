@@ -6,7 +6,7 @@ import { call, signup, type TestUser, testApp } from '../helpers/app.ts';
 
 describe('manual order', () => {
   const suite = testApp();
-  const api = (user: TestUser, method: 'GET' | 'POST', url: string, body?: unknown) => call(suite.app, user, method, url, body);
+  const api = (user: TestUser, method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) => call(suite.app, user, method, url, body);
 
   async function listOf(user: TestUser, titles: string[]) {
     const list = (await api(user, 'POST', '/api/lists', { name: `L${Math.random()}` })).body.list;
@@ -33,6 +33,23 @@ describe('manual order', () => {
     const first = (await api(user, 'GET', `/api/tasks?list_id=${list.id}&limit=2`)).body;
     const second = (await api(user, 'GET', `/api/tasks?list_id=${list.id}&limit=2&cursor=${first.next_cursor}`)).body;
     expect([...first.tasks, ...second.tasks].map((task: any) => task.title)).toEqual(['d', 'a', 'b', 'c']);
+  });
+
+  it('puts a task back next to its old place when another task has taken that place since (undo of a delete, undo of a move)', async () => {
+    const user = await signup(suite.app);
+    const { list, order } = await listOf(user, ['a', 'b', 'c', 'd']);
+    await api(user, 'POST', `/api/tasks/4/move?list_id=${list.id}`, { before: 1 });
+    await api(user, 'DELETE', `/api/tasks/2?list_id=${list.id}`);
+    const deleted = (await api(user, 'GET', `/api/lists/${list.id}/activity`)).body.activity[0];
+    expect(deleted).toMatchObject({ action: 'deleted' });
+    // c right after a takes the key b had.
+    await api(user, 'POST', `/api/tasks/3/move?list_id=${list.id}`, { after: 1 });
+    expect((await api(user, 'POST', '/api/undo', { change_id: deleted.id })).status).toBe(200);
+    expect(await order()).toEqual(['d', 'a', 'c', 'b']);
+    // c's move undone: the key it left is b's now, so c goes right after b.
+    const moves = (await api(user, 'GET', `/api/tasks/3/history?list_id=${list.id}`)).body.history.filter((entry: any) => entry.action === 'moved');
+    expect((await api(user, 'POST', '/api/undo', { change_id: moves.at(-1).id })).status).toBe(200);
+    expect(await order()).toEqual(['d', 'a', 'b', 'c']);
   });
 
   it('converges under many moves at once between the same two tasks: distinct positions, one order', async () => {
