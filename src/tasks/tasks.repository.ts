@@ -153,6 +153,17 @@ export interface TaskPage {
   limit: number;
 }
 
+/** A key right before or after `position` in a list's manual order, next to its neighbour on that side (the task `exceptId` not counting). */
+async function keyBeside(em: EntityManager, scope: { listId: string; exceptId: string }, position: string, side: 'before' | 'after'): Promise<string> {
+  const order = `coalesce(position, '~') collate "C"`;
+  const [neighbour] = await executeBound<{ position: string | null }>(
+    em,
+    `select position from tasks where list_id = $1 and id <> $2 and ${order} ${side === 'before' ? '<' : '>'} $3 collate "C" order by ${order} ${side === 'before' ? 'desc' : 'asc'} limit 1`,
+    [scope.listId, scope.exceptId, position],
+  );
+  return side === 'before' ? generateKeyBetween(neighbour?.position ?? null, position) : generateKeyBetween(position, neighbour?.position ?? null);
+}
+
 export class TasksRepository {
   constructor(private readonly em: EntityManager) {}
 
@@ -287,13 +298,8 @@ export class TasksRepository {
 
   /** `position` if no other task of the list holds it now, else a key right after the one that does (an undo puts a task back where it stood, or next to that place). */
   async freePosition(listId: string, position: string, taskId: string): Promise<string> {
-    const [holder, next] = await executeBound<{ id: string; position: string }>(
-      this.em,
-      `select id, position from tasks where list_id = $1 and position collate "C" >= $2 collate "C" order by position collate "C" limit 2`,
-      [listId, position],
-    );
-    if (holder?.position !== position || holder.id === taskId) return position;
-    return generateKeyBetween(position, next?.position ?? null);
+    const [holder] = await executeBound(this.em, 'select 1 from tasks where list_id = $1 and position = $2 and id <> $3', [listId, position, taskId]);
+    return holder ? keyBeside(this.em, { listId, exceptId: taskId }, position, 'after') : position;
   }
 
   /** Puts a deleted task back as it was (same id, list, number and labels), from its history snapshot; undefined when its list is gone. */
@@ -359,26 +365,20 @@ export class TasksRepository {
           keys,
         ]);
       }
-      const order = `coalesce(position, '~') collate "C"`;
-      const [target] = await executeBound<{ position: string }>(tx, 'select position from tasks where id = $1', [anchor.id]);
-      const [current] = await executeBound<{ position: string }>(tx, 'select position from tasks where id = $1', [task.id]);
-      // The neighbour on the other side of the anchor (the moved task itself does not count).
-      const [neighbour] = await executeBound<{ position: string }>(
-        tx,
-        `select position from tasks where list_id = $1 and id <> $2 and ${order} ${anchor.before ? '<' : '>'} $3 collate "C" order by ${order} ${anchor.before ? 'desc' : 'asc'} limit 1`,
-        [task.listId, task.id, target!.position],
-      );
-      const to = anchor.before
-        ? generateKeyBetween(neighbour?.position ?? null, target!.position)
-        : generateKeyBetween(target!.position, neighbour?.position ?? null);
+      const positions = await executeBound<{ id: string; position: string }>(tx, 'select id, position from tasks where id = any($1::uuid[])', [
+        [anchor.id, task.id],
+      ]);
+      const positionOf = (id: string) => positions.find((row) => row.id === id)!.position;
+      const current = positionOf(task.id);
+      const to = await keyBeside(tx, { listId: task.listId, exceptId: task.id }, positionOf(anchor.id), anchor.before ? 'before' : 'after');
       const [change] = await executeBound<{ id: string }>(
         tx,
         `with moved as (update tasks set position = $2, updated_at = now(), updated_by_id = $3 where id = $1 returning id, list_id)
          insert into task_history (task_id, list_id, actor_id, channel, action, changes, conversation_id)
          select id, list_id, $3, $4, 'moved', jsonb_build_object('position', jsonb_build_array($5::text, $2::text)), $6::uuid from moved returning id`,
-        [task.id, to, actor.userId, actor.channel, current!.position, actor.conversationId ?? null],
+        [task.id, to, actor.userId, actor.channel, current, actor.conversationId ?? null],
       );
-      return { changeId: change!.id, from: current!.position, to };
+      return { changeId: change!.id, from: current, to };
     });
   }
 

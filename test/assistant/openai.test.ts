@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpenAiProvider } from '../../src/assistant/providers/openai.ts';
+import { toolSpecs } from '../../src/assistant/tools/index.ts';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
 import { type FakeOpenAi, startFakeOpenAi, textReply, toolCallsReply } from '../helpers/fake-openai.ts';
 
@@ -35,16 +36,7 @@ describe('openai provider through the real SDK against a fake Chat Completions s
     expect(request.model).toBe('gpt-4o-mini');
     expect(request.stream).toBe(true);
     expect(request.max_tokens).toBe(2_000);
-    expect(request.tools.map((tool: any) => tool.function.name).sort()).toEqual([
-      'add_task',
-      'archive_task',
-      'complete_task',
-      'delete_task',
-      'list_tasks',
-      'move_task',
-      'undo',
-      'update_task',
-    ]);
+    expect(request.tools.map((tool: any) => tool.function.name).sort()).toEqual(toolSpecs.map((spec) => spec.name).sort());
     const addTask = request.tools.find((tool: any) => tool.function.name === 'add_task').function;
     expect(addTask.parameters.required).toEqual(['title']);
     expect(addTask.parameters.properties.title.description).toMatch(/title/i);

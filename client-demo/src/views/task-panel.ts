@@ -59,6 +59,8 @@ export class TaskPanel {
   }
 
   private render(): void {
+    // A redraw keeps the keyboard on the task it was on (a task moved by Alt+↑/↓ keeps it).
+    const focused = document.activeElement?.matches('[data-testid="task-item"]') ? (document.activeElement as HTMLElement).dataset.id : undefined;
     drawTasks(this.tasks.values(), this.filter, {
       listName: this.scope.listId ? () => undefined : (task) => this.scope.nameOf(task.list_id),
       me: this.me(),
@@ -67,8 +69,7 @@ export class TaskPanel {
         ? {
             move: (task: TaskDto, anchor: { before: TaskDto } | { after: TaskDto }) =>
               void this.client.moveTask(task.id, 'before' in anchor ? { before: anchor.before.id } : { after: anchor.after.id }).then(
-                // The first move of a list places every task in it: read the whole order again.
-                ({ task: moved }) => this.load().then(() => this.focus(moved.id)),
+                ({ task: moved }) => this.upsert(moved),
                 (error) => showError($('#task-error'), error),
               ),
           }
@@ -80,11 +81,7 @@ export class TaskPanel {
         ),
       remove: (task) => void this.client.deleteTask(task.id).catch((error) => showError($('#task-error'), error)),
     });
-  }
-
-  /** Keeps the keyboard on a task that moved. */
-  private focus(id: string): void {
-    document.querySelector<HTMLElement>(`[data-testid="task-item"][data-id="${id}"]`)?.focus();
+    if (focused) document.querySelector<HTMLElement>(`[data-testid="task-item"][data-id="${focused}"]`)?.focus();
   }
 
   /** A task's history in the drawer: every change, by whom, newest first. */
