@@ -203,8 +203,12 @@ export class TasksRepository {
 
   /** One task as clients see it. */
   async read(id: string): Promise<TaskFields | undefined> {
-    const [row] = await executeBound<TaskFields>(this.em, `select ${taskColumns} from ${taskFrom} where t.id = $1`, [id]);
+    const [row] = await this.readMany([id]);
     return row;
+  }
+
+  async readMany(ids: string[]): Promise<TaskFields[]> {
+    return executeBound<TaskFields>(this.em, `select ${taskColumns} from ${taskFrom} where t.id = any($1::uuid[])`, [ids]);
   }
 
   /** A task the caller belongs to the list of: by uuid, or by number in the list named (else the caller's personal list). */
@@ -344,14 +348,14 @@ export class TasksRepository {
   /**
    * Moves a task right before or after another of its list, under the list row's lock (moves of one
    * list are one at a time, so positions never repeat): the first move of a list places every task
-   * without a position after the placed ones, in number order. Writes the history row in the same
-   * transaction; the position before and after.
+   * without a position after the placed ones, in number order (their ids are `placed`). Writes the
+   * history row in the same transaction; the position before and after.
    */
   async move(
     task: { id: string; listId: string },
     anchor: { id: string; before: boolean },
     actor: Actor,
-  ): Promise<{ changeId: string; from: string | null; to: string }> {
+  ): Promise<{ changeId: string; from: string | null; to: string; placed: string[] }> {
     return this.em.transactional(async (tx) => {
       await executeBound(tx, 'select id from lists where id = $1 for update', [task.listId]);
       const unplaced = await executeBound<{ id: string }>(tx, 'select id from tasks where list_id = $1 and position is null order by number', [task.listId]);
@@ -378,7 +382,7 @@ export class TasksRepository {
          select id, list_id, $3, $4, 'moved', jsonb_build_object('position', jsonb_build_array($5::text, $2::text)), $6::uuid from moved returning id`,
         [task.id, to, actor.userId, actor.channel, current, actor.conversationId ?? null],
       );
-      return { changeId: change!.id, from: current, to };
+      return { changeId: change!.id, from: current, to, placed: unplaced.map((row) => row.id) };
     });
   }
 

@@ -297,7 +297,9 @@ export class TasksService {
     if (!target || target.listId !== task.listId || target.id === task.id) {
       throw new AppError('VALIDATION_ERROR', `Invalid ${field}`, [{ field, message: 'must be another task of the same list' }]);
     }
-    const { changeId } = await this.tasks.move(task, { id: target.id, before: field === 'before' }, actor);
+    const { changeId, placed } = await this.tasks.move(task, { id: target.id, before: field === 'before' }, actor);
+    // A list's first move gives its other tasks their positions too: every tab learns them.
+    for (const other of await this.tasks.readMany(placed.filter((id) => id !== task.id))) this.events.taskUpdated(task.listId, toTaskDto(other));
     const moved = toTaskDto((await this.tasks.read(task.id))!);
     this.events.taskUpdated(task.listId, moved);
     await this.announceChange(changeId);

@@ -2,10 +2,11 @@
 // at a time, so any number at once (also between the same two tasks) leave distinct positions and one
 // order that every reader sees; a move is history and can be undone.
 import { describe, expect, it } from 'vitest';
-import { call, signup, type TestUser, testApp } from '../helpers/app.ts';
+import { call, signup, type TestUser } from '../helpers/app.ts';
+import { connect, listeningApp, record } from '../helpers/socket.ts';
 
 describe('manual order', () => {
-  const suite = testApp();
+  const suite = listeningApp();
   const api = (user: TestUser, method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) => call(suite.app, user, method, url, body);
 
   async function listOf(user: TestUser, titles: string[]) {
@@ -33,6 +34,26 @@ describe('manual order', () => {
     const first = (await api(user, 'GET', `/api/tasks?list_id=${list.id}&limit=2`)).body;
     const second = (await api(user, 'GET', `/api/tasks?list_id=${list.id}&limit=2&cursor=${first.next_cursor}`)).body;
     expect([...first.tasks, ...second.tasks].map((task: any) => task.title)).toEqual(['d', 'a', 'b', 'c']);
+  });
+
+  it('tells every tab the positions a list’s first move gives its other tasks, so a tab’s order is the server’s', async () => {
+    const user = await signup(suite.app);
+    const { list, order } = await listOf(user, ['a', 'b', 'c']);
+    const tab = await connect(suite.url, user.accessToken);
+    try {
+      const events = record(tab);
+      await api(user, 'POST', `/api/tasks/3/move?list_id=${list.id}`, { before: 2 });
+      const positions = new Map<string, string>();
+      await expect
+        .poll(() => {
+          for (const [name, { task }] of events) if (name === 'task:updated') positions.set(task.title, task.position);
+          return positions.size;
+        })
+        .toBe(3);
+      expect([...positions].sort(([, x], [, y]) => (x < y ? -1 : 1)).map(([title]) => title)).toEqual(await order());
+    } finally {
+      tab.close();
+    }
   });
 
   it('puts a task back next to its old place when another task has taken that place since (undo of a delete, undo of a move)', async () => {

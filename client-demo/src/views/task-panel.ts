@@ -39,13 +39,6 @@ export class TaskPanel {
   }
 
   upsert(task: TaskDto): void {
-    // A list's first move places all its tasks, yet the event names the moved one alone: read the order anew.
-    const before = this.tasks.get(task.id);
-    const unplaced = [...this.tasks.values()].some((other) => other.id !== task.id && other.position === null);
-    if (this.scope.listId && before && before.position !== task.position && unplaced) {
-      void this.load();
-      return;
-    }
     const inList = !this.scope.listId || task.list_id === this.scope.listId;
     const shown = inList && (this.filter === 'all' || (this.filter === 'completed' ? task.completed : !task.completed));
     if (shown) this.tasks.set(task.id, task);
