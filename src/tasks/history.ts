@@ -83,8 +83,12 @@ export class HistoryRepository {
   constructor(private readonly em: EntityManager) {}
 
   async change(id: string): Promise<ChangeRow | undefined> {
-    const [row] = await executeBound<ChangeRow>(this.em, `${changeSelect} where h.id = $1`, [id]);
+    const [row] = await this.changes([id]);
     return row;
+  }
+
+  changes(ids: string[]): Promise<ChangeRow[]> {
+    return executeBound<ChangeRow>(this.em, `${changeSelect} where h.id = any($1::uuid[])`, [ids]);
   }
 
   /** Newest first, a page at a time: of a task, or of a list (its activity). */

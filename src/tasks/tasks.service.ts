@@ -330,10 +330,9 @@ export class TasksService {
   async archiveCompleted(actor: Actor, listId: string): Promise<{ archived: number }> {
     await this.writable(actor.userId, listId);
     const archived = await this.tasks.archiveCompleted(listId, actor);
-    for (const { id, changeId } of archived) {
-      this.events.taskUpdated(listId, toTaskDto((await this.tasks.read(id))!));
-      await this.announceChange(changeId);
-    }
+    if (archived.length === 0) return { archived: 0 };
+    for (const task of await this.tasks.readMany(archived.map(({ id }) => id))) this.events.taskUpdated(listId, toTaskDto(task));
+    for (const change of await this.history_.changes(archived.map(({ changeId }) => changeId))) this.events.changed(listId, toChangeDto(change));
     return { archived: archived.length };
   }
 

@@ -1,10 +1,11 @@
 // Archive: archived tasks leave the default reads (lists, tools, exports) but stay findable and
 // restorable; a list's completed tasks archive at once; each is history and can be undone.
 import { describe, expect, it } from 'vitest';
-import { call, signup, type TestUser, testApp } from '../helpers/app.ts';
+import { call, signup, type TestUser } from '../helpers/app.ts';
+import { connect, listeningApp, record } from '../helpers/socket.ts';
 
 describe('archive', () => {
-  const suite = testApp();
+  const suite = listeningApp();
   const api = (user: TestUser, method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown) => call(suite.app, user, method, url, body);
   const titles = (tasks: { title: string }[]) => tasks.map((task) => task.title);
 
@@ -43,7 +44,16 @@ describe('archive', () => {
     ])
       await api(owner, 'POST', '/api/tasks', { title, status, list_id: list.id });
     expect((await api(viewer, 'POST', `/api/lists/${list.id}/archive-completed`)).status).toBe(403);
+    const viewerTab = await connect(suite.url, viewer.accessToken);
+    const events = record(viewerTab);
     expect((await api(owner, 'POST', `/api/lists/${list.id}/archive-completed`)).body).toEqual({ archived: 2 });
+    // Every member's tab hears of each task archived, and of each change.
+    await expect.poll(() => events.length).toBe(4);
+    viewerTab.close();
+    const heard = (name: string) => events.filter(([event]) => event === name).map(([, payload]) => payload);
+    expect(titles(heard('task:updated').map(({ task }) => task)).sort()).toEqual(['a', 'c']);
+    expect(heard('task:updated').every(({ task }) => task.archived_at !== null)).toBe(true);
+    expect(heard('activity:new').map(({ entry }) => entry.action)).toEqual(['archived', 'archived']);
     expect(titles((await api(owner, 'GET', `/api/tasks?list_id=${list.id}`)).body.tasks)).toEqual(['b']);
     expect((await api(owner, 'GET', `/api/lists/${list.id}/activity?limit=2`)).body.activity.map((entry: any) => entry.action)).toEqual([
       'archived',
