@@ -11,6 +11,8 @@ export interface ListRow {
   color: string | null;
   personal: boolean;
   role: ListRole;
+  /** Whose view of the list this is (their role). */
+  memberId: string;
   ownerId: string;
   ownerName: string;
   memberCount: number;
@@ -40,7 +42,7 @@ export interface InvitationRow {
 /** A person's name as others see it: the name given, else the email. */
 export const displayName = (alias: string) => `coalesce(${alias}.name, ${alias}.email)`;
 
-const listSelect = `select l.id, l.name, l.color, l.personal, m.role, l.owner_id as "ownerId", ${displayName('o')} as "ownerName",
+const listSelect = `select l.id, l.name, l.color, l.personal, m.role, m.user_id as "memberId", l.owner_id as "ownerId", ${displayName('o')} as "ownerName",
     (select count(*)::int from list_members c where c.list_id = l.id) as "memberCount", l.created_at as "createdAt", l.updated_at as "updatedAt"
   from list_members m join lists l on l.id = m.list_id join users o on o.id = l.owner_id`;
 
@@ -57,6 +59,11 @@ export class ListsRepository {
   }
 
   /** A list as one of its members sees it; undefined for anyone else. */
+  /** A list as each of its members sees it. */
+  asSeenByMembers(listId: string): Promise<ListRow[]> {
+    return executeBound<ListRow>(this.em, `${listSelect} where l.id = $1`, [listId]);
+  }
+
   async listOf(userId: string, listId: string): Promise<ListRow | undefined> {
     const [row] = await executeBound<ListRow>(this.em, `${listSelect} where m.user_id = $1 and l.id = $2`, [userId, listId]);
     return row;

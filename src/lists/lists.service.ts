@@ -168,9 +168,6 @@ export class ListsService {
 
   /** Every member gets the list as they see it now (its name, colour, member count, their role). */
   private async announce(listId: string): Promise<void> {
-    for (const memberId of await this.lists.memberIds(listId)) {
-      const list = await this.lists.listOf(memberId, listId);
-      if (list) this.events.listUpdated(memberId, toListDto(list), false);
-    }
+    for (const list of await this.lists.asSeenByMembers(listId)) this.events.listUpdated(list.memberId, toListDto(list), false);
   }
 }

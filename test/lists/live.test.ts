@@ -34,6 +34,13 @@ describe('shared lists, live on two instances', () => {
       await call(suite.b, member, 'PATCH', `/api/tasks/1?list_id=${list.id}`, { completed: true });
       expect((await updated).task).toMatchObject({ completed: true, updated_by: { name: 'Max' } });
 
+      // A rename reaches each member as they see the list, their own role in it.
+      const renamedForOwner = waitFor(ownerTab, 'list:updated');
+      const renamedForMember = waitFor(memberTab, 'list:updated');
+      await call(suite.a, owner, 'PATCH', `/api/lists/${list.id}`, { name: 'Home' });
+      expect((await renamedForOwner).list).toMatchObject({ id: list.id, name: 'Home', role: 'owner', member_count: 2 });
+      expect((await renamedForMember).list).toMatchObject({ id: list.id, name: 'Home', role: 'editor', member_count: 2 });
+
       // A tab that connects later joins every list of its user.
       const late = await connect(suite.urlA, member.accessToken);
       const lateSaw = waitFor(late, 'task:created');
