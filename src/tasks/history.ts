@@ -14,24 +14,49 @@ export interface Actor {
   conversationId?: string;
 }
 
-/** The fields history keeps of a task, as stored (so an undo puts back exactly what was there). */
+/** How a change refers to users and lists when it is put back. */
+export interface References {
+  user(id: string): Task['assignee'];
+  list(id: string): Task['list'];
+}
+
+/** A tracked field: read from a task as stored, and the task's properties that put a kept value back (an undo). */
+interface TrackedField {
+  read(task: Task): unknown;
+  put(value: unknown, references: References): Partial<Task>;
+}
+
+const text = (value: unknown) => (value as string | null) ?? null;
+const instant = (value: Date | null | undefined) => (value ? value.toISOString() : null);
+const date = (value: unknown) => (value ? new Date(value as string) : null);
+const idOf = (value: { id: string } | null | undefined) => value?.id ?? null;
+
+/** The fields history keeps of a task, as stored (so an undo puts back exactly what was there): each read and written in one place. */
+const tracked: Record<string, TrackedField> = {
+  title: { read: (task) => task.title, put: (value) => ({ title: value as string }) },
+  description: { read: (task) => task.description ?? null, put: (value) => ({ description: text(value) }) },
+  status: { read: (task) => task.status, put: (value) => ({ status: value as Task['status'] }) },
+  priority: { read: (task) => task.priority, put: (value) => ({ priority: value as Task['priority'] }) },
+  due_date: { read: (task) => instant(task.dueDate), put: (value) => ({ dueDate: date(value) }) },
+  due_on: { read: (task) => task.dueOn ?? null, put: (value) => ({ dueOn: text(value) }) },
+  completed_at: { read: (task) => instant(task.completedAt), put: (value) => ({ completedAt: date(value) }) },
+  archived_at: { read: (task) => instant(task.archivedAt), put: (value) => ({ archivedAt: date(value) }) },
+  position: { read: (task) => task.position ?? null, put: (value) => ({ position: text(value) }) },
+  assignee_id: {
+    read: (task) => idOf(task.assignee),
+    put: (value, references) => ({ assignee: value ? references.user(value as string) : null }),
+  },
+  list_id: { read: (task) => idOf(task.list), put: (value, references) => ({ list: references.list(value as string) }) },
+  number: { read: (task) => task.number, put: (value) => ({ number: value as number }) },
+};
+
 export function trackedFields(task: Task): Record<string, unknown> {
-  const reference = (value: unknown) => (value && typeof value === 'object' && 'id' in value ? (value as { id: string }).id : (value ?? null));
-  const instant = (value: Date | null | undefined) => (value ? value.toISOString() : null);
-  return {
-    title: task.title,
-    description: task.description ?? null,
-    status: task.status,
-    priority: task.priority,
-    due_date: instant(task.dueDate),
-    due_on: task.dueOn ?? null,
-    completed_at: instant(task.completedAt),
-    archived_at: instant(task.archivedAt),
-    position: task.position ?? null,
-    assignee_id: reference(task.assignee),
-    list_id: reference(task.list),
-    number: task.number,
-  };
+  return Object.fromEntries(Object.entries(tracked).map(([field, { read }]) => [field, read(task)]));
+}
+
+/** Puts a tracked field back to a value history kept. */
+export function revertField(task: Task, field: string, value: unknown, references: References): void {
+  if (tracked[field]) Object.assign(task, tracked[field].put(value, references));
 }
 
 /** What changed between two snapshots of the tracked fields. */

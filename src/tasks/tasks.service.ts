@@ -11,7 +11,7 @@ import { cursorPart, decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { type DueDate, needsZone, type ResolvedDue, resolveDue } from '../shared/dates.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { toIso } from '../shared/timestamps.ts';
-import { type Actor, actionOf, type ChangeRow, diff, type HistoryRepository, toChangeDto, trackedFields } from './history.ts';
+import { type Actor, actionOf, type ChangeRow, diff, type HistoryRepository, revertField, toChangeDto, trackedFields } from './history.ts';
 import { type LocatedTask, sortPlan, type TaskFields, type TaskFilter, type TaskRef, type TasksRepository } from './tasks.repository.ts';
 import type { ChangeDto, TaskDto, TaskInput, TaskListQuery, TaskPatch, TaskSort } from './tasks.schemas.ts';
 
@@ -82,43 +82,6 @@ function decodeTaskCursor(cursor: string, sort: TaskSort): { key: string | numbe
     'is not a cursor from this list and sort',
   );
   return { key: key as string | number | null, number: number as number, id: id as string };
-}
-
-/** Puts a tracked field back to a value history kept. */
-function revertField(task: Task, field: string, value: unknown, user: (id: string) => Task['assignee'], list: (id: string) => Task['list']): void {
-  const instant = (text: unknown) => (text ? new Date(text as string) : null);
-  switch (field) {
-    case 'title':
-    case 'number':
-    case 'status':
-    case 'priority':
-      Object.assign(task, { [field]: value });
-      break;
-    case 'description':
-      task.description = (value as string | null) ?? null;
-      break;
-    case 'due_date':
-      task.dueDate = instant(value);
-      break;
-    case 'due_on':
-      task.dueOn = (value as string | null) ?? null;
-      break;
-    case 'completed_at':
-      task.completedAt = instant(value);
-      break;
-    case 'archived_at':
-      task.archivedAt = instant(value);
-      break;
-    case 'position':
-      task.position = (value as string | null) ?? null;
-      break;
-    case 'assignee_id':
-      task.assignee = value ? user(value as string) : null;
-      break;
-    case 'list_id':
-      task.list = list(value as string);
-      break;
-  }
 }
 
 function setDue(task: Task, due: ResolvedDue | null): void {
@@ -440,14 +403,8 @@ export class TasksService {
     if (!entity) throw new AppError('CONFLICT', 'The task was deleted since');
     this.snapshots.set(entity, trackedFields(entity));
     const from = { listId: (entity.list as { id: string }).id, number: entity.number };
-    for (const [field, [before]] of Object.entries(change.changes))
-      revertField(
-        entity,
-        field,
-        before,
-        (id) => this.tasks.user(id),
-        (id) => this.tasks.list(id),
-      );
+    const references = { user: (id: string) => this.tasks.user(id), list: (id: string) => this.tasks.list(id) };
+    for (const [field, [before]] of Object.entries(change.changes)) revertField(entity, field, before, references);
     if (change.changes.position && entity.position)
       entity.position = await this.tasks.freePosition((entity.list as { id: string }).id, entity.position, entity.id);
     return this.save(undo, entity, from, undoId);
