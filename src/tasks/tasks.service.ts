@@ -321,7 +321,7 @@ export class TasksService {
     const undone: ChangeDto[] = [];
     for (const change of latest) {
       try {
-        undone.push((await this.undo(actor, change.id)).undone);
+        undone.push((await this.undoChange(actor, change)).undone);
       } catch (error) {
         if (!(error instanceof AppError) || error.status >= 500 || undone.length === 0) throw error;
         return { undone, refused: error.message };
@@ -351,9 +351,15 @@ export class TasksService {
    */
   async undo(actor: Actor, changeId?: string): Promise<{ undone: ChangeDto; task: TaskDto | null }> {
     const [change] = changeId ? [await this.history_.change(changeId)] : await this.history_.latestOf(actor.userId, 1);
-    if (!change || !(await this.lists.role(actor.userId, change.listId))) throw notFound(changeId ? 'Change' : 'Change to undo');
+    if (!change) throw notFound(changeId ? 'Change' : 'Change to undo');
+    return this.undoChange(actor, change);
+  }
+
+  private async undoChange(actor: Actor, change: ChangeRow): Promise<{ undone: ChangeDto; task: TaskDto | null }> {
+    const role = await this.lists.role(actor.userId, change.listId);
+    if (!role) throw notFound('Change');
     if (change.actorId !== actor.userId) throw new AppError('FORBIDDEN', 'You can only undo your own changes');
-    await this.writable(actor.userId, change.listId);
+    if (!canWrite(role)) throw readOnly();
     // A later change that was undone, and the undo that undid it, cancel out: neither stands in the way.
     const since = await this.history_.later(change);
     const later = since.filter((other) => !other.undoneBy && !since.some((undone) => undone.undoneBy === other.id));
