@@ -9,12 +9,19 @@ import { ChatService } from './assistant/chat.service.ts';
 import type { AssistantProvider } from './assistant/provider.ts';
 import { OfflineProvider } from './assistant/providers/offline/offline.provider.ts';
 import { OpenAiProvider } from './assistant/providers/openai.ts';
+import { AttachmentsRepository } from './attachments/attachments.repository.ts';
+import { attachmentsRoutes } from './attachments/attachments.routes.ts';
+import { AttachmentsService } from './attachments/attachments.service.ts';
+import { PostgresFileStore } from './attachments/storage.ts';
 import { AccessTokens } from './auth/access-tokens.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { personalTokensRoutes } from './auth/personal-tokens.routes.ts';
 import { PersonalTokensService } from './auth/personal-tokens.service.ts';
 import { EndedSessions } from './auth/sessions.ts';
+import { CommentsRepository } from './comments/comments.repository.ts';
+import { commentsRoutes } from './comments/comments.routes.ts';
+import { CommentsService } from './comments/comments.service.ts';
 import type { Config } from './config/config.ts';
 import { ConversationsRepository } from './conversations/conversations.repository.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
@@ -145,7 +152,25 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     broadcasts.taskEvents,
     config.bounds.tasksPerUser,
   );
-  const lists = new ListsService(listsRepository, broadcasts.listEvents);
+  const comments = new CommentsService(new CommentsRepository(orm.em), tasks, broadcasts.commentEvents);
+  const attachments = new AttachmentsService(
+    new AttachmentsRepository(orm.em),
+    new PostgresFileStore(orm.em),
+    tasks,
+    broadcasts.attachmentEvents,
+    { storagePerUser: config.bounds.storagePerUser, retentionMs: config.bounds.removedFilesKeptMs },
+    app.log,
+  );
+  attachments.start();
+  app.addHook('onClose', async () => attachments.stop());
+  // A deleted list takes its tasks' files with it.
+  const lists = new ListsService(listsRepository, {
+    ...broadcasts.listEvents,
+    listDeleted: (userIds, listId) => {
+      broadcasts.listEvents.listDeleted(userIds, listId);
+      void attachments.purge();
+    },
+  });
   // A user's exports and searches at once (no cap when RATE_LIMITS=off), and how long their statements may run.
   const exports: ExportLimits = {
     slots: config.limits ? new InFlight(config.limits.exportsPerUser) : undefined,
@@ -166,6 +191,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     orm,
     provider: overrides.provider ?? createProvider(config),
     tasks,
+    comments,
     conversations,
     conversationEvents,
     conversationDeleted,
@@ -202,6 +228,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       await api.register(tasksRoutes, { tasks, exports });
       await api.register(listsRoutes, { lists, tasks });
       await api.register(labelsRoutes, { labels });
+      await api.register(commentsRoutes, { comments });
+      await api.register(attachmentsRoutes, { attachments, uploadBytes: config.bounds.uploadBytes });
       await api.register(conversationsRoutes, { conversations, exports, search: new ConversationSearch(orm.em, config.bounds.statementTimeoutMs, searches) });
       await api.register(chatRoutes, { chat, messages: budgets?.messages });
     },
@@ -227,6 +255,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(mcpRoutes, {
     tokens,
     tasks,
+    comments,
     messages: budgets?.messages,
     hostnames: [...new Set(['localhost', '127.0.0.1', '[::1]', ...(wildcard ? [] : [config.host.toLowerCase()]), ...config.allowedHosts])],
     origins: config.corsOrigins,

@@ -1,6 +1,7 @@
 // Running one reply: wait for the user's slot and the conversation's lease, stream the agent's
 // output as events and into the active reply, then store how it ended.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CommentsService } from '../comments/comments.service.ts';
 import { pendingApproval, toConversationDto, toMessageDto } from '../conversations/conversations.dto.ts';
 import type { MessageDto } from '../conversations/conversations.schemas.ts';
 import type { ConversationEventSink } from '../conversations/conversations.service.ts';
@@ -29,6 +30,7 @@ export interface ReplyRunnerDeps {
   orm: Orm;
   provider: AssistantProvider;
   tasks: TasksService;
+  comments: CommentsService;
   replies: ReplyEventSink;
   conversationEvents: Pick<ConversationEventSink, 'conversationUpdated'>;
   log: Logger;
@@ -124,7 +126,15 @@ export class ReplyRunner {
       ]);
       markStage(messageId, 'context');
       const now = new Date();
-      const context = { userId, timeZone, confirmDestructive, tasks: this.options.tasks, channel: 'assistant' as const, conversationId };
+      const context = {
+        userId,
+        timeZone,
+        confirmDestructive,
+        tasks: this.options.tasks,
+        comments: this.options.comments,
+        channel: 'assistant' as const,
+        conversationId,
+      };
       const turn = reply.decision ? replayTurn(reply, { open: true }) : undefined;
       const sink: AgentSink = {
         // The first delta marks its stage and hands over to the emitter itself: a delta after it costs one call.

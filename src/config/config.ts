@@ -30,6 +30,16 @@ const bucket = z
   })
   .refine((budget) => budget.burst >= 1 && budget.perSecond > 0, 'needs a burst of at least 1 and a positive rate');
 
+/** A size in bytes: `10MB`, `512KB`, `1GB` (powers of 1024) or a bare number of bytes. */
+const bytes = z
+  .string()
+  .regex(/^\d+\s*(B|KB|MB|GB)?$/i, 'a size such as 10MB, 512KB or 1048576')
+  .transform((value) => {
+    const [, amount, unit = 'B'] = /^(\d+)\s*(B|KB|MB|GB)?$/i.exec(value)!;
+    return Number(amount) * 1024 ** ['B', 'KB', 'MB', 'GB'].indexOf(unit.toUpperCase());
+  })
+  .refine((size) => size >= 1, 'must be at least 1 byte');
+
 const onOff = z.enum(['on', 'off']).transform((value) => value === 'on');
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -84,6 +94,9 @@ const envSchema = z
     LIMIT_EXPORTS_USER: z.coerce.number().int().min(1).max(100).default(1),
     LIMIT_TASKS_USER: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
     STATEMENT_TIMEOUT: duration.default(5_000).refine((ms) => ms >= 100, 'must be at least 100ms'),
+    LIMIT_UPLOAD: bytes.prefault('10MB'),
+    LIMIT_STORAGE_USER: bytes.prefault('100MB'),
+    REMOVED_FILES_KEPT: duration.default(7 * 86_400_000),
     REQUEST_TIMEOUT: duration.default(30_000).refine((ms) => ms >= 1_000, 'must be at least 1s'),
     PUBLIC_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
     LIMIT_SOCKETS_USER: z.coerce.number().int().min(1).max(10_000).default(20),
@@ -136,6 +149,12 @@ export interface Bounds {
   statementTimeoutMs: number;
   /** A request must arrive whole (headers and body) within this long; its headers within 10 s. */
   requestTimeoutMs: number;
+  /** The largest file one upload may carry (413 past it). */
+  uploadBytes: number;
+  /** Bytes one user's files may take together (QUOTA_EXCEEDED past it). */
+  storagePerUser: number;
+  /** How long a removed file (alone or with its task) is kept so that an undo can bring it back. */
+  removedFilesKeptMs: number;
 }
 
 export interface WindowLimit {
@@ -215,6 +234,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: env.TRUST_PROXY,
     allowedHosts: env.ALLOWED_HOSTS,
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
-    bounds: Object.freeze({ tasksPerUser: env.LIMIT_TASKS_USER, statementTimeoutMs: env.STATEMENT_TIMEOUT, requestTimeoutMs: env.REQUEST_TIMEOUT }),
+    bounds: Object.freeze({
+      tasksPerUser: env.LIMIT_TASKS_USER,
+      statementTimeoutMs: env.STATEMENT_TIMEOUT,
+      requestTimeoutMs: env.REQUEST_TIMEOUT,
+      uploadBytes: env.LIMIT_UPLOAD,
+      storagePerUser: env.LIMIT_STORAGE_USER,
+      removedFilesKeptMs: env.REMOVED_FILES_KEPT,
+    }),
   });
 }

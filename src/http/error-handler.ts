@@ -10,6 +10,15 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
+/** A plugin's 4xx by its status (a multipart upload past its limits is 413, one that is not multipart 406). */
+const statusCodes: Record<number, ErrorCode> = {
+  401: 'UNAUTHORIZED',
+  404: 'NOT_FOUND',
+  406: 'UNSUPPORTED_MEDIA_TYPE',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
 /** A failure as the coded error it stands for; undefined for an unknown one (a 500). */
 export function toAppError(error: FastifyError): AppError | undefined {
   if (error instanceof AppError) return error;
@@ -25,9 +34,7 @@ export function toAppError(error: FastifyError): AppError | undefined {
   const code = error.code && fastifyCodes[error.code];
   if (code) return new AppError(code, code === 'BAD_REQUEST' ? 'The request body is not valid JSON' : error.message);
   if (isDatabaseUnavailable(error)) return new AppError('UNAVAILABLE', 'The database is unavailable; try again shortly');
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    return new AppError(error.statusCode === 404 ? 'NOT_FOUND' : error.statusCode === 401 ? 'UNAUTHORIZED' : 'BAD_REQUEST', error.message);
-  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new AppError(statusCodes[error.statusCode] ?? 'BAD_REQUEST', error.message);
   return undefined;
 }
 

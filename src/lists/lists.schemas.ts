@@ -2,14 +2,13 @@
 import { z } from 'zod';
 import { emailAddress } from '../auth/auth.schemas.ts';
 import { listRoles } from '../db/entities/list.entity.ts';
-import { uuid } from '../shared/schemas.ts';
+import { person, uuid } from '../shared/schemas.ts';
 
 export const listRole = z.enum(listRoles);
 /** The roles an invitation can give (ownership is transferred, never given by invitation). */
 export const invitedRole = z.enum(['editor', 'viewer']);
 
-const person = z.object({ id: z.uuid(), name: z.string() });
-export type Person = z.infer<typeof person>;
+export type { Person } from '../shared/schemas.ts';
 
 export const listDto = z.object({
   id: z.uuid(),

@@ -1,7 +1,9 @@
-// What the services announce, to rooms on every instance: task changes to their list's room, list
+// What the services announce, to rooms on every instance: task changes (comments and files too) to their list's room, list
 // and conversation changes to the users concerned, a reply's progress to its conversation's room (its deltas, the hot path, written
 // straight to the room's connections while the instance is alone).
 import type { ReplyEventSink } from '../assistant/chat.types.ts';
+import type { AttachmentEventSink } from '../attachments/attachments.service.ts';
+import type { CommentEventSink } from '../comments/comments.service.ts';
 import type { ConversationEventSink } from '../conversations/conversations.service.ts';
 import type { ListEventSink } from '../lists/lists.service.ts';
 import type { TaskEventSink } from '../tasks/tasks.service.ts';
@@ -11,6 +13,8 @@ import type { AppServer } from './socket-types.ts';
 
 export interface Broadcasts {
   taskEvents: TaskEventSink;
+  commentEvents: CommentEventSink;
+  attachmentEvents: AttachmentEventSink;
   listEvents: ListEventSink;
   conversationEvents: ConversationEventSink;
   replyEvents: ReplyEventSink;
@@ -29,6 +33,15 @@ export function createBroadcasts(io: AppServer): Broadcasts {
       taskUpdated: (listId, task) => toList(listId).emit('task:updated', { task }),
       taskDeleted: (listId, deleted) => toList(listId).emit('task:deleted', deleted),
       changed: (listId, entry) => toList(listId).emit('activity:new', { entry }),
+    },
+    commentEvents: {
+      commentCreated: (listId, comment) => toList(listId).emit('comment:created', { list_id: listId, comment }),
+      commentUpdated: (listId, comment) => toList(listId).emit('comment:updated', { list_id: listId, comment }),
+      commentDeleted: (listId, deleted) => toList(listId).emit('comment:deleted', { list_id: listId, ...deleted }),
+    },
+    attachmentEvents: {
+      attachmentAdded: (listId, attachment) => toList(listId).emit('attachment:added', { list_id: listId, attachment }),
+      attachmentRemoved: (listId, removed) => toList(listId).emit('attachment:removed', { list_id: listId, ...removed }),
     },
     // Room moves go to every instance through the adapter: a member's sockets join or leave wherever they are.
     listEvents: {

@@ -1,5 +1,7 @@
 // The Socket.IO contract shared by the server, the tests and the client demo.
 import { z } from 'zod';
+import type { AttachmentDto } from '../attachments/attachments.schemas.ts';
+import type { CommentDto } from '../comments/comments.schemas.ts';
 import type { ConversationDto, MessageDto, PendingApproval, StreamingSnapshot } from '../conversations/conversations.schemas.ts';
 
 export type { StreamingSnapshot } from '../conversations/conversations.schemas.ts';
@@ -77,6 +79,12 @@ export interface ServerToClientEvents {
   'task:created': (payload: { task: TaskDto }) => void;
   'task:updated': (payload: { task: TaskDto }) => void;
   'task:deleted': (payload: { id: string; number: number; list_id: string }) => void;
+  /** A task's comment thread and files, on any list of the user's. */
+  'comment:created': (payload: { list_id: string; comment: CommentDto }) => void;
+  'comment:updated': (payload: { list_id: string; comment: CommentDto }) => void;
+  'comment:deleted': (payload: { list_id: string; id: string; task_id: string }) => void;
+  'attachment:added': (payload: { list_id: string; attachment: AttachmentDto }) => void;
+  'attachment:removed': (payload: { list_id: string; id: string; task_id: string }) => void;
   /** A change of a task of one of the user's lists (its history row). */
   'activity:new': (payload: { entry: ChangeDto }) => void;
   /** A list of the user's: made or joined, changed (name, colour, members, role), deleted. */

@@ -5,6 +5,10 @@ import type { DueDate } from './dates.ts';
 
 export const uuid = z.uuid({ error: 'must be a UUID' });
 
+/** A user as others see them: id and display name. */
+export const person = z.object({ id: z.uuid(), name: z.string() });
+export type Person = z.infer<typeof person>;
+
 const isoDatePattern = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /** A real calendar date (and time of day) in years 1–9999: no February 30th, no hour 24, no year 0. */

@@ -88,6 +88,46 @@ export interface ChangeRow {
   at: Timestamp;
 }
 
+/**
+ * What a change touched, for an undo's conflict check: its fields, and a comment or file by its id
+ * (two comments on one task do not stand in each other's way).
+ */
+export const touchedKeys = (row: ChangeRow): string[] =>
+  Object.keys(row.changes).map((field) =>
+    (field === 'comment' || field === 'attachment') && row.snapshot?.id ? `${field}:${String(row.snapshot.id)}` : field,
+  );
+
+/** A history row written by a statement of its own (in the caller's transaction): a comment or a file, which are not task fields. */
+export interface NewChange {
+  id?: string;
+  taskId: string;
+  listId: string;
+  action: ChangeAction;
+  changes: FieldChanges;
+  /** What an undo needs that `changes` does not say (the comment's or file's id, a deleted comment whole). */
+  snapshot: Record<string, unknown>;
+}
+
+export async function insertChange(em: EntityManager, actor: Actor, change: NewChange): Promise<string> {
+  const [row] = await executeBound<{ id: string }>(
+    em,
+    `insert into task_history (id, task_id, list_id, actor_id, channel, action, changes, snapshot, conversation_id)
+     values (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9) returning id`,
+    [
+      change.id ?? null,
+      change.taskId,
+      change.listId,
+      actor.userId,
+      actor.channel,
+      change.action,
+      JSON.stringify(change.changes),
+      JSON.stringify(change.snapshot),
+      actor.conversationId ?? null,
+    ],
+  );
+  return row!.id;
+}
+
 export const toChangeDto = (row: ChangeRow): ChangeDto => ({
   id: row.id,
   task_id: row.taskId,

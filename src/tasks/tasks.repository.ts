@@ -306,8 +306,12 @@ export class TasksRepository {
     return holder ? keyBeside(this.em, { listId, exceptId: taskId }, position, 'after') : position;
   }
 
-  /** Puts a deleted task back as it was (same id, list, number and labels), from its history snapshot; undefined when its list is gone. */
-  async restore(snapshot: Record<string, unknown>): Promise<string | undefined> {
+  /**
+   * Puts a deleted task back as it was (same id, list, number, labels and comments), from the
+   * snapshot of its deletion, and its files set aside by that deletion (those still kept); undefined
+   * when its list is gone.
+   */
+  async restore(snapshot: Record<string, unknown>, deletion: string): Promise<string | undefined> {
     const [row] = await executeBound<{ id: string }>(
       this.em,
       `with t as (
@@ -317,9 +321,13 @@ export class TasksRepository {
        l as (
          insert into task_labels (task_id, label_id)
          select t.id, label.id from t, jsonb_array_elements_text(coalesce($1::jsonb -> 'label_ids', '[]'::jsonb)) as kept(id) join labels label on label.id = kept.id::uuid
-       )
+       ),
+       c as (
+         insert into task_comments select kept.* from t, jsonb_populate_recordset(null::task_comments, coalesce($1::jsonb -> 'comments', '[]'::jsonb)) as kept
+       ),
+       f as (update task_attachments set deleted_at = null, deleted_with = null where deleted_with = $2 and task_id = (select id from t))
        select id from t`,
-      [JSON.stringify(snapshot)],
+      [JSON.stringify(snapshot), deletion],
     );
     return row?.id;
   }
@@ -442,13 +450,16 @@ export class TasksRepository {
   ): Promise<{ id: string; number: number; title: string; listId: string; changeId: string } | undefined> {
     const [row] = await executeBound<{ id: string; number: number; title: string; listId: string; changeId: string }>(
       this.em,
-      // The labels are read in the same snapshot as the row they leave with: the undo puts both back.
+      // The labels and comments are read in the same snapshot as the row they leave with, and its
+      // files are set aside (kept until the undo window closes): the undo puts all of them back.
       `with l as (select coalesce(jsonb_agg(label_id), '[]'::jsonb) as ids from task_labels where task_id = $1),
+       c as (select coalesce(jsonb_agg(to_jsonb(c) order by c.created_at), '[]'::jsonb) as rows from task_comments c where task_id = $1),
        d as (delete from tasks where id = $1 returning *),
+       f as (update task_attachments set deleted_at = now(), deleted_with = $5::uuid where task_id = (select id from d) and deleted_at is null),
        h as (
          insert into task_history (id, task_id, list_id, actor_id, channel, action, changes, snapshot, conversation_id)
          select $5::uuid, d.id, d.list_id, $2::uuid, $3::text, 'deleted', jsonb_build_object('title', jsonb_build_array(d.title, null)),
-                to_jsonb(d) || jsonb_build_object('label_ids', l.ids), $4::uuid from d, l
+                to_jsonb(d) || jsonb_build_object('label_ids', l.ids, 'comments', c.rows), $4::uuid from d, l, c
          returning id
        )
        select d.id, d.number, d.title, d.list_id as "listId", h.id as "changeId" from d, h`,

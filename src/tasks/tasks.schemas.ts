@@ -2,12 +2,10 @@ import { z } from 'zod';
 import { taskPriorities, taskStatuses } from '../db/entities/task.entity.ts';
 import { changeActions, changeChannels } from '../db/entities/task-change.entity.ts';
 import { labelDto } from '../labels/labels.schemas.ts';
-import { isoDate, queryInt, uuid } from '../shared/schemas.ts';
+import { isoDate, person, queryInt, uuid } from '../shared/schemas.ts';
 
 export const taskStatus = z.enum(taskStatuses);
 export const taskPriority = z.enum(taskPriorities);
-
-const person = z.object({ id: z.uuid(), name: z.string() });
 
 export const taskDto = z.object({
   id: z.uuid(),

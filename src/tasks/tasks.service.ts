@@ -2,7 +2,7 @@
 // assistant's tools both call these. A non-member never learns a task exists (NOT_FOUND); a viewer
 // reads only (FORBIDDEN on a write).
 import { randomUUID } from 'node:crypto';
-import type { Task, TaskStatus } from '../db/entities/index.ts';
+import type { ChangeAction, Task, TaskStatus } from '../db/entities/index.ts';
 import { taskPriorities } from '../db/entities/task.entity.ts';
 import type { LabelsRepository } from '../labels/labels.repository.ts';
 import type { ListsRepository } from '../lists/lists.repository.ts';
@@ -11,7 +11,7 @@ import { cursorPart, decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { type DueDate, needsZone, type ResolvedDue, resolveDue } from '../shared/dates.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { toIso } from '../shared/timestamps.ts';
-import { type Actor, actionOf, type ChangeRow, diff, type HistoryRepository, revertField, toChangeDto, trackedFields } from './history.ts';
+import { type Actor, actionOf, type ChangeRow, diff, type HistoryRepository, revertField, toChangeDto, touchedKeys, trackedFields } from './history.ts';
 import { type LocatedTask, sortPlan, type TaskFields, type TaskFilter, type TaskRef, type TasksRepository } from './tasks.repository.ts';
 import type { ChangeDto, TaskDto, TaskInput, TaskListQuery, TaskPatch, TaskSort } from './tasks.schemas.ts';
 
@@ -100,11 +100,18 @@ interface Origin {
   number: number;
 }
 
-const readOnly = () => new AppError('FORBIDDEN', 'You can read this list but not change it');
+export const readOnly = () => new AppError('FORBIDDEN', 'You can read this list but not change it');
+
+/**
+ * How an undo reverts a change of something a task has besides its fields (a comment, a file): it
+ * writes the undo's history row, named `undoId`, in the same statement or transaction as the revert.
+ */
+export type Reverter = (change: ChangeRow, undo: Actor, undoId: string) => Promise<void>;
 
 export class TasksService {
   /** The tracked fields of tasks loaded to change, as they were (history diffs against them). */
   private readonly snapshots = new WeakMap<Task, Record<string, unknown>>();
+  private readonly reverters = new Map<ChangeAction, Reverter>();
 
   constructor(
     private readonly tasks: TasksRepository,
@@ -115,6 +122,11 @@ export class TasksService {
     /** Tasks one user may make. */
     private readonly quota: number,
   ) {}
+
+  /** Teaches undo to revert one more kind of change (the comments' and attachments' services register theirs). */
+  registerUndo(action: ChangeAction, reverter: Reverter): void {
+    this.reverters.set(action, reverter);
+  }
 
   /** A page of the caller's tasks: of one list, or of every list the caller belongs to. */
   async list(userId: string, listQuery: TaskListQuery): Promise<{ tasks: TaskDto[]; next_cursor: string | null }> {
@@ -363,7 +375,8 @@ export class TasksService {
     // A later change that was undone, and the undo that undid it, cancel out: neither stands in the way.
     const since = await this.history_.later(change);
     const later = since.filter((other) => !other.undoneBy && !since.some((undone) => undone.undoneBy === other.id));
-    const touched = change.action === 'created' ? later : later.filter((other) => Object.keys(other.changes).some((field) => field in change.changes));
+    const keys = touchedKeys(change);
+    const touched = change.action === 'created' ? later : later.filter((other) => touchedKeys(other).some((key) => keys.includes(key)));
     if (touched.length > 0) {
       const who = [...new Set(touched.map((other) => (other.actorId === actor.userId ? 'you' : (other.actorName ?? 'someone'))))].join(', ');
       throw new AppError('CONFLICT', `The task was changed since, by ${who}: undo those changes first`);
@@ -389,7 +402,7 @@ export class TasksService {
       return null;
     }
     if (change.action === 'deleted') {
-      if (!change.snapshot || !(await this.tasks.restore(await this.placed(change.snapshot))))
+      if (!change.snapshot || !(await this.tasks.restore(await this.placed(change.snapshot), change.id)))
         throw new AppError('CONFLICT', 'The task cannot come back: its list is gone');
       const restored = (await this.tasks.entity(change.taskId))!;
       this.tasks.recordChange(restored, undo, 'restored', { title: [null, restored.title] }, undoId);
@@ -398,6 +411,13 @@ export class TasksService {
       this.events.taskCreated(task.list_id, task);
       await this.announceChange(undoId);
       return task;
+    }
+    const reverter = this.reverters.get(change.action);
+    if (reverter) {
+      await reverter(change, undo, undoId);
+      await this.announceChange(undoId);
+      const task = await this.tasks.read(change.taskId);
+      return task ? toTaskDto(task) : null;
     }
     if (change.action === 'labelled') {
       // The labels it had, those of them that still exist.
@@ -486,7 +506,8 @@ export class TasksService {
     return resolveDue(due, needsZone(due) ? await this.timeZone(userId) : 'UTC');
   }
 
-  private async locate(userId: string, ref: TaskRef): Promise<LocatedTask> {
+  /** A task the caller can see, with the caller's role in its list (NOT_FOUND for anyone else). */
+  async locate(userId: string, ref: TaskRef): Promise<LocatedTask> {
     const located = await this.tasks.locate(userId, ref);
     if (!located) throw notFound('Task');
     return located;
@@ -520,7 +541,7 @@ export class TasksService {
   }
 
   /** Announces a history row to its list's room. */
-  private async announceChange(changeId: string): Promise<void> {
+  async announceChange(changeId: string): Promise<void> {
     const row = await this.history_.change(changeId);
     if (row) this.events.changed(row.listId, toChangeDto(row));
   }

@@ -1,7 +1,9 @@
+import { addComment } from './add-comment.ts';
 import { addTask } from './add-task.ts';
 import { archiveTask } from './archive-task.ts';
 import { completeTask } from './complete-task.ts';
 import { deleteTask } from './delete-task.ts';
+import { listComments } from './list-comments.ts';
 import { listTasks } from './list-tasks.ts';
 import { moveTask } from './move-task.ts';
 import type { Tool } from './tool.ts';
@@ -9,7 +11,7 @@ import { toToolSpec } from './tool.ts';
 import { undo } from './undo.ts';
 import { updateTask } from './update-task.ts';
 
-export const tools = [addTask, listTasks, completeTask, deleteTask, updateTask, archiveTask, moveTask, undo] as const;
+export const tools = [addTask, listTasks, completeTask, deleteTask, updateTask, archiveTask, moveTask, undo, addComment, listComments] as const;
 /** The name of one of the tools: `add_task`, `list_tasks`, … */
 export type ToolName = (typeof tools)[number]['name'];
 export const toolsByName = new Map<string, Tool>(tools.map((tool) => [tool.name, tool]));

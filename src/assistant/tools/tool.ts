@@ -1,6 +1,7 @@
 // What a tool is: a described zod input schema, a function acting for one user, and its own
 // approval policy (whether a call is destructive, and how the approval card words it).
 import { z } from 'zod';
+import type { CommentsService } from '../../comments/comments.service.ts';
 import type { TaskDto } from '../../tasks/tasks.schemas.ts';
 import type { Actor, TasksService } from '../../tasks/tasks.service.ts';
 import type { ToolSpec } from '../provider.ts';
@@ -12,6 +13,7 @@ export interface ToolContext {
   /** Destructive calls wait for the user's approval (the assistant only; MCP clients ask by themselves). */
   confirmDestructive?: boolean;
   tasks: TasksService;
+  comments: CommentsService;
   /** Who calls (history keeps it): the assistant of a conversation, or an MCP client. */
   channel: 'assistant' | 'mcp';
   conversationId?: string;

@@ -1,3 +1,5 @@
+import { FileChunk, TaskAttachment } from './attachment.entity.ts';
+import { TaskComment } from './comment.entity.ts';
 import { Conversation } from './conversation.entity.ts';
 import { Label, TaskLabel } from './label.entity.ts';
 import { List, ListInvitation, ListMember } from './list.entity.ts';
@@ -25,6 +27,9 @@ export const entities = [
   TaskChange,
   Label,
   TaskLabel,
+  TaskComment,
+  TaskAttachment,
+  FileChunk,
   Conversation,
   Message,
   RateLimitWindow,
@@ -32,6 +37,7 @@ export const entities = [
 ];
 export {
   Conversation,
+  FileChunk,
   Label,
   List,
   ListInvitation,
@@ -41,7 +47,9 @@ export {
   RateLimitWindow,
   RefreshToken,
   Task,
+  TaskAttachment,
   TaskChange,
+  TaskComment,
   TaskLabel,
   User,
 };

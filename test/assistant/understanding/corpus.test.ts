@@ -10,7 +10,18 @@ describe('offline understanding: the corpus of everyday requests', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(300);
     expect(heldOut.length).toBeGreaterThanOrEqual(60);
     const tools = new Set(corpus.flatMap((testCase) => testCase.calls.map((call) => call.name)));
-    expect([...tools].sort()).toEqual(['add_task', 'archive_task', 'complete_task', 'delete_task', 'list_tasks', 'move_task', 'undo', 'update_task']);
+    expect([...tools].sort()).toEqual([
+      'add_comment',
+      'add_task',
+      'archive_task',
+      'complete_task',
+      'delete_task',
+      'list_comments',
+      'list_tasks',
+      'move_task',
+      'undo',
+      'update_task',
+    ]);
     expect(corpus.filter((testCase) => testCase.calls.length > 1).length).toBeGreaterThanOrEqual(20);
   });
 

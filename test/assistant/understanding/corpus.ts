@@ -382,6 +382,17 @@ const written = [
   c('archive task 11', { name: 'archive_task', args: { task_number: 11 } }),
   c('please undo that', { name: 'undo', args: { count: 1 } }),
   c('undo the last three changes', { name: 'undo', args: { count: 3 } }),
+  // Comments.
+  c('comment on the report: the numbers are in', { name: 'list_tasks', args: { status: 'all', limit: 200 } }),
+  c('add a comment to task 5: photos are at the post office', { name: 'add_comment', args: { task_number: 5, body: 'photos are at the post office' } }),
+  c('Comment on task 2 saying they open at 8', { name: 'add_comment', args: { task_number: 2, body: 'they open at 8' } }),
+  c('leave a comment on the garage task - bring gloves', { name: 'add_comment', args: { task_number: 11, body: 'bring gloves' } }),
+  c('post a comment on #4: window seats please', { name: 'add_comment', args: { task_number: 4, body: 'window seats please' } }),
+  c('what are the comments on task 6?', { name: 'list_comments', args: { task_number: 6 } }),
+  c('show the comments on the passport task', { name: 'list_comments', args: { task_number: 5 } }),
+  c('any comments on task 12', { name: 'list_comments', args: { task_number: 12 } }),
+  c('read me the comments for the dentist task', { name: 'list_comments', args: { task_number: 2 } }),
+  c('are there any comments on the plants?', { name: 'list_comments', args: { task_number: 8 } }),
 ];
 
 /** The phrasings of the offline test's former table of first calls, read at the corpus's moment. */

@@ -7,8 +7,8 @@ import type { ChatMessage } from '../../provider.ts';
 import type { ToolName } from '../../tools/index.ts';
 import type { Clock } from './when.ts';
 
-/** The intents a request can have: one per tool (`add_task` → `add`), and small talk. */
-type KindOf<Name extends string> = Name extends `${infer Kind}_${string}` ? Kind : Name;
+/** The intents a request can have: one per tool (`add_task` → `add`, `add_comment` → `comment`), and small talk. */
+type KindOf<Name extends string> = Name extends `${infer Kind}_task${string}` ? Kind : Name extends `${string}_${infer Noun}` ? Noun : Name;
 export type ToolIntentKind = KindOf<ToolName>;
 export type IntentKind = ToolIntentKind | 'chat';
 
@@ -52,7 +52,7 @@ export interface TaskChanges {
 }
 
 /** The intents that act on the tasks a request names and nothing more: complete, delete, and any new tool of that shape. */
-export type ActingKind = Exclude<ToolIntentKind, 'add' | 'list' | 'update' | 'undo' | 'move'>;
+export type ActingKind = Exclude<ToolIntentKind, 'add' | 'list' | 'update' | 'undo' | 'move' | 'comment' | 'comments'>;
 
 export type Intent =
   | { kind: 'add'; tasks: NewTask[] }
@@ -73,6 +73,9 @@ export type Intent =
   | { kind: 'update'; ref: TaskReference; changes: TaskChanges }
   /** A task put right before or after another. */
   | { kind: 'move'; ref: TaskReference; anchor: TaskReference; before: boolean }
+  /** A comment on a task, and a task's comments read out. */
+  | { kind: 'comment'; ref: TaskReference; body: string }
+  | { kind: 'comments'; ref: TaskReference }
   /** The latest changes made in this conversation, undone. */
   | { kind: 'undo'; count: number }
   | { kind: 'chat'; topic: 'greeting' | 'thanks' | 'help' | 'identity' | 'wellbeing' | 'farewell' | 'unknown'; suggestion?: string };
@@ -95,6 +98,8 @@ export interface Lead {
 /** A request as the rules read it: normalised, its leading verb, and the clock relative dates are read on. */
 export interface Reading {
   text: string;
+  /** The request as written (trimmed): what a comment quotes word for word. */
+  said: string;
   lead: Lead | undefined;
   clock: Clock;
 }

@@ -9,6 +9,7 @@ import { learnVerbs, lemma, verbAction } from '../words.ts';
 import { add } from './add.ts';
 import { archive } from './archive.ts';
 import { chat } from './chat.ts';
+import { comment, comments } from './comment.ts';
 import { complete } from './complete.ts';
 import { remove } from './delete.ts';
 import { list } from './list.ts';
@@ -17,7 +18,7 @@ import { undo } from './undo.ts';
 import { update } from './update.ts';
 
 /** Every intent: one per tool, and small talk. */
-export const grammars = [chat, add, list, complete, remove, update, archive, move, undo] as const;
+export const grammars = [chat, add, list, complete, remove, update, archive, move, undo, comment, comments] as const;
 learnVerbs(grammars);
 
 // Every tool has its intent: a tool added without one fails to compile here.
@@ -37,6 +38,8 @@ const leadRules = new Map<IntentKind, Rule | undefined>(grammars.map((grammar) =
 const frames: Rule[] = [
   chat.rules.smallTalk,
   undo.rules.undo,
+  comment.rules.comment,
+  comments.rules.question,
   move.rules.order,
   list.rules.question,
   add.rules.wish,
@@ -99,7 +102,7 @@ export function understand(message: string, clock: Clock): Intent {
   const text = framed && leadVerb(normalized.slice(framed[0].length)) ? normalized.slice(framed[0].length) : normalized;
   if (!text) return { kind: 'chat', topic: 'help' };
   const lead = leadVerb(text);
-  const reading = { text, lead, clock };
+  const reading = { text, said: message.trim(), lead, clock };
   const leading = lead && leadRules.get(lead.kind);
   for (const rule of [...frames, ...(leading ? [leading] : []), ...statements]) {
     const intent = rule.read(reading);
