@@ -161,8 +161,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     { storagePerUser: config.bounds.storagePerUser, retentionMs: config.bounds.removedFilesKeptMs },
     app.log,
   );
-  attachments.start();
-  app.addHook('onClose', async () => attachments.stop());
+  await attachments.start();
+  app.addHook('preClose', () => attachments.stop());
   // A deleted list takes its tasks' files with it.
   const lists = new ListsService(listsRepository, {
     ...broadcasts.listEvents,

@@ -24,9 +24,15 @@ const multipartOverhead = 16 * 1024;
 
 /**
  * The upload body as the OpenAPI document shows it. The route reads the file as a stream
- * (request.file()), so no body exists when the schema is checked: optional, it checks nothing.
+ * (request.file()), so no body exists when the schema is checked (null): it checks nothing.
  */
-const uploadBody = z.object({ file: z.string().meta({ format: 'binary', description: 'The file (one); its type is read from its bytes' }) }).optional();
+const uploadBody = z.object({ file: z.string().meta({ format: 'binary', description: 'The file (one); its type is read from its bytes' }) }).nullish();
+
+/** A file part's bytes; its end at the size limit is a refusal (busboy ends a file there, marked truncated, and drops the rest). */
+async function* withinLimit(file: AsyncIterable<Buffer> & { truncated: boolean }, uploadBytes: number): AsyncIterable<Buffer> {
+  yield* file;
+  if (file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', `A file may have at most ${uploadBytes} bytes`);
+}
 
 export const attachmentsRoutes: FastifyPluginAsyncZod<AttachmentsRoutesOptions> = async (app, { attachments, uploadBytes }) => {
   const common = { tags: ['attachments'], security: [{ bearer: [] }] };
@@ -76,7 +82,7 @@ export const attachmentsRoutes: FastifyPluginAsyncZod<AttachmentsRoutesOptions> 
       if (file?.fieldname !== 'file') {
         throw new AppError('VALIDATION_ERROR', 'Send one file in the field "file"', [{ field: 'file', message: 'is required' }]);
       }
-      const attachment = await attachments.upload(actor, task, file.filename, file.file);
+      const attachment = await attachments.upload(actor, task, file.filename, withinLimit(file.file, uploadBytes));
       return reply.status(201).send({ attachment });
     },
   );
@@ -88,7 +94,8 @@ export const attachmentsRoutes: FastifyPluginAsyncZod<AttachmentsRoutesOptions> 
         ...common,
         summary: 'Download a file: as an attachment, inline only for PNG, JPEG, GIF and WebP images (nosniff, sandboxed)',
         params: attachmentIdParams,
-        produces: ['application/octet-stream'],
+        // Any type (the file's own, sniffed when it was stored); errors are JSON.
+        produces: ['*/*'],
         response: { 200: downloadResponse, ...errors },
       },
     },

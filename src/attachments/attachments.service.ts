@@ -35,7 +35,9 @@ const quotaExceeded = (limit: number) =>
   new AppError('QUOTA_EXCEEDED', `Your files may take at most ${Math.round(limit / 1024 / 1024)} MB together; delete some first`);
 
 export class AttachmentsService {
-  private purging: ReturnType<typeof setInterval> | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  /** The purge running, if one is: stop() waits for it (the database must outlive it). */
+  private running: Promise<number> | undefined;
 
   constructor(
     private readonly attachments: AttachmentsRepository,
@@ -120,17 +122,26 @@ export class AttachmentsService {
   }
 
   /** Purges, now and every 10 minutes, the files nobody can reach any more (see `purgeable`). */
-  start(): void {
-    void this.purge();
-    this.purging = setInterval(() => void this.purge(), 10 * 60_000).unref();
+  async start(): Promise<void> {
+    await this.purge();
+    this.timer = setInterval(() => void this.purge(), 10 * 60_000).unref();
   }
 
-  stop(): void {
-    clearInterval(this.purging);
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
   }
 
-  /** Removes the bytes and then the rows of unreachable files, a batch at a time; how many went. */
-  async purge(): Promise<number> {
+  /** Removes the bytes and then the rows of unreachable files, a batch at a time (one purge at a time); how many went. */
+  purge(): Promise<number> {
+    this.running ??= this.purgeAll().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async purgeAll(): Promise<number> {
     let purged = 0;
     try {
       for (

@@ -9,7 +9,7 @@ import { errorResponse } from '../shared/schemas.ts';
 import { docsCsp } from './security-headers.ts';
 
 interface Operation {
-  requestBody?: unknown;
+  requestBody?: { content?: Record<string, { schema?: { nullable?: boolean } }> };
   parameters?: unknown[];
   security?: unknown[];
   responses?: Record<string, { description?: string; content?: unknown }>;
@@ -33,6 +33,11 @@ function addSharedResponses(path: string, operation: Operation): void {
   add(429, 'RATE_LIMITED, with Retry-After');
   add(500, 'INTERNAL_ERROR (a bug; the log has its request id)');
   if (path !== '/health') add(503, 'UNAVAILABLE: the database is not answering, with Retry-After');
+  // An upload's body schema is null to the validator (the route streams the file itself); the document says what is sent.
+  const upload = operation.requestBody?.content?.['multipart/form-data']?.schema;
+  if (upload) delete upload.nullable;
+  // Errors are JSON whatever a route's files are (a download's `produces` names the file's types).
+  for (const [status, response] of Object.entries(responses)) if (Number(status) >= 400) response.content = errorContent;
   const noContent = responses[204];
   if (noContent) delete noContent.content;
 }

@@ -65,3 +65,13 @@ export async function userInZone(app: FastifyInstance, timezone: string): Promis
   if (res.status !== 200) throw new Error(`setting the zone failed: ${res.status} ${JSON.stringify(res.body)}`);
   return user;
 }
+
+/** A list of `owner`'s that each of `members` joined with their role. */
+export async function sharedList(app: FastifyInstance, owner: TestUser, ...members: [TestUser, 'editor' | 'viewer'][]): Promise<{ id: string }> {
+  const list = (await call(app, owner, 'POST', '/api/lists', { name: 'Shared' })).body.list;
+  for (const [member, role] of members) {
+    const invitation = (await call(app, owner, 'POST', `/api/lists/${list.id}/invitations`, { email: member.email, role })).body.invitation;
+    await call(app, member, 'POST', `/api/invitations/${invitation.id}/accept`);
+  }
+  return list;
+}

@@ -1,23 +1,10 @@
 // MCP at /mcp with the SDK's own client, and the personal access tokens MCP clients use.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { FastifyInstance } from 'fastify';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { describe, expect, it } from 'vitest';
 import { toolSpecs } from '../../src/assistant/tools/index.ts';
-import { call, signup, type TestUser } from '../helpers/app.ts';
+import { call, signup } from '../helpers/app.ts';
+import { mcpClient, personalToken } from '../helpers/mcp.ts';
 import { connect, listeningApp, twoListeningApps, waitFor } from '../helpers/socket.ts';
-
-async function mcpClient(url: string, token: string): Promise<Client> {
-  const client = new Client({ name: 'taskstream-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
-  return client;
-}
-
-async function personalToken(app: FastifyInstance, user: TestUser, name = 'laptop') {
-  const res = await call(app, user, 'POST', '/api/tokens', { name, password: user.password });
-  expect(res.status).toBe(201);
-  return res.body as { token: { id: string; name: string; last_used_at: string | null }; secret: string };
-}
 
 const structured = (result: Awaited<ReturnType<Client['callTool']>>) => result.structuredContent as any;
 

@@ -1,20 +1,10 @@
 // Comments: a task's thread, live to every member on every instance, written by editors, edited by
 // their author, deleted by their author or the list's owner; each a history row an undo reverts; a
 // deleted task comes back with its thread. Nobody outside the list learns that a comment exists.
-import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { call, signup, type TestUser } from '../helpers/app.ts';
-import { connect, twoListeningApps, waitFor } from '../helpers/socket.ts';
-
-/** A list of `owner`'s that each of `members` joined with their role. */
-export async function sharedList(app: FastifyInstance, owner: TestUser, ...members: [TestUser, 'editor' | 'viewer'][]): Promise<{ id: string }> {
-  const list = (await call(app, owner, 'POST', '/api/lists', { name: 'Shared' })).body.list;
-  for (const [member, role] of members) {
-    const invitation = (await call(app, owner, 'POST', `/api/lists/${list.id}/invitations`, { email: member.email, role })).body.invitation;
-    await call(app, member, 'POST', `/api/invitations/${invitation.id}/accept`);
-  }
-  return list;
-}
+import { call, sharedList, signup, type TestUser } from '../helpers/app.ts';
+import { mcpClient, personalToken } from '../helpers/mcp.ts';
+import { connect, sendMessage, twoListeningApps, waitFor } from '../helpers/socket.ts';
 
 describe('comments', () => {
   const suite = twoListeningApps();
@@ -128,5 +118,44 @@ describe('comments', () => {
     expect(undone.body.undone).toMatchObject({ action: 'commented', changes: { comment: [null, 'third'] } });
     expect((await api(user, 'POST', '/api/undo')).status).toBe(200);
     expect(await thread()).toEqual(['receipts in the blue folder']);
+  });
+
+  it('lets the assistant and MCP clients comment and read a thread', async () => {
+    const user = await signup(suite.a, 'Ann');
+    const task = (await api(user, 'POST', '/api/tasks', { title: 'Quarterly report' })).body.task;
+    const tab = await connect(suite.urlA, user.accessToken);
+    try {
+      const done = waitFor(tab, 'assistant:done');
+      await sendMessage(tab, 'Comment on the report: the numbers are in.');
+      expect((await done).message.content).toBe(`Added your comment to task #${task.number} "Quarterly report".`);
+      const [comment] = (await api(user, 'GET', `/api/tasks/${task.id}/comments`)).body.comments;
+      expect(comment).toMatchObject({ body: 'the numbers are in.', author: { id: user.id } });
+      expect((await api(user, 'GET', `/api/tasks/${task.id}/history`)).body.history[0]).toMatchObject({ action: 'commented', channel: 'assistant' });
+    } finally {
+      tab.disconnect();
+    }
+
+    const client = await mcpClient(suite.urlA, (await personalToken(suite.a, user)).secret);
+    try {
+      await client.callTool({ name: 'add_comment', arguments: { task_number: task.number, body: 'Sent to Sam' } });
+      const read = (await client.callTool({ name: 'list_comments', arguments: { task_number: task.number } })).structuredContent as any;
+      expect(read).toMatchObject({ task_number: task.number, title: 'Quarterly report' });
+      expect(read.comments.map((entry: any) => [entry.author, entry.body])).toEqual([
+        ['Ann', 'the numbers are in.'],
+        ['Ann', 'Sent to Sam'],
+      ]);
+    } finally {
+      await client.close();
+    }
+    const later = await connect(suite.urlB, user.accessToken);
+    try {
+      const answered = waitFor(later, 'assistant:done');
+      await sendMessage(later, 'any comments on the report?');
+      expect((await answered).message.content).toBe(
+        [`Comments on task #${task.number} "Quarterly report":`, '- Ann: the numbers are in.', '- Ann: Sent to Sam'].join('\n'),
+      );
+    } finally {
+      later.disconnect();
+    }
   });
 });
