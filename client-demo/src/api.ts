@@ -1,13 +1,17 @@
 // The reference client: every REST call and socket event of taskstream goes through this module.
 import { io, type Socket } from 'socket.io-client';
+import type { AttachmentDto } from '../../src/attachments/attachments.schemas.ts';
 import type { PersonalTokenDto, UserDto } from '../../src/auth/auth.schemas.ts';
+import type { CommentDto } from '../../src/comments/comments.schemas.ts';
 import type { ConversationDto, MessageDto, PendingApproval, SearchResult } from '../../src/conversations/conversations.schemas.ts';
 import type { InvitationDto, ListDto, MemberDto, ReceivedInvitationDto } from '../../src/lists/lists.schemas.ts';
 import type { ClientToServerEvents, JoinAck, SendAck, ServerToClientEvents } from '../../src/realtime/events.ts';
 import type { ChangeDto, TaskDto } from '../../src/tasks/tasks.schemas.ts';
 
 export type {
+  AttachmentDto,
   ChangeDto,
+  CommentDto,
   ConversationDto,
   InvitationDto,
   JoinAck,
@@ -115,6 +119,51 @@ export class TaskstreamClient {
     return this.request<{ undone: ChangeDto; task: TaskDto | null }>('POST', '/api/undo', changeId ? { change_id: changeId } : {});
   }
 
+  // ---- a task's comments and files ----
+  listComments(taskId: string) {
+    return this.request<{ comments: CommentDto[] }>('GET', `/api/tasks/${taskId}/comments`);
+  }
+  addComment(taskId: string, body: string) {
+    return this.request<{ comment: CommentDto }>('POST', `/api/tasks/${taskId}/comments`, { body });
+  }
+  deleteComment(id: string) {
+    return this.request<null>('DELETE', `/api/comments/${id}`);
+  }
+  listAttachments(taskId: string) {
+    return this.request<{ attachments: AttachmentDto[] }>('GET', `/api/tasks/${taskId}/attachments`);
+  }
+  removeAttachment(id: string) {
+    return this.request<null>('DELETE', `/api/attachments/${id}`);
+  }
+  /** A file's bytes (for a thumbnail, or to save): fetched with the token, which an <img> or a link cannot send. */
+  async attachmentBlob(id: string): Promise<Blob> {
+    const response = await this.fetch('GET', `/api/attachments/${id}`);
+    if (!response.ok) throw await apiError(response);
+    return response.blob();
+  }
+  /**
+   * Uploads a file to a task as multipart/form-data, telling `onProgress` the share sent (0–1):
+   * XMLHttpRequest, since fetch reports no upload progress. Refreshes the token and retries once on a 401.
+   */
+  async uploadAttachment(taskId: string, file: File, onProgress: (sent: number) => void, retried = false): Promise<AttachmentDto> {
+    const form = new FormData();
+    form.append('file', file);
+    const xhr = new XMLHttpRequest();
+    const done = new Promise<void>((resolve, reject) => {
+      xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
+      xhr.onload = () => resolve();
+      xhr.onerror = () => reject(new ApiError(0, 'NETWORK_ERROR', 'The upload did not get through'));
+    });
+    xhr.open('POST', `${this.baseUrl}/api/tasks/${taskId}/attachments`);
+    if (this.accessToken) xhr.setRequestHeader('authorization', `Bearer ${this.accessToken}`);
+    xhr.send(form);
+    await done;
+    if (xhr.status === 401 && !retried && (await this.refresh())) return this.uploadAttachment(taskId, file, onProgress, true);
+    const json = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+    if (xhr.status !== 201) throw toApiError(xhr.status, xhr.statusText, json);
+    return json.attachment;
+  }
+
   // ---- lists and sharing ----
   listLists() {
     return this.request<{ lists: ListDto[] }>('GET', '/api/lists');
@@ -170,11 +219,8 @@ export class TaskstreamClient {
   /** Saves an export (`/api/.../export?format=…`) as the file the server names. */
   async download(path: string): Promise<void> {
     const response = await this.fetch('GET', path);
-    if (!response.ok) throw new ApiError(response.status, 'ERROR', response.statusText);
-    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'export';
-    const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(await response.blob()), download: name });
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    if (!response.ok) throw await apiError(response);
+    saveBlob(await response.blob(), /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'export');
   }
 
   // ---- personal access tokens (for scripts and MCP clients) ----
@@ -286,12 +332,32 @@ export class TaskstreamClient {
 
   private async request<T>(method: string, path: string, body?: unknown, authenticated = true): Promise<T> {
     const response = await this.fetch(method, path, body, authenticated);
+    if (!response.ok) throw await apiError(response);
     const text = await response.text();
-    const json = text ? JSON.parse(text) : null;
-    if (!response.ok) {
-      const error = json?.error ?? {};
-      throw new ApiError(response.status, error.code ?? 'ERROR', error.message ?? response.statusText, error.details);
-    }
-    return json as T;
+    return (text ? JSON.parse(text) : null) as T;
   }
+}
+
+/** Offers bytes the page holds to the browser as a download named `name`. */
+export function saveBlob(blob: Blob, name: string): void {
+  const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+/** An error answer as an ApiError: its code, message and field details. */
+function toApiError(status: number, statusText: string, json: { error?: { code?: string; message?: string; details?: ApiError['details'] } } | null) {
+  const error = json?.error ?? {};
+  return new ApiError(status, error.code ?? 'ERROR', error.message ?? statusText, error.details);
+}
+
+async function apiError(response: Response): Promise<ApiError> {
+  const text = await response.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    // Not JSON (a proxy's page): the status says it.
+  }
+  return toApiError(response.status, response.statusText, json);
 }

@@ -89,6 +89,11 @@ function connectSocket() {
   socket.on('task:updated', ({ task }) => tasks.upsert(task));
   socket.on('task:deleted', ({ id }) => tasks.remove(id));
   socket.on('activity:new', ({ entry }) => tasks.offerUndo(entry));
+  socket.on('comment:created', ({ comment }) => tasks.detail.commentChanged(comment));
+  socket.on('comment:updated', ({ comment }) => tasks.detail.commentChanged(comment));
+  socket.on('comment:deleted', (removed) => tasks.detail.commentRemoved(removed));
+  socket.on('attachment:added', ({ attachment }) => tasks.detail.attachmentAdded(attachment));
+  socket.on('attachment:removed', (removed) => tasks.detail.attachmentRemoved(removed));
   // Lists and invitations: read them anew (a removal also takes the removed list's tasks off the panel).
   for (const event of [
     'list:created',

@@ -1,12 +1,14 @@
 // The client demo in a real browser: Debian's chromium driven by playwright-core.
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type createTestApp, signup } from '../helpers/app.ts';
+import { type createTestApp, sharedList, signup } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
+import { onePixelPng } from '../helpers/multipart.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
 import { listeningApp } from '../helpers/socket.ts';
 
@@ -311,6 +313,41 @@ describe('client demo: a shared list, two people', () => {
     await first.locator('[data-testid="member"]', { hasText: 'Sam' }).locator('[data-testid="member-remove"]').click();
     await expect.poll(() => byTestId(second, 'list-switcher').locator('option', { hasText: 'Family' }).count()).toBe(0);
     await expect.poll(() => second.locator('[data-testid="task-item"]', { hasText: 'Buy bread' }).count()).toBe(0);
+  }, 60_000);
+
+  it('opens a task’s comments and files: uploads with progress, shows a thumbnail, downloads, and sees the other’s comment live', async () => {
+    const { app, browser, url } = suite;
+    const [olga, sam] = [await signup(app, 'Olga'), await signup(app, 'Sam')];
+    const list = await sharedList(app, olga, [sam, 'editor']);
+    const task = (await app.inject({ method: 'POST', url: '/api/tasks', headers: olga.auth, payload: { title: 'Fix the sink', list_id: list.id } })).json()
+      .task;
+    const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+    await logIn(page, url, olga.email, olga.password);
+    await byTestId(page, 'list-switcher').selectOption(list.id);
+    await byTestId(page, 'task-details').first().click();
+    await expect.poll(() => page.locator('#detail-title').textContent()).toBe('#1 Fix the sink');
+
+    await byTestId(page, 'attachment-input').setInputFiles({ name: 'sink.png', mimeType: 'image/png', buffer: onePixelPng });
+    await expect.poll(() => byTestId(page, 'attachment-item').textContent()).toContain('sink.png');
+    await expect.poll(() => byTestId(page, 'attachment-thumbnail').evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(1);
+    expect(await byTestId(page, 'upload-progress').isHidden()).toBe(true);
+    const download = page.waitForEvent('download');
+    await byTestId(page, 'attachment-download').click();
+    const saved = await download;
+    expect(saved.suggestedFilename()).toBe('sink.png');
+    expect((await readFile(await saved.path())).equals(onePixelPng)).toBe(true);
+
+    // Olga comments; Sam's comment (made elsewhere) arrives in her open drawer by itself.
+    await byTestId(page, 'comment-input').fill('Plumber comes at 3');
+    await byTestId(page, 'comment-send').click();
+    await expect.poll(() => byTestId(page, 'comment-item').allTextContents()).toEqual([expect.stringContaining('Plumber comes at 3')]);
+    await app.inject({ method: 'POST', url: `/api/tasks/${task.id}/comments`, headers: sam.auth, payload: { body: '<b>I will be home</b>' } });
+    await expect.poll(() => byTestId(page, 'comment-item').count()).toBe(2);
+    const samsComment = byTestId(page, 'comment-item').last();
+    expect(await samsComment.locator('strong').textContent()).toBe('Sam');
+    // Plain text, never HTML.
+    expect(await samsComment.locator('.comment-body').textContent()).toBe('<b>I will be home</b>');
+    expect(await samsComment.locator('b').count()).toBe(0);
   }, 60_000);
 });
 

@@ -2,6 +2,7 @@
 // from REST answers and socket events.
 import type { ChangeDto, TaskDto, TaskstreamClient } from '../api.ts';
 import { $, byTestId, element, showError } from '../dom.ts';
+import { TaskDetail } from './task-detail.ts';
 import { renderTasks as drawTasks, type Filter } from './tasks.ts';
 
 /** Which list the panel shows ('' for every list), and the names of the user's lists. */
@@ -14,11 +15,14 @@ export class TaskPanel {
   private tasks = new Map<string, TaskDto>();
   private filter: Filter = 'all';
   scope: TaskScope = { listId: '', nameOf: () => undefined };
+  /** The drawer of the task whose comments and files are open. */
+  readonly detail: TaskDetail;
 
   constructor(
     private readonly client: TaskstreamClient,
     private readonly me: () => string | undefined,
   ) {
+    this.detail = new TaskDetail(client, me);
     for (const button of document.querySelectorAll<HTMLButtonElement>('[data-filter]')) {
       button.addEventListener('click', () => {
         this.filter = button.dataset.filter as Filter;
@@ -47,6 +51,7 @@ export class TaskPanel {
   }
 
   remove(id: string): void {
+    this.detail.taskRemoved(id);
     this.tasks.delete(id);
     this.render();
   }
@@ -58,6 +63,7 @@ export class TaskPanel {
       listName: this.scope.listId ? () => undefined : (task) => this.scope.nameOf(task.list_id),
       me: this.me(),
       history: (task) => void this.showHistory(task),
+      details: (task) => void this.detail.open(task).catch((error) => showError($('#task-error'), error)),
       ...(this.scope.listId
         ? {
             move: (task: TaskDto, anchor: { before: TaskDto } | { after: TaskDto }) =>

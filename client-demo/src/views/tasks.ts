@@ -14,6 +14,8 @@ export interface TaskActions {
   /** Reordering by hand (one list shown): put a task right before or after another. */
   move?(task: TaskDto, anchor: { before: TaskDto } | { after: TaskDto }): void;
   history(task: TaskDto): void;
+  /** Its comments and files. */
+  details(task: TaskDto): void;
 }
 
 /** A calendar date as its day (never shifted by a zone); an instant as the browser's local day and time. */
@@ -30,7 +32,7 @@ function taskElement(task: TaskDto, actions: TaskActions) {
     ariaLabel: `Mark “${task.title}” as ${task.completed ? 'not done' : 'done'}`,
   });
   checkbox.addEventListener('change', () => actions.setCompleted(task, checkbox.checked));
-  const details = element(
+  const facts = element(
     'div',
     { className: 'details' },
     element('span', { textContent: `#${task.number}` }),
@@ -48,6 +50,14 @@ function taskElement(task: TaskDto, actions: TaskActions) {
     ariaLabel: `History of “${task.title}”`,
     onclick: () => actions.history(task),
   });
+  const details = element('button', {
+    type: 'button',
+    className: 'link',
+    textContent: 'Details',
+    testid: 'task-details',
+    ariaLabel: `Comments and files of “${task.title}”`,
+    onclick: () => actions.details(task),
+  });
   const remove = element('button', {
     type: 'button',
     className: 'link',
@@ -59,7 +69,8 @@ function taskElement(task: TaskDto, actions: TaskActions) {
     'li',
     { testid: 'task-item', dataset: { id: task.id, completed: String(task.completed) } },
     checkbox,
-    element('div', {}, element('div', { className: 'title', textContent: task.title }), details),
+    element('div', {}, element('div', { className: 'title', textContent: task.title }), facts),
+    details,
     history,
     remove,
   );
