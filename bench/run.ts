@@ -1,6 +1,6 @@
 // npm run bench: REST, streaming fan-out, turn latency, memory per socket and history joins,
-// each beside the bare framework measured the same way in the same run, and the memory of exports.
-// Writes bench/results/latest.json; `npm run bench -- exports` or `-- lists` runs that phase alone.
+// each beside the bare framework measured the same way in the same run, and the memory of exports and attachments.
+// Writes bench/results/latest.json; `npm run bench -- exports`, `-- lists` or `-- attachments` runs that phase alone.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import autocannon from 'autocannon';
 import { io, type Socket } from 'socket.io-client';
 import { startEmbeddedDatabase } from '../src/db/embedded.ts';
 import { openOrm } from '../src/db/orm.ts';
+import { type AttachmentsReport, measureAttachments } from './lib/attachments.ts';
 import { type ExportsReport, measureExports } from './lib/exports.ts';
 import { type ListJoinsReport, measureListJoins } from './lib/list-joins.ts';
 import { ask, type Child, cpuSeconds, rssKb, startChild } from './lib/processes.ts';
@@ -83,6 +84,11 @@ const printExports = (exports: ExportsReport) =>
     `| Exports: ${exports.users} users × ${exports.tasks_each} tasks as iCalendar at once | ${exports.seconds} s, ${Math.round(exports.bytes_each / 1024)} KB each | RSS ${exports.rss_before_mb} MB before, peak ${exports.rss_peak_mb} MB, ${exports.rss_after_5s_mb} MB 5 s after |`,
   );
 
+const printAttachments = (files: AttachmentsReport) =>
+  console.log(
+    `| Attachments: ${files.files} files of ${files.mb_each} MB up at once, then down at once | up ${files.upload_seconds} s, down ${files.download_seconds} s | RSS ${files.rss_before_mb} MB before, peak ${files.rss_peak_upload_mb} MB up, ${files.rss_peak_download_mb} MB down, ${files.rss_after_5s_mb} MB 5 s after |`,
+  );
+
 const printListJoins = (joins: ListJoinsReport) =>
   console.log(
     `| Connect with ${joins.lists} lists (a room each) | p50 ${joins.connect_p50_ms} / p99 ${joins.connect_p99_ms} ms | with one list: p50 ${joins.one_list_connect_p50_ms} / p99 ${joins.one_list_connect_p99_ms} ms |`,
@@ -95,6 +101,12 @@ const standalone = {
     const exports = await measureExports(databaseUrl, () => start('app.ts'), stop);
     printExports(exports);
     return exports;
+  },
+  attachments: async () => {
+    progress('attachments: ten users upload a 10 MB file each at once, then download them at once');
+    const attachments = await measureAttachments(databaseUrl, () => start('app.ts'), stop);
+    printAttachments(attachments);
+    return attachments;
   },
   lists: async () => {
     progress('lists: connecting as a user in 200 lists, and in one');
@@ -398,6 +410,7 @@ try {
   // ---------- 6. exports, 7. lists ----------
   const exports = await standalone.exports();
   const listJoins = await standalone.lists();
+  const attachments = await standalone.attachments();
 
   // ---------- results ----------
   const results = {
@@ -467,6 +480,7 @@ try {
     history: { join_ms_100: join100, join_ms_10000: join10000 },
     exports,
     list_joins: listJoins,
+    attachments,
   };
   mkdirSync(path.resolve(import.meta.dirname, 'results'), { recursive: true });
   writeFileSync(latestPath, `${JSON.stringify(results, null, 2)}\n`);
