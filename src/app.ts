@@ -47,6 +47,9 @@ import { createBroadcasts } from './realtime/broadcasts.ts';
 import { serveSockets } from './realtime/gateway.ts';
 import { createSocketServer } from './realtime/socket-server.ts';
 import type { AppServer } from './realtime/socket-types.ts';
+import { RemindersRepository } from './reminders/reminders.repository.ts';
+import { remindersRoutes } from './reminders/reminders.routes.ts';
+import { RemindersService } from './reminders/reminders.service.ts';
 import { AppError } from './shared/errors.ts';
 import { InFlight } from './shared/in-flight.ts';
 import { Listeners } from './shared/listeners.ts';
@@ -61,6 +64,10 @@ export interface AppOverrides {
   poolMax?: number;
   /** The language model; by default the one the config names. */
   provider?: AssistantProvider;
+  /** Now, for the views of the day and the reminders' scheduler (tests move it). */
+  clock?: () => Date;
+  /** How often each instance looks for due reminders (default every second, the first time 5 s after start; given, both are it); 0: only when told (`app.reminders.tick()`). */
+  reminderPollMs?: number;
   /** Checkpoint period and stale-reply threshold of streaming replies. */
   checkpointMs?: number;
   staleAfterMs?: number;
@@ -77,6 +84,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     orm: Orm;
     io: AppServer;
+    reminders: RemindersService;
   }
 }
 
@@ -144,6 +152,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const broadcasts = createBroadcasts(sockets.io);
   const auth = new AuthService(orm.em, { tokens, secret: config.jwtSecret, refreshTokenTtlMs: config.refreshTokenTtlMs, sessions, personalTokens });
   const labels = new LabelsRepository(orm.em);
+  const reminders = new RemindersRepository(orm.em);
   const tasks = new TasksService(
     new TasksRepository(orm.em),
     new HistoryRepository(orm.em),
@@ -151,7 +160,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     listsRepository,
     broadcasts.taskEvents,
     config.bounds.tasksPerUser,
+    reminders,
+    overrides.clock,
   );
+  const reminderScheduler = new RemindersService(reminders, tasks, broadcasts.reminderEvents, app.log, overrides.clock);
+  app.decorate('reminders', reminderScheduler);
   const comments = new CommentsService(new CommentsRepository(orm.em), tasks, broadcasts.commentEvents);
   const attachments = new AttachmentsService(
     new AttachmentsRepository(orm.em),
@@ -229,6 +242,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       await api.register(listsRoutes, { lists, tasks });
       await api.register(labelsRoutes, { labels });
       await api.register(commentsRoutes, { comments });
+      await api.register(remindersRoutes, { reminders: reminderScheduler });
       await api.register(attachmentsRoutes, { attachments, uploadBytes: config.bounds.uploadBytes });
       await api.register(conversationsRoutes, { conversations, exports, search: new ConversationSearch(orm.em, config.bounds.statementTimeoutMs, searches) });
       await api.register(chatRoutes, { chat, messages: budgets?.messages });
@@ -263,5 +277,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
 
   await registerClientDemo(app);
+  // Due reminders are pushed every second; the first round (with those whose time passed while nothing ran, late) waits for tabs to reconnect.
+  if (overrides.reminderPollMs !== 0) reminderScheduler.start(overrides.reminderPollMs ?? 1_000, overrides.reminderPollMs ?? 5_000);
+  app.addHook('preClose', () => reminderScheduler.stop());
   return app;
 }

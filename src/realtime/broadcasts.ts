@@ -6,6 +6,7 @@ import type { AttachmentEventSink } from '../attachments/attachments.service.ts'
 import type { CommentEventSink } from '../comments/comments.service.ts';
 import type { ConversationEventSink } from '../conversations/conversations.service.ts';
 import type { ListEventSink } from '../lists/lists.service.ts';
+import type { ReminderEventSink } from '../reminders/reminders.service.ts';
 import type { TaskEventSink } from '../tasks/tasks.service.ts';
 import { conversationRoom, listRoom, userRoom } from './events.ts';
 import { deltaWriter } from './fan-out.ts';
@@ -15,6 +16,7 @@ export interface Broadcasts {
   taskEvents: TaskEventSink;
   commentEvents: CommentEventSink;
   attachmentEvents: AttachmentEventSink;
+  reminderEvents: ReminderEventSink;
   listEvents: ListEventSink;
   conversationEvents: ConversationEventSink;
   replyEvents: ReplyEventSink;
@@ -42,6 +44,9 @@ export function createBroadcasts(io: AppServer): Broadcasts {
     attachmentEvents: {
       attachmentAdded: (listId, attachment) => toList(listId).emit('attachment:added', { list_id: listId, attachment }),
       attachmentRemoved: (listId, removed) => toList(listId).emit('attachment:removed', { list_id: listId, ...removed }),
+    },
+    reminderEvents: {
+      reminderFired: (userIds, payload) => io.to(userIds.map(userRoom)).emit('task:reminder', payload),
     },
     // Room moves go to every instance through the adapter: a member's sockets join or leave wherever they are.
     listEvents: {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AttachmentDto } from '../attachments/attachments.schemas.ts';
 import type { CommentDto } from '../comments/comments.schemas.ts';
 import type { ConversationDto, MessageDto, PendingApproval, StreamingSnapshot } from '../conversations/conversations.schemas.ts';
+import type { ReminderDto } from '../reminders/reminders.schemas.ts';
 
 export type { StreamingSnapshot } from '../conversations/conversations.schemas.ts';
 
@@ -85,6 +86,8 @@ export interface ServerToClientEvents {
   'comment:deleted': (payload: { list_id: string; id: string; task_id: string }) => void;
   'attachment:added': (payload: { list_id: string; attachment: AttachmentDto }) => void;
   'attachment:removed': (payload: { list_id: string; id: string; task_id: string }) => void;
+  /** A reminder of a task the user made or is assigned, at its moment (`late` when no instance ran then). */
+  'task:reminder': (payload: { task: TaskDto; reminder: ReminderDto; late: boolean }) => void;
   /** A change of a task of one of the user's lists (its history row). */
   'activity:new': (payload: { entry: ChangeDto }) => void;
   /** A list of the user's: made or joined, changed (name, colour, members, role), deleted. */

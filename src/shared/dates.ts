@@ -79,3 +79,23 @@ export function instantOf(parts: { year: number; month: number; day: number; hou
 /** `YYYY-MM-DD` of a wall-clock date. */
 export const calendarDate = (parts: { year: number; month: number; day: number }) =>
   `${String(parts.year).padStart(4, '0')}-${String(parts.month).padStart(2, '0')}-${String(parts.day).padStart(2, '0')}`;
+
+/** Where the views of the day begin and end in a zone at `now`: today's date, the starts of today and tomorrow, the end of the 7th day. */
+export interface DayBounds {
+  now: Date;
+  today: string;
+  startOfToday: Date;
+  startOfTomorrow: Date;
+  endOfWeek: Date;
+}
+
+export function dayBounds(now: Date, zone: string): DayBounds {
+  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+  return {
+    now,
+    today: today.toISODate()!,
+    startOfToday: today.toJSDate(),
+    startOfTomorrow: today.plus({ days: 1 }).toJSDate(),
+    endOfWeek: today.plus({ days: 7 }).toJSDate(),
+  };
+}

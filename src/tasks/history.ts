@@ -41,6 +41,7 @@ const tracked: Record<string, TrackedField> = {
   due_on: { read: (task) => task.dueOn ?? null, put: (value) => ({ dueOn: text(value) }) },
   completed_at: { read: (task) => instant(task.completedAt), put: (value) => ({ completedAt: date(value) }) },
   archived_at: { read: (task) => instant(task.archivedAt), put: (value) => ({ archivedAt: date(value) }) },
+  recurrence: { read: (task) => task.recurrence ?? null, put: (value) => ({ recurrence: text(value) }) },
   position: { read: (task) => task.position ?? null, put: (value) => ({ position: text(value) }) },
   assignee_id: {
     read: (task) => idOf(task.assignee),

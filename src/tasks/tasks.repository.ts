@@ -6,10 +6,11 @@ import { type ChangeAction, type FieldChanges, List, type ListRole, Task, TaskCh
 import { taskPriorities } from '../db/entities/task.entity.ts';
 import { boundValues, executeBound, withStatementTimeout } from '../db/sql.ts';
 import { displayName } from '../lists/lists.repository.ts';
-import type { ResolvedDue } from '../shared/dates.ts';
+import { type ReminderJson, reminderJson } from '../reminders/reminders.repository.ts';
+import type { DayBounds, ResolvedDue } from '../shared/dates.ts';
 import { type Timestamp, toIso } from '../shared/timestamps.ts';
 import type { Actor } from './history.ts';
-import type { TaskInput, TaskSort } from './tasks.schemas.ts';
+import type { DueView, TaskInput, TaskSort } from './tasks.schemas.ts';
 
 /** A task as an entity, or as a row selected with `taskColumns` (read paths skip entity hydration). */
 export interface TaskFields {
@@ -36,15 +37,18 @@ export interface TaskFields {
   updatedByName: string | null;
   /** Every member's labels on it. */
   labels: { id: string; name: string; color: string }[];
+  recurrence?: string | null;
+  reminders: ReminderJson[];
 }
 
 /** The columns of `tasks t` and the people it names, as the read shape's properties. */
 const taskColumns = `t.id, t.list_id as "listId", t.number, t.title, t.description, t.status, t.priority, t.due_date as "dueDate", t.due_on::text as "dueOn",
-  t.completed_at as "completedAt", t.archived_at as "archivedAt", t.position, t.created_at as "createdAt", t.updated_at as "updatedAt",
+  t.completed_at as "completedAt", t.archived_at as "archivedAt", t.position, t.recurrence, t.created_at as "createdAt", t.updated_at as "updatedAt",
   t.assignee_id as "assigneeId", ${displayName('a')} as "assigneeName", t.created_by_id as "createdById", ${displayName('c')} as "createdByName",
   t.updated_by_id as "updatedById", ${displayName('u')} as "updatedByName",
   coalesce((select jsonb_agg(jsonb_build_object('id', l.id, 'name', l.name, 'color', l.color) order by lower(l.name), l.id)
-              from task_labels tl join labels l on l.id = tl.label_id where tl.task_id = t.id), '[]'::jsonb) as labels`;
+              from task_labels tl join labels l on l.id = tl.label_id where tl.task_id = t.id), '[]'::jsonb) as labels,
+  coalesce((select jsonb_agg(${reminderJson('r')} order by r.fires_at, r.id) from task_reminders r where r.task_id = t.id), '[]'::jsonb) as reminders`;
 
 /** `tasks t` with the people it names. */
 const taskFrom = 'tasks t left join users a on a.id = t.assignee_id left join users c on c.id = t.created_by_id left join users u on u.id = t.updated_by_id';
@@ -121,6 +125,25 @@ export interface TaskFilter {
   priority?: TaskPriority;
   /** Case-insensitive phrases that must all appear in the title or description. */
   words?: string[];
+  /** One of the views of the day, with the bounds of the day in the user's zone. */
+  due?: { view: DueView; bounds: DayBounds };
+}
+
+/** The condition of a view of the day (see `dueViews`). */
+function dueCondition(bind: (value: unknown) => string, { view, bounds }: NonNullable<TaskFilter['due']>): string {
+  switch (view) {
+    case 'today':
+      return `t.due_date >= ${bind(bounds.startOfToday)} and t.due_date < ${bind(bounds.startOfTomorrow)}`;
+    case 'overdue':
+      // A calendar date is overdue once its day is over; a time of day once it has passed.
+      return `t.status <> 'completed' and case when t.due_on is not null then t.due_on < ${bind(bounds.today)}::date else t.due_date < ${bind(bounds.now)} end`;
+    case 'week':
+      return `t.due_date >= ${bind(bounds.startOfToday)} and t.due_date < ${bind(bounds.endOfWeek)}`;
+    case 'upcoming':
+      return `t.due_date >= ${bind(bounds.startOfTomorrow)}`;
+    case 'none':
+      return 't.due_date is null';
+  }
 }
 
 /** The conditions of tasks matching a filter, their values bound with `bind`. One list is an equality (its index serves the order). */
@@ -136,6 +159,7 @@ function filterTasks(bind: (value: unknown) => string, filter: TaskFilter): stri
   if (filter.status === 'open') where.push("t.status <> 'completed'");
   else if (filter.status && filter.status !== 'all') where.push(`t.status = ${bind(filter.status)}`);
   if (filter.priority) where.push(`t.priority = ${bind(filter.priority)}`);
+  if (filter.due) where.push(dueCondition(bind, filter.due));
   for (const word of filter.words ?? []) {
     const pattern = bind(`%${escapeLike(word)}%`);
     where.push(`(t.title ilike ${pattern} or coalesce(t.description, '') ilike ${pattern})`);
@@ -271,8 +295,8 @@ export class TasksRepository {
           returning task_seq
        ),
        t as (
-         insert into tasks (list_id, number, title, description, status, priority, due_date, due_on, completed_at, created_by_id, updated_by_id, assignee_id)
-         select $1::uuid, seq.task_seq, $2::text, $3::text, $4::text, $5::text, $6::timestamptz, $7::date, $8::timestamptz, $9::uuid, $9::uuid, $10::uuid from seq
+         insert into tasks (list_id, number, title, description, status, priority, due_date, due_on, completed_at, created_by_id, updated_by_id, assignee_id, recurrence)
+         select $1::uuid, seq.task_seq, $2::text, $3::text, $4::text, $5::text, $6::timestamptz, $7::date, $8::timestamptz, $9::uuid, $9::uuid, $10::uuid, $13::text from seq
          returning *
        ),
        h as (
@@ -295,6 +319,7 @@ export class TasksRepository {
         input.assigneeId,
         actor.channel,
         actor.conversationId ?? null,
+        input.recurrence ?? null,
       ],
     );
     return row;
@@ -307,7 +332,7 @@ export class TasksRepository {
   }
 
   /**
-   * Puts a deleted task back as it was (same id, list, number, labels and comments), from the
+   * Puts a deleted task back as it was (same id, list, number, labels, comments and reminders), from the
    * snapshot of its deletion, and its files set aside by that deletion (those still kept); undefined
    * when its list is gone.
    */
@@ -324,6 +349,9 @@ export class TasksRepository {
        ),
        c as (
          insert into task_comments select kept.* from t, jsonb_populate_recordset(null::task_comments, coalesce($1::jsonb -> 'comments', '[]'::jsonb)) as kept
+       ),
+       r as (
+         insert into task_reminders select kept.* from t, jsonb_populate_recordset(null::task_reminders, coalesce($1::jsonb -> 'reminders', '[]'::jsonb)) as kept
        ),
        f as (update task_attachments set deleted_at = null, deleted_with = null where deleted_with = $2 and task_id = (select id from t))
        select id from t`,
@@ -450,22 +478,37 @@ export class TasksRepository {
   ): Promise<{ id: string; number: number; title: string; listId: string; changeId: string } | undefined> {
     const [row] = await executeBound<{ id: string; number: number; title: string; listId: string; changeId: string }>(
       this.em,
-      // The labels and comments are read in the same snapshot as the row they leave with, and its
+      // The labels, comments and reminders are read in the same snapshot as the row they leave with, and its
       // files are set aside (kept until the undo window closes): the undo puts all of them back.
       `with l as (select coalesce(jsonb_agg(label_id), '[]'::jsonb) as ids from task_labels where task_id = $1),
        c as (select coalesce(jsonb_agg(to_jsonb(c) order by c.created_at), '[]'::jsonb) as rows from task_comments c where task_id = $1),
+       r as (select coalesce(jsonb_agg(to_jsonb(r)), '[]'::jsonb) as rows from task_reminders r where task_id = $1),
        d as (delete from tasks where id = $1 returning *),
        f as (update task_attachments set deleted_at = now(), deleted_with = $5::uuid where task_id = (select id from d) and deleted_at is null),
        h as (
          insert into task_history (id, task_id, list_id, actor_id, channel, action, changes, snapshot, conversation_id)
          select $5::uuid, d.id, d.list_id, $2::uuid, $3::text, 'deleted', jsonb_build_object('title', jsonb_build_array(d.title, null)),
-                to_jsonb(d) || jsonb_build_object('label_ids', l.ids, 'comments', c.rows), $4::uuid from d, l, c
+                to_jsonb(d) || jsonb_build_object('label_ids', l.ids, 'comments', c.rows, 'reminders', r.rows), $4::uuid from d, l, c, r
          returning id
        )
        select d.id, d.number, d.title, d.list_id as "listId", h.id as "changeId" from d, h`,
       [id, actor.userId, actor.channel, actor.conversationId ?? null, changeId],
     );
     return row;
+  }
+
+  /**
+   * Moves a recurring task's due date from the occurrence `from` to the next one, if it is still at
+   * `from`: of two completions of one occurrence at once, one moves it (true), the other finds it moved.
+   */
+  async moveOccurrence(id: string, from: Date, to: ResolvedDue): Promise<boolean> {
+    const rows = await executeBound(this.em, 'update tasks set due_date = $3, due_on = $4 where id = $1 and due_date = $2 returning id', [
+      id,
+      from,
+      to.at,
+      to.on,
+    ]);
+    return rows.length === 1;
   }
 
   /** A history row for a change made through the entity (written by the same flush as the change). */

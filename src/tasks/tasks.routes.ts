@@ -172,6 +172,22 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
     }),
   );
 
+  app.post(
+    '/tasks/:ref/complete-forever',
+    {
+      schema: {
+        ...common,
+        summary: 'Complete a recurring task for good: its recurrence ends',
+        params: taskRefParams,
+        querystring: taskRefQuery,
+        response: { 200: taskResponse, ...writeErrors },
+      },
+    },
+    async (request) => ({
+      task: await tasks.completeForever(rest(request.userId), await refOf(request.userId, request.params.ref, request.query.list_id)),
+    }),
+  );
+
   app.delete(
     '/tasks/:ref',
     {

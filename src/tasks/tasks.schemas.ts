@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { taskPriorities, taskStatuses } from '../db/entities/task.entity.ts';
 import { changeActions, changeChannels } from '../db/entities/task-change.entity.ts';
 import { labelDto } from '../labels/labels.schemas.ts';
+import { reminderDto } from '../reminders/reminders.schemas.ts';
 import { isoDate, person, queryInt, uuid } from '../shared/schemas.ts';
+import { recurrenceField } from './recurrence.ts';
 
 export const taskStatus = z.enum(taskStatuses);
 export const taskPriority = z.enum(taskPriorities);
@@ -19,6 +21,8 @@ export const taskDto = z.object({
   due_date: z.string().nullable(),
   completed_at: z.string().nullable(),
   archived_at: z.string().nullable().describe('Archived tasks are out of the default reads, and can be brought back'),
+  recurrence: z.string().nullable().describe('An RRULE value read in the user’s zone from the due date; completing moves the task to its next occurrence'),
+  reminders: z.array(reminderDto).describe('Its reminders, soonest first'),
   labels: z.array(labelDto).describe("Every member's labels on it"),
   position: z.string().nullable().describe('The manual order in its list (opaque; compare bytewise); null until its list is first reordered'),
   assignee: person.nullable().describe('A member of the task’s list'),
@@ -28,6 +32,12 @@ export const taskDto = z.object({
   updated_at: z.string(),
 });
 export type TaskDto = z.infer<typeof taskDto>;
+
+/** The views of the day, in the user's zone. */
+export const dueViews = ['today', 'overdue', 'week', 'upcoming', 'none'] as const;
+export type DueView = (typeof dueViews)[number];
+export const dueViewsDescription =
+  'In your zone: today (due today), overdue (not done, due before now; a date before today), week (today to the end of the 7th day), upcoming (after today), none (no due date)';
 
 /** A task's title and description, as REST and the assistant's tools take them. */
 export const taskTitle = z.string({ error: 'is required and must be a string' }).trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
@@ -43,6 +53,7 @@ export const taskInput = z.object({
   priority: taskPriority.optional(),
   due_date: dueDate.optional(),
   status: taskStatus.optional(),
+  recurrence: recurrenceField.optional(),
 });
 export type TaskInput = z.infer<typeof taskInput>;
 
@@ -63,6 +74,7 @@ export const taskPatch = z
     completed: z.boolean().optional(),
     priority: taskPriority.optional(),
     due_date: dueDate.optional(),
+    recurrence: recurrenceField.optional(),
     // Moving to another list (an editor on both) and (un)assigning.
     ...placement,
   })
@@ -103,6 +115,7 @@ export const taskListQuery = z.object({
   list_id: uuid.optional().describe('One list; default: every list you belong to'),
   assignee: z.union([z.literal('me'), uuid], { error: 'must be "me" or a user id' }).optional(),
   archived: archivedQuery,
+  due: z.enum(dueViews).optional().describe(dueViewsDescription),
   label: z.string().trim().min(1).max(50).optional().describe('Tasks with a label of this name (case-insensitive)'),
 });
 export type TaskListQuery = z.infer<typeof taskListQuery>;

@@ -7,18 +7,22 @@ import { taskPriorities } from '../db/entities/task.entity.ts';
 import type { LabelsRepository } from '../labels/labels.repository.ts';
 import type { ListsRepository } from '../lists/lists.repository.ts';
 import { canWrite } from '../lists/lists.service.ts';
+import type { RemindersRepository } from '../reminders/reminders.repository.ts';
 import { cursorPart, decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { type DueDate, needsZone, type ResolvedDue, resolveDue } from '../shared/dates.ts';
+import { type DueDate, dayBounds, needsZone, type ResolvedDue, resolveDue } from '../shared/dates.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { toIso } from '../shared/timestamps.ts';
 import { type Actor, actionOf, type ChangeRow, diff, type HistoryRepository, revertField, toChangeDto, touchedKeys, trackedFields } from './history.ts';
+import { nextOccurrence } from './recurrence.ts';
 import { type LocatedTask, sortPlan, type TaskFields, type TaskFilter, type TaskRef, type TasksRepository } from './tasks.repository.ts';
-import type { ChangeDto, TaskDto, TaskInput, TaskListQuery, TaskPatch, TaskSort } from './tasks.schemas.ts';
+import type { ChangeDto, DueView, TaskDto, TaskInput, TaskListQuery, TaskPatch, TaskSort } from './tasks.schemas.ts';
 
 export type { Actor } from './history.ts';
 export type { TaskRef } from './tasks.repository.ts';
 
-export interface TaskSearch extends Omit<TaskFilter, 'lists'> {
+export interface TaskSearch extends Omit<TaskFilter, 'lists' | 'due'> {
+  /** A view of the day, in the user's zone. */
+  due?: DueView;
   /** One list (the caller must belong to it); every list of the caller when absent. */
   listId?: string;
   limit?: number;
@@ -56,6 +60,8 @@ export function toTaskDto(task: TaskFields): TaskDto {
     due_date: task.dueOn ?? (task.dueDate ? toIso(task.dueDate) : null),
     completed_at: task.completedAt ? toIso(task.completedAt) : null,
     archived_at: task.archivedAt ? toIso(task.archivedAt) : null,
+    recurrence: task.recurrence ?? null,
+    reminders: task.reminders ?? [],
     position: task.position ?? null,
     labels: task.labels,
     assignee: person(task.assigneeId, task.assigneeName),
@@ -100,6 +106,9 @@ interface Origin {
   number: number;
 }
 
+const recurrenceNeedsDue = () =>
+  new AppError('VALIDATION_ERROR', 'A recurring task needs a due date: its first occurrence', [{ field: 'recurrence', message: 'needs a due date' }]);
+
 export const readOnly = () => new AppError('FORBIDDEN', 'You can read this list but not change it');
 
 /**
@@ -121,6 +130,9 @@ export class TasksService {
     private readonly events: TaskEventSink,
     /** Tasks one user may make. */
     private readonly quota: number,
+    private readonly reminders: RemindersRepository,
+    /** Now (the views of the day read it; tests move it). */
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** Teaches undo to revert one more kind of change (the comments' and attachments' services register theirs). */
@@ -133,7 +145,7 @@ export class TasksService {
     // One list reads in its manual order unless a sort is asked; every list, newest first.
     const query = { ...listQuery, sort: listQuery.sort ?? (listQuery.list_id ? 'position' : '-created_at') } as const;
     const plan = sortPlan(query.sort);
-    const zone = needsZone(query.due_before) || needsZone(query.due_after) ? await this.timeZone(userId) : 'UTC';
+    const zone = needsZone(query.due_before) || needsZone(query.due_after) || query.due ? await this.timeZone(userId) : 'UTC';
     const rows = await this.tasks.page({
       filter: {
         lists: await this.readable(userId, query.list_id),
@@ -143,6 +155,7 @@ export class TasksService {
         status: query.status,
         priority: query.priority,
         words: query.q ? [query.q] : [],
+        due: query.due && { view: query.due, bounds: dayBounds(this.clock(), zone) },
       },
       dueBefore: query.due_before && resolveDue(query.due_before, zone, 'due_before').at,
       dueAfter: query.due_after && resolveDue(query.due_after, zone, 'due_after').at,
@@ -158,8 +171,9 @@ export class TasksService {
 
   /** The assistant's lookup: every task whose title or description holds all the words. */
   async search(userId: string, search: TaskSearch): Promise<TaskDto[]> {
-    const { listId, limit, ...filter } = search;
-    return (await this.tasks.search({ ...filter, lists: await this.readable(userId, listId) }, limit ?? 200)).map(toTaskDto);
+    const { listId, limit, due, ...filter } = search;
+    const view = due && { view: due, bounds: dayBounds(this.clock(), await this.timeZone(userId)) };
+    return (await this.tasks.search({ ...filter, due: view, lists: await this.readable(userId, listId) }, limit ?? 200)).map(toTaskDto);
   }
 
   /**
@@ -196,6 +210,7 @@ export class TasksService {
     const zone = inputs.some((input) => needsZone(input.due_date)) ? await this.timeZone(userId) : 'UTC';
     // Every due date is checked before the first insert: a bad one creates none.
     const dues = inputs.map(({ due_date }) => (due_date ? resolveDue(due_date, zone) : null));
+    if (inputs.some((input, index) => input.recurrence && !dues[index])) throw recurrenceNeedsDue();
     const created: TaskDto[] = [];
     for (const [index, { due_date: _dueDate, ...fields }] of inputs.entries()) {
       const status = fields.status ?? 'pending';
@@ -234,6 +249,8 @@ export class TasksService {
       if (!stays && patch.assignee_id === undefined) task.assignee = null;
     }
     if (patch.assignee_id !== undefined) task.assignee = patch.assignee_id ? this.tasks.user(await this.member(to, patch.assignee_id)) : null;
+    if (patch.recurrence !== undefined) task.recurrence = patch.recurrence;
+    if (task.recurrence && !task.dueDate) throw recurrenceNeedsDue();
     return this.save(actor, task, from);
   }
 
@@ -246,16 +263,42 @@ export class TasksService {
       description: input.description ?? null,
       priority: input.priority ?? 'medium',
       ...statusFields(input.status ?? 'pending', task),
+      recurrence: input.recurrence ?? null,
     });
     setDue(task, await this.resolve(userId, input.due_date));
+    if (task.recurrence && !task.dueDate) throw recurrenceNeedsDue();
     return this.save(actor, task, from);
   }
 
-  /** Sets completion, or toggles it when `completed` is undefined. */
+  /**
+   * Sets completion, or toggles it when `completed` is undefined. Completing a recurring task moves
+   * it to its next occurrence (a "completed" row, then the move as a row of channel "recurrence"),
+   * or completes it for good once its rule has ended.
+   */
   async setCompleted(actor: Actor, ref: TaskRef, completed?: boolean): Promise<TaskDto> {
     const { task, from } = await this.load(actor.userId, ref);
     const done = completed ?? task.status !== 'completed';
-    if (done !== (task.status === 'completed')) Object.assign(task, statusFields(done ? 'completed' : 'pending', task));
+    if (done === (task.status === 'completed')) return this.save(actor, task, from);
+    Object.assign(task, statusFields(done ? 'completed' : 'pending', task));
+    if (!done || !task.recurrence || !task.dueDate) return this.save(actor, task, from);
+    const due = { at: task.dueDate, on: task.dueOn ?? null };
+    const next = nextOccurrence(task.recurrence, due, await this.timeZone(actor.userId));
+    if (!next) return this.save(actor, task, from);
+    // Two tabs completing the same occurrence at once: the first moves it, the second finds it moved and changes nothing.
+    if (!(await this.tasks.moveOccurrence(task.id, due.at, next.due))) return toTaskDto((await this.tasks.read(task.id))!);
+    await this.save(actor, task, from);
+    this.snapshots.set(task, trackedFields(task));
+    Object.assign(task, statusFields('pending'), { recurrence: next.rule });
+    setDue(task, next.due);
+    const moved = await this.save({ ...actor, channel: 'recurrence' }, task, from);
+    await this.reminders.followDue(task.id, next.due.at, this.clock(), next.due.at.getTime() - due.at.getTime());
+    return this.announceUpdated(moved.id);
+  }
+
+  /** Completes a recurring task for good: its rule ends. */
+  async completeForever(actor: Actor, ref: TaskRef): Promise<TaskDto> {
+    const { task, from } = await this.load(actor.userId, ref);
+    Object.assign(task, statusFields('completed', task), { recurrence: null });
     return this.save(actor, task, from);
   }
 
@@ -442,6 +485,18 @@ export class TasksService {
     return position ? { ...snapshot, position: await this.tasks.freePosition(listId, position, id) } : snapshot;
   }
 
+  /** A task as it is now, told to its list's room (its reminders changed). */
+  async announceUpdated(taskId: string): Promise<TaskDto> {
+    const task = toTaskDto((await this.tasks.read(taskId))!);
+    this.events.taskUpdated(task.list_id, task);
+    return task;
+  }
+
+  /** Tasks by id, as clients see them (the scheduler's reminders). */
+  async readMany(ids: string[]): Promise<TaskDto[]> {
+    return (await this.tasks.readMany(ids)).map(toTaskDto);
+  }
+
   /** The caller's list named (case-insensitively, "family" finds "Family" and "Family list") or identified by `nameOrId`. */
   async findList(userId: string, nameOrId: string): Promise<string> {
     const found = await this.lists.findListsOf(userId, nameOrId.trim());
@@ -571,6 +626,8 @@ export class TasksService {
     const changes = diff(before, trackedFields(task));
     const record = Object.keys(changes).length ? this.tasks.recordChange(task, actor, actionOf(changes), changes, changeId) : undefined;
     await this.tasks.flush();
+    // Reminders before the due date follow it (a recurrence's move also shifts the rest: setCompleted).
+    if (changes.due_date && actor.channel !== 'recurrence') await this.reminders.followDue(task.id, task.dueDate ?? null, this.clock());
     if (record) await this.announceChange(record.id);
     const dto = toTaskDto((await this.tasks.read(task.id))!);
     if (dto.list_id !== from.listId) {

@@ -42,6 +42,27 @@ function toVTodo(task: TaskDto, timeZone: string, stamp: ICAL.Time): string {
     if (timeZone !== 'UTC') due.setParameter('tzid', timeZone);
     else due.setValue(utc(task.due_date));
   }
+  if (task.recurrence) {
+    // RFC 5545 counts a rule from DTSTART: the due date, the first occurrence.
+    const due = todo.getFirstProperty('due');
+    if (due) {
+      const start = todo.addPropertyWithValue('dtstart', due.getFirstValue() as ICAL.Time);
+      const zone = due.getParameter('tzid');
+      if (zone) start.setParameter('tzid', zone);
+    }
+    todo.addPropertyWithValue('rrule', ICAL.Recur.fromString(task.recurrence));
+  }
+  // A reminder not fired yet is an alarm: before the due date (a relative TRIGGER), or at its instant.
+  for (const reminder of task.reminders.filter((candidate) => !candidate.fired_at)) {
+    const alarm = new ICAL.Component('valarm');
+    alarm.addPropertyWithValue('action', 'DISPLAY');
+    alarm.addPropertyWithValue('description', task.title);
+    if (reminder.before_minutes !== null) {
+      const trigger = alarm.addPropertyWithValue('trigger', ICAL.Duration.fromSeconds(-reminder.before_minutes * 60));
+      trigger.setParameter('related', 'END');
+    } else alarm.addPropertyWithValue('trigger', utc(reminder.at!)).setParameter('value', 'DATE-TIME');
+    todo.addSubcomponent(alarm);
+  }
   return todo.toString();
 }
 
@@ -132,6 +153,7 @@ const importRow = z.preprocess((row) => {
     updated_by: _updatedBy,
     archived_at: _archivedAt,
     labels: _labels,
+    reminders: _reminders,
     ...task
   } = fields;
   return task;

@@ -222,7 +222,10 @@ describe('client demo: the user time zone', () => {
       .toBe('America/Los_Angeles');
     await expect
       .poll(() => byTestId(page, 'task-item').allTextContents())
-      .toEqual([expect.stringMatching(/^instant.*due May 1, 5:00\sPMDetailsHistoryDelete$/), expect.stringMatching(/^calendar.*due May 1DetailsHistoryDelete$/)]);
+      .toEqual([
+        expect.stringMatching(/^instant.*due May 1, 5:00\sPMDetailsHistoryDelete$/),
+        expect.stringMatching(/^calendar.*due May 1DetailsHistoryDelete$/),
+      ]);
   }, 60_000);
 });
 

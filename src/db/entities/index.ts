@@ -7,6 +7,7 @@ import { Message } from './message.entity.ts';
 import { PersonalAccessToken } from './personal-access-token.entity.ts';
 import { RateLimitWindow } from './rate-limit-window.entity.ts';
 import { RefreshToken } from './refresh-token.entity.ts';
+import { TaskReminder } from './reminder.entity.ts';
 import { Task } from './task.entity.ts';
 import { TaskChange } from './task-change.entity.ts';
 
@@ -30,6 +31,7 @@ export const entities = [
   TaskComment,
   TaskAttachment,
   FileChunk,
+  TaskReminder,
   Conversation,
   Message,
   RateLimitWindow,
@@ -51,5 +53,6 @@ export {
   TaskChange,
   TaskComment,
   TaskLabel,
+  TaskReminder,
   User,
 };
