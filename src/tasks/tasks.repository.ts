@@ -511,6 +511,16 @@ export class TasksRepository {
     return rows.length === 1;
   }
 
+  /** Whether a recurrence moved the task to its next occurrence within the last `ms`. */
+  async movedByRecurrenceWithin(id: string, ms: number): Promise<boolean> {
+    const rows = await executeBound(
+      this.em,
+      "select 1 from task_history where task_id = $1 and channel = 'recurrence' and at > now() - make_interval(secs => $2::float8 / 1000) limit 1",
+      [id, ms],
+    );
+    return rows.length > 0;
+  }
+
   /** A history row for a change made through the entity (written by the same flush as the change). */
   recordChange(task: Task, actor: Actor, action: ChangeAction, changes: FieldChanges, id: string = randomUUID()): TaskChange {
     return this.em.create(TaskChange, {

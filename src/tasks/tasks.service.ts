@@ -284,13 +284,15 @@ export class TasksService {
     const due = { at: task.dueDate, on: task.dueOn ?? null };
     const next = nextOccurrence(task.recurrence, due, await this.timeZone(actor.userId));
     if (!next) return this.save(actor, task, from);
-    // Two tabs completing the same occurrence at once: the first moves it, the second finds it moved and changes nothing.
-    if (!(await this.tasks.moveOccurrence(task.id, due.at, next.due))) return toTaskDto((await this.tasks.read(task.id))!);
+    // Two tabs completing one occurrence (at once, or a click from each within seconds): the first
+    // moves it, the second finds it moved and changes nothing. Nobody finishes a daily task twice in 5 s.
+    const doubled = (await this.tasks.movedByRecurrenceWithin(task.id, 5_000)) || !(await this.tasks.moveOccurrence(task.id, due.at, next.due));
+    if (doubled) return toTaskDto((await this.tasks.read(task.id))!);
     await this.save(actor, task, from);
     this.snapshots.set(task, trackedFields(task));
     Object.assign(task, statusFields('pending'), { recurrence: next.rule });
     setDue(task, next.due);
-    const moved = await this.save({ ...actor, channel: 'recurrence' }, task, from);
+    const moved = await this.save({ ...actor, channel: 'recurrence' }, task, from, undefined, 'updated');
     await this.reminders.followDue(task.id, next.due.at, this.clock(), next.due.at.getTime() - due.at.getTime());
     return this.announceUpdated(moved.id);
   }
@@ -620,11 +622,11 @@ export class TasksService {
   }
 
   /** Writes a change of a task and its history row (named `changeId`, for an undo) in one flush, then announces both. */
-  private async save(actor: Actor, task: Task, from: Origin, changeId?: string): Promise<TaskDto> {
+  private async save(actor: Actor, task: Task, from: Origin, changeId?: string, action?: ChangeAction): Promise<TaskDto> {
     const before = this.snapshots.get(task) ?? {};
     task.updatedBy = this.tasks.user(actor.userId);
     const changes = diff(before, trackedFields(task));
-    const record = Object.keys(changes).length ? this.tasks.recordChange(task, actor, actionOf(changes), changes, changeId) : undefined;
+    const record = Object.keys(changes).length ? this.tasks.recordChange(task, actor, action ?? actionOf(changes), changes, changeId) : undefined;
     await this.tasks.flush();
     // Reminders before the due date follow it (a recurrence's move also shifts the rest: setCompleted).
     if (changes.due_date && actor.channel !== 'recurrence') await this.reminders.followDue(task.id, task.dueDate ?? null, this.clock());
