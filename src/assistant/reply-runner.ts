@@ -8,6 +8,7 @@ import type { ConversationEventSink } from '../conversations/conversations.servi
 import { type Conversation, Message, type MessageStatus } from '../db/entities/index.ts';
 import type { Orm } from '../db/orm.ts';
 import { executeBound } from '../db/sql.ts';
+import type { RemindersService } from '../reminders/reminders.service.ts';
 import { AppError, toErrorBody } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
@@ -31,6 +32,7 @@ export interface ReplyRunnerDeps {
   provider: AssistantProvider;
   tasks: TasksService;
   comments: CommentsService;
+  reminders: RemindersService;
   replies: ReplyEventSink;
   conversationEvents: Pick<ConversationEventSink, 'conversationUpdated'>;
   log: Logger;
@@ -132,6 +134,7 @@ export class ReplyRunner {
         confirmDestructive,
         tasks: this.options.tasks,
         comments: this.options.comments,
+        reminders: this.options.reminders,
         channel: 'assistant' as const,
         conversationId,
       };

@@ -11,6 +11,7 @@ import type { AccessTokens } from '../auth/access-tokens.ts';
 import type { CommentsService } from '../comments/comments.service.ts';
 import { requireUser } from '../http/auth-guard.ts';
 import { toAppError } from '../http/error-handler.ts';
+import type { RemindersService } from '../reminders/reminders.service.ts';
 import { AppError, type ErrorCode, toErrorBody } from '../shared/errors.ts';
 import type { KeyedBuckets } from '../shared/token-bucket.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
@@ -19,6 +20,7 @@ export interface McpRoutesOptions {
   tokens: AccessTokens;
   tasks: TasksService;
   comments: CommentsService;
+  reminders: RemindersService;
   /** The user's message budget, shared with the sockets and POST /api/chat (absent when RATE_LIMITS=off). */
   messages?: KeyedBuckets;
   /** Host names this server answers to (DNS-rebinding protection). */
@@ -51,7 +53,14 @@ function serverFor(userId: string, options: McpRoutesOptions, log: FastifyBaseLo
     try {
       options.messages?.spend(userId);
       // Whatever the arguments say (a user_id, say), the tool acts for the token's user only.
-      const context = { userId, timeZone: await options.tasks.timeZone(userId), tasks: options.tasks, comments: options.comments, channel: 'mcp' as const };
+      const context = {
+        userId,
+        timeZone: await options.tasks.timeZone(userId),
+        tasks: options.tasks,
+        comments: options.comments,
+        reminders: options.reminders,
+        channel: 'mcp' as const,
+      };
       const outcome = await executeTool(params.name, params.arguments ?? {}, context);
       if (!outcome.ok) return failure(outcome.code, outcome.error);
       return { content: [{ type: 'text', text: JSON.stringify(outcome.result) }], structuredContent: outcome.result as Record<string, unknown> };

@@ -71,6 +71,16 @@ export class RemindersRepository {
     return row && row.count >= maxPerTask ? 'full' : 'no due date';
   }
 
+  /** A task's reminder fired last, else its next one. */
+  async latestOf(taskId: string): Promise<string | undefined> {
+    const [row] = await executeBound<{ id: string }>(
+      this.em,
+      'select id from task_reminders where task_id = $1 order by fired_at desc nulls last, fires_at limit 1',
+      [taskId],
+    );
+    return row?.id;
+  }
+
   async remove(id: string): Promise<void> {
     await executeBound(this.em, 'delete from task_reminders where id = $1', [id]);
   }

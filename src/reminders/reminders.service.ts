@@ -63,6 +63,14 @@ export class RemindersService {
     return snoozed;
   }
 
+  /** Snoozes a task's latest reminder (a task without one gets one): due again `minutes` from now. */
+  async snoozeTask(userId: string, ref: TaskRef, minutes: number): Promise<ReminderDto> {
+    const task = await this.tasks.locate(userId, ref);
+    const latest = await this.reminders.latestOf(task.id);
+    if (latest) return this.snooze(userId, latest, minutes);
+    return (await this.add(userId, ref, { at: { instant: new Date(this.clock().getTime() + minutes * 60_000) } })).reminder;
+  }
+
   /**
    * Pushes due reminders every `pollMs`, the first time after `firstAfterMs`: those whose moment
    * passed while no instance ran go out (late) once the tabs of a restart have had time to come back.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { inZone } from '../../shared/dates.ts';
-import { taskPriority } from '../../tasks/tasks.schemas.ts';
+import { dueViews, dueViewsDescription, taskPriority } from '../../tasks/tasks.schemas.ts';
 import { defineTool } from './tool.ts';
 
 export const listTasks = defineTool({
@@ -15,6 +15,7 @@ export const listTasks = defineTool({
     assignee: z.string().trim().min(1).max(255).optional().describe('Only tasks assigned to this member (name or email, or "me")'),
     label: z.string().trim().min(1).max(50).optional().describe('Only tasks with this label'),
     archived: z.enum(['false', 'true', 'all']).default('false').describe('Archived tasks: left out (false), only them (true), or all'),
+    due: z.enum(dueViews).optional().describe(`A view of the day: ${dueViewsDescription}`),
     limit: z.number().int().min(1).max(200).default(50),
   }),
   async execute({ userId, timeZone, tasks }, input) {
@@ -36,12 +37,13 @@ export const listTasks = defineTool({
         assigneeId,
         archived: input.archived,
         label: input.label,
+        due: input.due,
         limit: input.limit,
       }),
       tasks.listNames(userId),
     ]);
     return {
-      tasks: found.map(({ number, title, status, priority, due_date, list_id, assignee, labels }) => ({
+      tasks: found.map(({ number, title, status, priority, due_date, list_id, assignee, labels, recurrence }) => ({
         number,
         title,
         status,
@@ -52,6 +54,7 @@ export const listTasks = defineTool({
         list_id,
         ...(assignee ? { assignee: assignee.name } : {}),
         ...(labels.length ? { labels: labels.map((label) => label.name) } : {}),
+        ...(recurrence ? { recurrence } : {}),
       })),
     };
   },

@@ -2,6 +2,8 @@
 // approval policy (whether a call is destructive, and how the approval card words it).
 import { z } from 'zod';
 import type { CommentsService } from '../../comments/comments.service.ts';
+import type { RemindersService } from '../../reminders/reminders.service.ts';
+import { isoDate } from '../../shared/schemas.ts';
 import type { TaskDto } from '../../tasks/tasks.schemas.ts';
 import type { Actor, TasksService } from '../../tasks/tasks.service.ts';
 import type { ToolSpec } from '../provider.ts';
@@ -14,6 +16,7 @@ export interface ToolContext {
   confirmDestructive?: boolean;
   tasks: TasksService;
   comments: CommentsService;
+  reminders: RemindersService;
   /** Who calls (history keeps it): the assistant of a conversation, or an MCP client. */
   channel: 'assistant' | 'mcp';
   conversationId?: string;
@@ -91,3 +94,15 @@ export const taskLabel = (args: Record<string, unknown>, task: TaskDto | undefin
 
 /** Labels by name: unknown names are made as the user's labels. */
 export const labelsArgument = z.array(z.string().trim().min(1).max(50)).max(20).optional().describe('Label names (e.g. ["work"]); unknown ones are made');
+
+/** When to remind: an instant (in the user's zone without an offset), or minutes before the due date. */
+export const remindArgument = z
+  .union([isoDate, z.number().int().min(0).max(525_600)])
+  .optional()
+  .describe("Remind the user: an instant (2030-01-31T17:00, in the user's zone) or a number of minutes before the due date (0: at it)");
+
+/** Sets the reminder a call asks for on a task. */
+export async function remindOf(context: ToolContext, taskId: string, remind: z.output<typeof remindArgument>): Promise<void> {
+  if (remind === undefined) return;
+  await context.reminders.add(context.userId, { ref: taskId }, typeof remind === 'number' ? { before_minutes: remind } : { at: remind });
+}

@@ -19,6 +19,7 @@ describe('offline understanding: the corpus of everyday requests', () => {
       'list_comments',
       'list_tasks',
       'move_task',
+      'snooze_reminder',
       'undo',
       'update_task',
     ]);

@@ -62,11 +62,19 @@ function matches(expected: ExpectedCall, got: Call): boolean {
         args.status === got.args.status &&
         numbersOf(wanted) === numbersOf(listed(got.args)) &&
         args.list === got.args.list &&
-        args.assignee === got.args.assignee
+        args.assignee === got.args.assignee &&
+        args.due === got.args.due
       );
     }
     case 'add_task':
-      return sameText(args.title, got.args.title) && args.priority === got.args.priority && args.due_date === got.args.due_date && args.list === got.args.list;
+      return (
+        sameText(args.title, got.args.title) &&
+        args.priority === got.args.priority &&
+        args.due_date === got.args.due_date &&
+        args.list === got.args.list &&
+        args.recurrence === got.args.recurrence &&
+        args.remind === got.args.remind
+      );
     default:
       return Object.keys({ ...args, ...got.args }).every((key) =>
         key === 'title' ? sameText(args[key], got.args[key]) : JSON.stringify(args[key]) === JSON.stringify(got.args[key]),

@@ -30,7 +30,26 @@ export function describeChanges(args: Record<string, unknown>, timeZone: string)
   if (typeof args.assignee === 'string') parts.push(`assigned to ${args.assignee}`);
   if (args.assignee === null) parts.push('unassigned');
   if (Array.isArray(args.labels)) parts.push(args.labels.length ? `labels: ${args.labels.join(', ')}` : 'no labels');
+  if (typeof args.recurrence === 'string') parts.push(`repeating ${describeRule(args.recurrence)}`);
+  if (args.recurrence === null) parts.push('no longer repeating');
+  if (typeof args.remind === 'number') parts.push(args.remind === 0 ? "I'll remind you then" : `I'll remind you ${args.remind} minutes before`);
   return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+const dayNames: Record<string, string> = { MO: 'Monday', TU: 'Tuesday', WE: 'Wednesday', TH: 'Thursday', FR: 'Friday', SA: 'Saturday', SU: 'Sunday' };
+
+/** An RRULE in words: "every Monday", "every other week", "on day 1 of every month". */
+export function describeRule(rule: string): string {
+  const parts = Object.fromEntries(rule.split(';').map((part) => part.split('=') as [string, string]));
+  const unit = { DAILY: 'day', WEEKLY: 'week', MONTHLY: 'month', YEARLY: 'year', HOURLY: 'hour' }[parts.FREQ ?? ''] ?? 'time';
+  const every = parts.INTERVAL === '2' ? `every other ${unit}` : parts.INTERVAL ? `every ${parts.INTERVAL} ${unit}s` : `every ${unit}`;
+  if (parts.BYDAY === 'MO,TU,WE,TH,FR') return 'every weekday';
+  if (parts.BYDAY && !parts.INTERVAL)
+    return `every ${parts.BYDAY.split(',')
+      .map((day) => dayNames[day] ?? day)
+      .join(' and ')}`;
+  if (parts.BYMONTHDAY) return `on day ${parts.BYMONTHDAY} of ${every.replace('every ', 'every ')}`;
+  return every;
 }
 
 export const callsStep = (...calls: PlannedCall[]): Step => ({ calls });

@@ -3,6 +3,7 @@
 // that intent goes on (which tool calls, then what to say). The examples are read against
 // `exampleContext` and join the corpus of tests by themselves.
 import type { TaskPriority } from '../../../db/entities/index.ts';
+import type { DueView } from '../../../tasks/tasks.schemas.ts';
 import type { ChatMessage } from '../../provider.ts';
 import type { ToolName } from '../../tools/index.ts';
 import type { Clock } from './when.ts';
@@ -35,6 +36,10 @@ export interface NewTask {
   due_date?: string;
   /** A list by name ("the family list"); the personal list when absent. */
   list?: string;
+  /** How it repeats (an RRULE value). */
+  recurrence?: string;
+  /** A reminder, in minutes before its due date ("remind me to … at 6pm": 0, at it). */
+  remind?: number;
 }
 
 export interface TaskChanges {
@@ -49,10 +54,14 @@ export interface TaskChanges {
   /** Labels (names) to put on it, and to take off it: the task's own labels decide the rest. */
   labelsAdded?: string[];
   labelsRemoved?: string[];
+  /** A repeat (an RRULE value), or null to stop repeating. */
+  recurrence?: string | null;
+  /** A reminder, minutes before its due date. */
+  remind?: number;
 }
 
 /** The intents that act on the tasks a request names and nothing more: complete, delete, and any new tool of that shape. */
-export type ActingKind = Exclude<ToolIntentKind, 'add' | 'list' | 'update' | 'undo' | 'move' | 'comment' | 'comments'>;
+export type ActingKind = Exclude<ToolIntentKind, 'add' | 'list' | 'update' | 'undo' | 'move' | 'comment' | 'comments' | 'reminder'>;
 
 export type Intent =
   | { kind: 'add'; tasks: NewTask[] }
@@ -68,6 +77,8 @@ export type Intent =
       assignee?: string;
       /** Only tasks with this label. */
       label?: string;
+      /** A view of the day: due today, overdue, this week, upcoming, without a date. */
+      due?: DueView;
     }
   | { kind: ActingKind; refs: TaskReference[] }
   | { kind: 'update'; ref: TaskReference; changes: TaskChanges }
@@ -76,6 +87,8 @@ export type Intent =
   /** A comment on a task, and a task's comments read out. */
   | { kind: 'comment'; ref: TaskReference; body: string }
   | { kind: 'comments'; ref: TaskReference }
+  /** A reminder some minutes before a task's due date, or one snoozed for some minutes. */
+  | { kind: 'reminder'; ref: TaskReference; minutes: number; snooze: boolean }
   /** The latest changes made in this conversation, undone. */
   | { kind: 'undo'; count: number }
   | { kind: 'chat'; topic: 'greeting' | 'thanks' | 'help' | 'identity' | 'wellbeing' | 'farewell' | 'unknown'; suggestion?: string };

@@ -1,7 +1,10 @@
 // The tasks a request asks to add: titles split from lists, each with its own due date and priority.
+
+import { localMoment } from '../../../shared/dates.ts';
 import type { Intent, NewTask } from './grammar.ts';
 import { findPriority, stripPriority } from './priorities.ts';
 import { listSeparator, takeListName } from './references.ts';
+import { extractRecurrence } from './repeats.ts';
 import { cleanTitle, quotedAll } from './text.ts';
 import { type Clock, extractDate } from './when.ts';
 import { lemma, taskVerbs } from './words.ts';
@@ -36,9 +39,19 @@ export function readNewTasks(text: string, clock: Clock): Intent {
     const [quoted] = quotedAll(part);
     const outside = quoted ? part.replace(/["“'‘][^"”'’]*["”'’]/, ' ') : part;
     const priority = findPriority(outside) ?? leading;
-    const { date, rest: withoutDate } = extractDate(outside, clock);
+    // "gym every monday at 9": the repeat's first day ("monday") stays for the date reader.
+    const { rule, rest: once } = extractRecurrence(outside, clock);
+    const { date: found, rest: withoutDate } = extractDate(once, clock);
+    // A repeat starts on its first day, today when the words name none.
+    const date = found ?? (rule ? localMoment(clock.now, clock.timeZone).date : undefined);
     const title = cleanTitle(quoted ?? stripPriority(withoutDate));
-    return { title: title || cleanTitle(part), ...(priority ? { priority } : {}), ...(date ? { due_date: date } : {}), ...(list ? { list } : {}) };
+    return {
+      title: title || cleanTitle(part),
+      ...(priority ? { priority } : {}),
+      ...(date ? { due_date: date } : {}),
+      ...(list ? { list } : {}),
+      ...(rule ? { recurrence: rule } : {}),
+    };
   });
   return { kind: 'add', tasks };
 }

@@ -19,18 +19,21 @@ const describeTask = (task: ListedTask, timeZone: string) =>
     .filter(Boolean)
     .join(' ');
 
+const dueWords = { today: ' due today', overdue: ' overdue', week: ' due this week', upcoming: ' coming up', none: ' without a due date' } as const;
+
 export function listingReply(intent: Extract<Intent, { kind: 'list' }>, tasks: ListedTask[], timeZone: string): string {
   const which = intent.status === 'pending' ? 'pending ' : intent.status === 'completed' ? 'completed ' : '';
   const about = intent.search ? ` matching "${intent.search}"` : '';
   const priority = intent.priority ? `${intent.priority}-priority ` : '';
+  const when = intent.due ? dueWords[intent.due] : '';
   if (tasks.length === 0) {
     return intent.status === 'completed' && !about
       ? "You haven't completed any tasks yet. You've got this!"
-      : `You don't have any ${priority}${which}tasks${about}. Say "add …" to create one.`;
+      : `You don't have any ${priority}${which}tasks${about}${when}. Say "add …" to create one.`;
   }
   const noun = tasks.length === 1 ? 'task' : 'tasks';
-  if (intent.count) return `You have ${tasks.length} ${priority}${which}${noun}${about}.`;
-  return [`You have ${tasks.length} ${priority}${which}${noun}${about}:`, ...tasks.map((task) => `- ${describeTask(task, timeZone)}`)].join('\n');
+  if (intent.count) return `You have ${tasks.length} ${priority}${which}${noun}${about}${when}.`;
+  return [`You have ${tasks.length} ${priority}${which}${noun}${about}${when}:`, ...tasks.map((task) => `- ${describeTask(task, timeZone)}`)].join('\n');
 }
 
 export function ambiguousReply(phrase: string, tasks: ListedTask[], timeZone: string): string {

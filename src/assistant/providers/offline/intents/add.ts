@@ -5,6 +5,7 @@ import { readChange } from '../changes.ts';
 import { defineIntent, example, expect } from '../grammar.ts';
 import { readNewTasks } from '../new-tasks.ts';
 import { findNumber } from '../references.ts';
+import { extractRecurrence } from '../repeats.ts';
 import { confirmationReply } from '../replies.ts';
 import { noLongerNeeded } from './delete.ts';
 
@@ -32,6 +33,16 @@ export const add = defineIntent({
     ],
   },
   rules: {
+    repeating: {
+      // "pay rent on the first of every month", "gym every monday at 9": a repeat names a task to add.
+      read: ({ text, clock }) => (extractRecurrence(text, clock).rule ? readNewTasks(text, clock) : undefined),
+      examples: [
+        example('yoga every wednesday', {
+          name: 'add_task',
+          args: { title: 'Yoga', due_date: '2026-11-25', recurrence: 'FREQ=WEEKLY;BYDAY=WE' },
+        }),
+      ],
+    },
     wish: {
       read: ({ text, clock }) => {
         if (
@@ -46,7 +57,12 @@ export const add = defineIntent({
           /^(remember|remind me( about)?|don'?t (let me )?forget( about)?|(i |we )?(really )?(need|have|got|ought|want) to( add)?|(i |we )?(should|must|gotta)|i'?ve got to|i'?ll need to|todo|to-do|to do:|please note)\s*(to\s+)?[:,]?\s*/i,
           '',
         );
-        return readNewTasks(body, clock);
+        const intent = readNewTasks(body, clock);
+        // "remind me to call mom tomorrow at 6pm": a reminder at the time it names.
+        if (intent.kind === 'add' && /^remind me\b/i.test(text)) {
+          for (const task of intent.tasks) if (task.due_date && task.due_date.length > 10) task.remind = 0;
+        }
+        return intent;
       },
       examples: [
         example('remind me to call mom tomorrow', expect.add('Call mom', { due_date: '2026-11-25' })),
@@ -65,7 +81,10 @@ export const add = defineIntent({
             : confirmationReply(
                 'add',
                 outcome.output as never,
-                describeChanges({ priority: outcome.args.priority, due_date: outcome.args.due_date }, clock.timeZone),
+                describeChanges(
+                  { priority: outcome.args.priority, due_date: outcome.args.due_date, recurrence: outcome.args.recurrence, remind: outcome.args.remind },
+                  clock.timeZone,
+                ),
               ),
         )
         .join('\n'),

@@ -14,11 +14,12 @@ import { complete } from './complete.ts';
 import { remove } from './delete.ts';
 import { list } from './list.ts';
 import { move } from './move.ts';
+import { reminder } from './reminder.ts';
 import { undo } from './undo.ts';
 import { update } from './update.ts';
 
 /** Every intent: one per tool, and small talk. */
-export const grammars = [chat, add, list, complete, remove, update, archive, move, undo, comment, comments] as const;
+export const grammars = [chat, add, list, complete, remove, update, archive, move, undo, comment, comments, reminder] as const;
 learnVerbs(grammars);
 
 // Every tool has its intent: a tool added without one fails to compile here.
@@ -40,6 +41,10 @@ const frames: Rule[] = [
   undo.rules.undo,
   comment.rules.comment,
   comments.rules.question,
+  reminder.rules.remindBefore,
+  reminder.rules.snooze,
+  update.rules.stopRepeating,
+  update.rules.repeat,
   move.rules.order,
   list.rules.question,
   add.rules.wish,
@@ -54,6 +59,7 @@ const statements: Rule[] = [
   update.rules.changeStatement,
   complete.rules.pastTense,
   complete.rules.doneStatement,
+  add.rules.repeating,
 ];
 
 /** Every rule with its examples, for the corpus. */

@@ -1,4 +1,6 @@
 // Listing tasks: all, pending or completed, by priority or words of their titles, or how many.
+
+import type { DueView } from '../../../../tasks/tasks.schemas.ts';
 import { notDone } from '../changes.ts';
 import { defineIntent, example, expect, type Intent, type ListedTask } from '../grammar.ts';
 import { findPriority } from '../priorities.ts';
@@ -17,7 +19,11 @@ function readListing(request: string): Intent {
   const labelled =
     /\b(?:tagged|labell?ed)\s+(?:as\s+)?["“']?([\w-]+)["”']?/i.exec(text)?.[1] ??
     /\bmy\s+([a-z][\w-]*)\s+(?:tasks|todos|items)\b/i.exec(text)?.[1]?.replace(notALabel, '');
-  const lower = text.replace(assigned?.[0] ?? '', ' ').toLowerCase();
+  // "a due date" names no status: "tasks with no due date" are any tasks.
+  const lower = text
+    .replace(assigned?.[0] ?? '', ' ')
+    .toLowerCase()
+    .replace(/\b(no|without( a| any)?) due dates?\b/, 'no date');
   const completed = /\b(completed|complete|done|finished|did i|have i (done|finished|completed)|accomplished|ticked off|checked off)\b/.test(lower);
   const pending =
     notDone.test(lower) ||
@@ -28,6 +34,7 @@ function readListing(request: string): Intent {
   const phrase = searchMatch?.[1];
   const search = phrase && !/^(me|my|all|everything|today|tomorrow|now|this week|next)\b/i.test(phrase) ? findReference(phrase) : undefined;
   const priority = /\b(urgent|high|low|important)\b/.test(lower) ? findPriority(lower) : undefined;
+  const due = dueViewOf(lower);
   return {
     kind: 'list',
     status,
@@ -37,7 +44,18 @@ function readListing(request: string): Intent {
     ...(list ? { list } : {}),
     ...(assigned ? { assignee: assigned[1]!.toLowerCase() === 'me' ? 'me' : assigned[1]! } : {}),
     ...(labelled ? { label: labelled.toLowerCase() } : {}),
+    ...(due ? { due } : {}),
   };
+}
+
+/** "what's due today", "anything late?", "what do I have this week", "what's coming up", "tasks without a date". */
+function dueViewOf(text: string): DueView | undefined {
+  if (/\b(overdue|late|past due|behind on|missed|slipped)\b/.test(text)) return 'overdue';
+  if (/\b(no|without( a| any)?) (due )?(dates?|deadlines?)\b|\bundated\b|\bunscheduled\b/.test(text)) return 'none';
+  if (/\b(today|tonight|this (morning|afternoon|evening))\b/.test(text)) return 'today';
+  if (/\b(this week|the week|next (7|seven) days|coming week)\b/.test(text)) return 'week';
+  if (/\b(upcoming|coming up|later on|in the future|ahead)\b/.test(text)) return 'upcoming';
+  return undefined;
 }
 
 export const list = defineIntent({
@@ -58,7 +76,9 @@ export const list = defineIntent({
     question: {
       read: ({ text }) =>
         /^remind me (what|which|how|of my)\b/i.test(text) ||
-        /^(what|which|how many|how much|do i have|have i|did i|are there|is there|any|anything|whats|what's|where|my (tasks|todos|list))\b/i.test(text) ||
+        /^(what|which|how many|how much|do i have|have i|did i|are there|is there|any|anything|whats|what's|where|am i (behind|late)|my (tasks|todos|list))\b/i.test(
+          text,
+        ) ||
         /^(tasks|todos|to-?dos|my list|list|open tasks)$/i.test(text)
           ? readListing(text)
           : undefined,
@@ -70,6 +90,9 @@ export const list = defineIntent({
         example("what's on the team list?", { name: 'list_tasks', args: { status: 'all', list: 'team' } }),
         example("what's assigned to me?", { name: 'list_tasks', args: { status: 'all', assignee: 'me' } }),
         example('what are my work tasks?', { name: 'list_tasks', args: { status: 'all', label: 'work' } }),
+        example("what's due today?", { name: 'list_tasks', args: { status: 'pending', due: 'today' } }),
+        example('anything late?', { name: 'list_tasks', args: { status: 'all', due: 'overdue' } }),
+        example('what do I have this week?', { name: 'list_tasks', args: { status: 'all', due: 'week' } }),
       ],
     },
   },
@@ -87,6 +110,7 @@ export const list = defineIntent({
             ...(intent.list ? { list: intent.list } : {}),
             ...(intent.assignee ? { assignee: intent.assignee } : {}),
             ...(intent.label ? { label: intent.label } : {}),
+            ...(intent.due ? { due: intent.due } : {}),
           },
         },
       ],

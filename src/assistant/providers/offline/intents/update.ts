@@ -5,6 +5,7 @@ import { defineIntent, example, expect } from '../grammar.ts';
 import { readNewTasks } from '../new-tasks.ts';
 import { findPriority } from '../priorities.ts';
 import { findReference, objectOf, withRef } from '../references.ts';
+import { extractRecurrence } from '../repeats.ts';
 import { subject } from '../text.ts';
 import { extractDate } from '../when.ts';
 
@@ -61,6 +62,38 @@ export const update = defineIntent({
     ],
   },
   rules: {
+    stopRepeating: {
+      // "stop repeating the gym task", "don't repeat task 4 any more", "task 3 shouldn't repeat".
+      read: ({ text }) => {
+        const match =
+          /^(?:stop|end|cancel|quit)\s+(?:repeating|the recurrence of|recurring)\s+(.+?)$|^(?:don'?t|do not|no longer)\s+repeat\s+(.+?)(?:\s+any\s?more)?$|^(.+?)\s+(?:should(?:n'?t| not)|does(?:n'?t| not) need to)\s+repeat(?:\s+any\s?more)?$/i.exec(
+            text,
+          );
+        const phrase = match?.[1] ?? match?.[2] ?? match?.[3];
+        return phrase ? withRef(findReference(phrase), (ref) => ({ kind: 'update', ref, changes: { recurrence: null } })) : undefined;
+      },
+      examples: [
+        example('stop repeating the gym task', expect.update(12, { recurrence: null })),
+        example("don't repeat task 4 anymore", expect.update(4, { recurrence: null })),
+      ],
+    },
+    repeat: {
+      // "make the gym task repeat every monday", "repeat task 8 every day", "task 5 repeats weekly".
+      read: ({ text, clock }) => {
+        if (!/^(make|repeat|set)\b|\b(repeats|recurs|should repeat)\b/i.test(text)) return undefined;
+        const { rule, before } = extractRecurrence(text, clock);
+        // The task is named between the verb and the repeat: "make <the gym task> repeat every monday".
+        const phrase = before
+          ?.replace(/^(make|repeat|set)\s+/i, '')
+          .replace(/\s+(to\s+)?(repeat|recur|repeats|recurs|should repeat)\s*$/i, '')
+          .trim();
+        return rule && phrase ? withRef(findReference(phrase), (ref) => ({ kind: 'update', ref, changes: { recurrence: rule } })) : undefined;
+      },
+      examples: [
+        example('make the gym task repeat every monday', expect.update(12, { recurrence: 'FREQ=WEEKLY;BYDAY=MO' })),
+        example('repeat task 8 every other week', expect.update(8, { recurrence: 'FREQ=WEEKLY;INTERVAL=2' })),
+      ],
+    },
     clearDue: {
       read: ({ text }) => {
         if (!/\b(remove|clear|delete|drop|take off)\s+(the\s+)?(due date|deadline|date)\s+(from|of|on)\s+/i.test(text)) return undefined;
