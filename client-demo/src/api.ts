@@ -6,6 +6,7 @@ import type { CommentDto } from '../../src/comments/comments.schemas.ts';
 import type { ConversationDto, MessageDto, PendingApproval, SearchResult } from '../../src/conversations/conversations.schemas.ts';
 import type { InvitationDto, ListDto, MemberDto, ReceivedInvitationDto } from '../../src/lists/lists.schemas.ts';
 import type { ClientToServerEvents, JoinAck, SendAck, ServerToClientEvents } from '../../src/realtime/events.ts';
+import type { ReminderDto } from '../../src/reminders/reminders.schemas.ts';
 import type { ChangeDto, TaskDto } from '../../src/tasks/tasks.schemas.ts';
 
 export type {
@@ -21,6 +22,7 @@ export type {
   PendingApproval,
   PersonalTokenDto,
   ReceivedInvitationDto,
+  ReminderDto,
   SearchResult,
   ServerToClientEvents,
   TaskDto,
@@ -90,12 +92,15 @@ export class TaskstreamClient {
   }
 
   // ---- tasks ----
-  /** The tasks of one list, or of every list of the user. */
-  listTasks(status: 'all' | 'pending' | 'completed', listId?: string) {
+  /** The tasks of one list, or of every list of the user; a view of the day (in the user's zone) sorted by due date. */
+  listTasks(status: 'all' | 'pending' | 'completed', listId?: string, due?: 'today' | 'overdue' | 'upcoming') {
     return this.request<{ tasks: TaskDto[]; next_cursor: string | null }>(
       'GET',
-      `/api/tasks?status=${status}&sort=created_at&limit=200${listId ? `&list_id=${listId}` : ''}`,
+      `/api/tasks?status=${status}&sort=${due ? 'due_date' : 'created_at'}&limit=200${listId ? `&list_id=${listId}` : ''}${due ? `&due=${due}` : ''}`,
     );
+  }
+  snoozeReminder(id: string, minutes: number) {
+    return this.request<{ reminder: ReminderDto }>('POST', `/api/reminders/${id}/snooze`, { minutes });
   }
   /** A task in a list (the personal one when none is given). */
   createTask(title: string, listId?: string) {

@@ -7,6 +7,7 @@ import { setConnection } from './views/connection.ts';
 import { renderConversations as drawConversations } from './views/conversations.ts';
 import { ListsPanel } from './views/lists.ts';
 import { renderMessages as drawMessages, updateStreamingText } from './views/messages.ts';
+import { mountReminders } from './views/reminders.ts';
 import { mountSearch } from './views/search.ts';
 import { mountSettings } from './views/settings.ts';
 import { TaskPanel } from './views/task-panel.ts';
@@ -22,6 +23,7 @@ const lists = new ListsPanel(
 );
 tasks.scope = lists;
 const settings = mountSettings(client, current);
+const reminders = mountReminders(client);
 
 const state = {
   user: undefined as UserDto | undefined,
@@ -89,6 +91,7 @@ function connectSocket() {
   socket.on('task:updated', ({ task }) => tasks.upsert(task));
   socket.on('task:deleted', ({ id }) => tasks.remove(id));
   socket.on('activity:new', ({ entry }) => tasks.offerUndo(entry));
+  socket.on('task:reminder', (payload) => reminders.show(payload));
   socket.on('comment:created', ({ comment }) => tasks.detail.commentChanged(comment));
   socket.on('comment:updated', ({ comment }) => tasks.detail.commentChanged(comment));
   socket.on('comment:deleted', (removed) => tasks.detail.commentRemoved(removed));

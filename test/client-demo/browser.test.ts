@@ -399,3 +399,46 @@ describe('client demo: order, history and undo', () => {
       .toEqual([expect.stringMatching(/^You · moved \(undo\)/), expect.stringMatching(/^You · moved · .* · undone$/), expect.stringMatching(/^You · created/)]);
   }, 60_000);
 });
+
+describe('client demo: the day and its reminders', () => {
+  const suite = browserSuite({ ASSISTANT_STREAM_DELAY_MS: '0' }, { reminderPollMs: 200 });
+
+  it('shows Today with overdue tasks first in red, Upcoming, and a reminder toast that snoozes', async () => {
+    const { app, browser, url } = suite;
+    const user = await signup(app);
+    const add = async (title: string, due_date?: string) =>
+      (await app.inject({ method: 'POST', url: '/api/tasks', headers: user.auth, payload: { title, ...(due_date ? { due_date } : {}) } })).json().task;
+    const now = Date.now();
+    await add('Later today', new Date(now + 60 * 60_000).toISOString());
+    await add('Long overdue', '2020-01-01');
+    await add('Next month', new Date(now + 30 * 86_400_000).toISOString().slice(0, 10));
+    await add('Someday');
+    const page = await (await browser.newContext({ timezoneId: 'UTC' })).newPage();
+    await logIn(page, url, user.email, user.password);
+    const titles = () => page.locator('[data-testid="task-item"] .title').allTextContents();
+    await byTestId(page, 'view-today').click();
+    // Late in the UTC day, "later today" may already be tomorrow: the overdue task leads either way.
+    await expect.poll(async () => (await titles())[0]).toBe('Long overdue');
+    expect(await byTestId(page, 'task-item').first().getAttribute('data-overdue')).toBe('true');
+    expect(await page.locator('.task-list li.overdue .title').evaluate((title) => getComputedStyle(title).color)).toBe('rgb(176, 0, 32)');
+    await byTestId(page, 'view-upcoming').click();
+    await expect.poll(titles).toContain('Next month');
+    expect(await titles()).not.toContain('Someday');
+
+    const task = await add('Call the bank');
+    const reminder = (
+      await app.inject({
+        method: 'POST',
+        url: `/api/tasks/${task.id}/reminders`,
+        headers: user.auth,
+        payload: { at: new Date(Date.now() + 1_000).toISOString() },
+      })
+    ).json().reminder;
+    await expect.poll(() => byTestId(page, 'reminder-toast').textContent()).toContain('Reminder: Call the bank');
+    await byTestId(page, 'reminder-snooze').click();
+    await expect.poll(() => byTestId(page, 'reminder-toast').count()).toBe(0);
+    const snoozed = (await app.inject({ method: 'GET', url: `/api/tasks/${task.id}`, headers: user.auth })).json().task.reminders[0];
+    expect(snoozed).toMatchObject({ id: reminder.id, fired_at: null });
+    expect(Date.parse(snoozed.fires_at) - Date.now()).toBeGreaterThan(9 * 60_000);
+  }, 60_000);
+});

@@ -14,6 +14,8 @@ export interface TaskScope {
 export class TaskPanel {
   private tasks = new Map<string, TaskDto>();
   private filter: Filter = 'all';
+  /** In the Today view: the tasks shown because they are overdue. */
+  private overdue = new Set<string>();
   scope: TaskScope = { listId: '', nameOf: () => undefined };
   /** The drawer of the task whose comments and files are open. */
   readonly detail: TaskDetail;
@@ -37,12 +39,29 @@ export class TaskPanel {
   }
 
   async load(): Promise<void> {
-    const { tasks } = await this.client.listTasks(this.filter, this.scope.listId || undefined);
-    this.tasks = new Map(tasks.map((task) => [task.id, task]));
+    const listId = this.scope.listId || undefined;
+    if (this.filter === 'today' || this.filter === 'upcoming') {
+      // Today: what is overdue first (in red), then what is due today; Upcoming: after today. Both by due date, in the user's zone.
+      const [overdue, due] = await Promise.all([
+        this.filter === 'today' ? this.client.listTasks('pending', listId, 'overdue') : Promise.resolve({ tasks: [] }),
+        this.client.listTasks('pending', listId, this.filter),
+      ]);
+      this.overdue = new Set(overdue.tasks.map((task) => task.id));
+      this.tasks = new Map([...overdue.tasks, ...due.tasks].map((task) => [task.id, task]));
+    } else {
+      const { tasks } = await this.client.listTasks(this.filter, listId);
+      this.overdue = new Set();
+      this.tasks = new Map(tasks.map((task) => [task.id, task]));
+    }
     this.render();
   }
 
   upsert(task: TaskDto): void {
+    // Whether a task belongs to a view of the day is the server's to say (the user's zone): read the view again.
+    if (this.filter === 'today' || this.filter === 'upcoming') {
+      void this.load();
+      return;
+    }
     const inList = !this.scope.listId || task.list_id === this.scope.listId;
     const shown = inList && (this.filter === 'all' || (this.filter === 'completed' ? task.completed : !task.completed));
     if (shown) this.tasks.set(task.id, task);
@@ -62,6 +81,7 @@ export class TaskPanel {
     drawTasks(this.tasks.values(), this.filter, {
       listName: this.scope.listId ? () => undefined : (task) => this.scope.nameOf(task.list_id),
       me: this.me(),
+      overdue: this.overdue,
       history: (task) => void this.showHistory(task),
       details: (task) => void this.detail.open(task).catch((error) => showError($('#task-error'), error)),
       ...(this.scope.listId

@@ -2,7 +2,7 @@
 import type { TaskDto } from '../api.ts';
 import { byTestId, element } from '../dom.ts';
 
-export type Filter = 'all' | 'pending' | 'completed';
+export type Filter = 'all' | 'pending' | 'completed' | 'today' | 'upcoming';
 
 export interface TaskActions {
   setCompleted(task: TaskDto, completed: boolean): void;
@@ -11,6 +11,8 @@ export interface TaskActions {
   listName(task: TaskDto): string | undefined;
   /** The user's id: what others did is said with their name. */
   me: string | undefined;
+  /** Tasks shown as overdue (red, first): the Today view's. */
+  overdue: Set<string>;
   /** Reordering by hand (one list shown): put a task right before or after another. */
   move?(task: TaskDto, anchor: { before: TaskDto } | { after: TaskDto }): void;
   history(task: TaskDto): void;
@@ -37,7 +39,8 @@ function taskElement(task: TaskDto, actions: TaskActions) {
     { className: 'details' },
     element('span', { textContent: `#${task.number}` }),
     element('span', { className: `priority-${task.priority}`, textContent: task.priority }),
-    ...(task.due_date ? [element('span', { textContent: `due ${formatDate(task.due_date)}` })] : []),
+    ...(task.due_date ? [element('span', { textContent: `${actions.overdue.has(task.id) ? 'overdue since' : 'due'} ${formatDate(task.due_date)}` })] : []),
+    ...(task.recurrence ? [element('span', { title: task.recurrence, textContent: '↻ repeats' })] : []),
     ...(actions.listName(task) ? [element('span', { className: 'list-name', textContent: actions.listName(task)! })] : []),
     ...(task.assignee ? [element('span', { testid: 'task-assignee', textContent: `→ ${task.assignee.id === actions.me ? 'you' : task.assignee.name}` })] : []),
     ...(task.updated_by && task.updated_by.id !== actions.me ? [element('span', { testid: 'task-by', textContent: `by ${task.updated_by.name}` })] : []),
@@ -67,7 +70,11 @@ function taskElement(task: TaskDto, actions: TaskActions) {
   });
   const item = element(
     'li',
-    { testid: 'task-item', dataset: { id: task.id, completed: String(task.completed) } },
+    {
+      testid: 'task-item',
+      className: actions.overdue.has(task.id) ? 'overdue' : '',
+      dataset: { id: task.id, completed: String(task.completed), overdue: String(actions.overdue.has(task.id)) },
+    },
     checkbox,
     element('div', {}, element('div', { className: 'title', textContent: task.title }), facts),
     details,
@@ -109,9 +116,20 @@ const byPosition = (a: TaskDto, b: TaskDto) =>
 
 export function renderTasks(tasks: Iterable<TaskDto>, filter: Filter, actions: TaskActions) {
   const list = byTestId('task-list');
-  const sorted = [...tasks].sort(actions.move ? byPosition : (a, b) => a.created_at.localeCompare(b.created_at) || a.number - b.number);
+  // A view of the day keeps the server's order (overdue first, then by due date).
+  const sorted =
+    filter === 'today' || filter === 'upcoming'
+      ? [...tasks]
+      : [...tasks].sort(actions.move ? byPosition : (a, b) => a.created_at.localeCompare(b.created_at) || a.number - b.number);
   const items = sorted.map((task) => taskElement(task, actions));
   if (actions.move) makeMovable(items, sorted, actions.move);
   list.replaceChildren(...items);
-  if (sorted.length === 0) list.append(element('li', { className: 'empty', textContent: filter === 'all' ? 'No tasks yet' : `No ${filter} tasks` }));
+  const empty = {
+    all: 'No tasks yet',
+    pending: 'No pending tasks',
+    completed: 'No completed tasks',
+    today: 'Nothing due today',
+    upcoming: 'Nothing coming up',
+  };
+  if (sorted.length === 0) list.append(element('li', { className: 'empty', textContent: empty[filter] }));
 }
