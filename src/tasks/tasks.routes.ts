@@ -79,7 +79,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<TasksRoutesOptions> = async (app
       bodyLimit: 5 * 1024 * 1024,
       schema: {
         ...common,
-        summary: `Create tasks in a list from JSON or CSV (at most ${maxImportRows} rows); each row is created or reported on its own`,
+        summary: `Create tasks in a list from JSON, CSV or iCalendar (at most ${maxImportRows} rows or VTODOs); each is created or reported on its own`,
         querystring: listQuery,
         body: importBody,
         response: { 200: importReport, ...writeErrors, 409: errorResponse },

@@ -487,6 +487,13 @@ export class TasksService {
     return position ? { ...snapshot, position: await this.tasks.freePosition(listId, position, id) } : snapshot;
   }
 
+  /** Sets reminders on a task just made (an import's alarms): those before a due date it lacks are dropped. */
+  async remind(taskId: string, alarms: ({ before_minutes: number } | { at: Date })[]): Promise<void> {
+    if (alarms.length === 0) return;
+    for (const alarm of alarms) await this.reminders.add(taskId, 'at' in alarm ? { at: alarm.at } : { beforeMinutes: alarm.before_minutes });
+    await this.announceUpdated(taskId);
+  }
+
   /** A task as it is now, told to its list's room (its reminders changed). */
   async announceUpdated(taskId: string): Promise<TaskDto> {
     const task = toTaskDto((await this.tasks.read(taskId))!);

@@ -1,4 +1,4 @@
-// Tasks out (JSON, CSV, iCalendar VTODOs) and in (JSON or CSV, each row on its own).
+// Tasks out (JSON, CSV, iCalendar VTODOs) and in (JSON, CSV or iCalendar, each row or VTODO on its own).
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import ICAL from 'ical.js';
@@ -121,10 +121,12 @@ export function exportTasks(batches: AsyncIterable<TaskDto[]>, format: ExportFor
 export const maxImportRows = 1_000;
 
 export const importBody = z.object({
-  format: z.enum(['json', 'csv']),
+  format: z.enum(['json', 'csv', 'ics']),
   data: z
     .union([z.string().max(4_000_000), z.array(z.unknown()).max(maxImportRows, `must hold at most ${maxImportRows} rows`)])
-    .describe('CSV text with a header row (as exported), or an array of task objects (a JSON string of one is also taken)'),
+    .describe(
+      'CSV text with a header row (as exported), iCalendar text (its VTODOs, with RRULE and VALARM), or an array of task objects (a JSON string of one is also taken)',
+    ),
 });
 
 export const importReport = z.object({
@@ -161,8 +163,74 @@ const importRow = z.preprocess((row) => {
 
 const tooMany = () => new AppError('VALIDATION_ERROR', 'Too many rows', [{ field: 'data', message: `must hold at most ${maxImportRows} rows` }]);
 
-/** The rows of an import with the line each starts on (CSV: in the file, the header being line 1; JSON: the position, from 1). */
-function rowsOf(body: z.infer<typeof importBody>): { line: number; row: unknown }[] {
+/** A reminder an import brings: minutes before the due date, or an instant. */
+type Alarm = { before_minutes: number } | { at: Date };
+
+const fromIcalPriority = (value: number) => (value >= 1 && value <= 2 ? 'urgent' : value <= 4 ? 'high' : value === 5 || value === 0 ? 'medium' : 'low');
+const fromIcalStatus: Record<string, string> = { 'NEEDS-ACTION': 'pending', 'IN-PROCESS': 'in_progress', COMPLETED: 'completed' };
+
+/** An iCalendar time as a due date: a DATE as the day, a UTC time as the instant, a TZID time in its zone, a floating time in the user's. */
+function icalDue(time: ICAL.Time, zone: string | undefined): string {
+  if (time.isDate) return time.toString();
+  const parts = { year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second };
+  if (time.zone?.tzid === 'UTC') return DateTime.fromObject(parts, { zone: 'UTC' }).toISO()!;
+  if (zone && DateTime.local().setZone(zone).isValid) return DateTime.fromObject(parts, { zone }).toISO({ includeOffset: true })!;
+  return DateTime.fromObject(parts).toFormat("yyyy-LL-dd'T'HH:mm:ss");
+}
+
+/** A VTODO's alarms as reminders: a TRIGGER before its DUE (RELATED=END), or at an instant. */
+function alarmsOf(todo: ICAL.Component): Alarm[] {
+  return todo.getAllSubcomponents('valarm').flatMap((alarm): Alarm[] => {
+    const trigger = alarm.getFirstProperty('trigger');
+    const value = trigger?.getFirstValue();
+    // Within what a reminder may be: up to a year before, at an instant of years 1–9999.
+    if (value instanceof ICAL.Duration) {
+      const minutes = Math.round(-value.toSeconds() / 60);
+      return minutes >= 0 && minutes <= 525_600 ? [{ before_minutes: minutes }] : [];
+    }
+    if (value instanceof ICAL.Time) {
+      const at = value.toJSDate();
+      return at.getUTCFullYear() >= 1 && at.getUTCFullYear() <= 9999 ? [{ at }] : [];
+    }
+    return [];
+  });
+}
+
+/** The VTODOs of an iCalendar text as task rows (numbered from 1), with the reminders each carries. */
+function icsRows(text: string): { line: number; row: unknown; alarms: Alarm[] }[] {
+  let todos: ICAL.Component[];
+  try {
+    todos = new ICAL.Component(ICAL.parse(text)).getAllSubcomponents('vtodo');
+  } catch (error) {
+    throw new AppError('VALIDATION_ERROR', 'Invalid iCalendar', [{ field: 'data', message: (error as Error).message.split('\n')[0]! }]);
+  }
+  if (todos.length > maxImportRows) throw tooMany();
+  return todos.map((todo, index) => {
+    const due = todo.getFirstProperty('due');
+    const rule = todo.getFirstPropertyValue('rrule');
+    const priority = todo.getFirstPropertyValue('priority');
+    const status = todo.getFirstPropertyValue('status');
+    return {
+      line: index + 1,
+      row: {
+        title: todo.getFirstPropertyValue('summary') ?? undefined,
+        description: todo.getFirstPropertyValue('description') ?? undefined,
+        ...(typeof priority === 'number' ? { priority: fromIcalPriority(priority) } : {}),
+        ...(typeof status === 'string' && fromIcalStatus[status] ? { status: fromIcalStatus[status] } : {}),
+        ...(due ? { due_date: icalDue(due.getFirstValue() as ICAL.Time, due.getParameter('tzid') as string | undefined) } : {}),
+        ...(rule ? { recurrence: rule.toString() } : {}),
+      },
+      alarms: alarmsOf(todo),
+    };
+  });
+}
+
+/** The rows of an import with the line each starts on (CSV: in the file, the header being line 1; JSON and iCalendar: the position, from 1). */
+function rowsOf(body: z.infer<typeof importBody>): { line: number; row: unknown; alarms?: Alarm[] }[] {
+  if (body.format === 'ics') {
+    if (typeof body.data !== 'string') throw new AppError('VALIDATION_ERROR', 'Invalid import', [{ field: 'data', message: 'must be iCalendar text' }]);
+    return icsRows(body.data);
+  }
   if (body.format === 'csv') {
     if (typeof body.data !== 'string') throw new AppError('VALIDATION_ERROR', 'Invalid import', [{ field: 'data', message: 'must be CSV text' }]);
     let records: { record: Record<string, string>; info: { lines: number } }[];
@@ -205,25 +273,31 @@ export async function importTasks(tasks: TasksService, userId: string, body: z.i
     report.skipped += 1;
     report.errors.push({ line, message: problems.map((detail) => `${detail.field}: ${detail.message}`).join('; ') });
   };
-  const parsed: { line: number; task: z.output<typeof importRow> }[] = [];
-  for (const { line, row } of rowsOf(body)) {
+  const parsed: { line: number; task: z.output<typeof importRow>; alarms: Alarm[] }[] = [];
+  for (const { line, row, alarms = [] } of rowsOf(body)) {
     const bad = inputProblem(row, 'row');
     const result = bad ? undefined : importRow.safeParse(row);
-    if (result?.success) parsed.push({ line, task: result.data });
+    if (result?.success) parsed.push({ line, task: result.data, alarms });
     else skip(line, result ? issueDetails(result.error.issues, 'row') : [bad!]);
   }
   // A due date's instant depends on the user's zone: checked here, so that such a row is reported on its own.
   const zone = parsed.some(({ task }) => needsZone(task.due_date)) ? await tasks.timeZone(userId) : 'UTC';
   const valid: TaskInput[] = [];
-  for (const { line, task } of parsed) {
+  const alarms: Alarm[][] = [];
+  for (const { line, task, alarms: taskAlarms } of parsed) {
     try {
       if (task.due_date) resolveDue(task.due_date, zone);
+      if (task.recurrence && !task.due_date) throw new AppError('VALIDATION_ERROR', 'Invalid row', [{ field: 'recurrence', message: 'needs a due date' }]);
       valid.push(task);
+      alarms.push(taskAlarms);
     } catch (error) {
       if (!(error instanceof AppError) || !error.details) throw error;
       skip(line, error.details);
     }
   }
-  report.imported = (await tasks.createAll({ userId, channel: 'import' }, valid, { list_id: listId })).length;
+  const created = await tasks.createAll({ userId, channel: 'import' }, valid, { list_id: listId });
+  // Reminders before a due date need one; a task holds at most 20 (the rest are dropped).
+  await Promise.all(created.map((task, index) => tasks.remind(task.id, (alarms[index] ?? []).slice(0, 20))));
+  report.imported = created.length;
   return report;
 }

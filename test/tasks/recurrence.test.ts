@@ -90,6 +90,19 @@ describe('recurring tasks', () => {
     expect(todo.getFirstProperty('dtstart')!.toICALString()).toBe('DTSTART;TZID=Europe/Berlin:20261102T093000');
     const alarms = todo.getAllSubcomponents('valarm').map((alarm) => alarm.getFirstProperty('trigger')!.toICALString());
     expect(alarms.sort()).toEqual(['TRIGGER;RELATED=END:-PT10M', 'TRIGGER;VALUE=DATE-TIME:20261101T180000Z']);
+
+    // Imported elsewhere, the rule, the due date in its zone and both reminders come back.
+    const other = await userInZone(suite.app, 'America/New_York');
+    expect((await api(other, 'POST', '/api/tasks/import', { format: 'ics', data: text })).body).toEqual({ imported: 1, skipped: 0, errors: [] });
+    const imported = (await api(other, 'GET', '/api/tasks/1')).body.task;
+    expect(imported).toMatchObject({ title: 'Stand-up', recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE,FR', due_date: task.due_date });
+    // Soonest first: the one at an instant (1 November, 18:00 UTC), then 10 minutes before the due date.
+    expect(imported.reminders.map((reminder: any) => [reminder.before_minutes, reminder.at])).toEqual([
+      [null, '2026-11-01T18:00:00.000Z'],
+      [10, null],
+    ]);
+    const broken = await api(other, 'POST', '/api/tasks/import', { format: 'ics', data: 'BEGIN:VCALENDAR\nBEGIN:VTODO\nSUMMARY:x' });
+    expect(broken.body.error.details[0].field).toBe('data');
   });
 });
 
