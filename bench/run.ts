@@ -1,6 +1,6 @@
 // npm run bench: REST, streaming fan-out, turn latency, memory per socket and history joins,
 // each beside the bare framework measured the same way in the same run, and the memory of exports and attachments.
-// Writes bench/results/latest.json; `npm run bench -- exports`, `-- lists` or `-- attachments` runs that phase alone.
+// Writes bench/results/latest.json; `npm run bench -- exports`, `-- lists`, `-- attachments` or `-- reminders` runs that phase alone.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { type AttachmentsReport, measureAttachments } from './lib/attachments.ts
 import { type ExportsReport, measureExports } from './lib/exports.ts';
 import { type ListJoinsReport, measureListJoins } from './lib/list-joins.ts';
 import { ask, type Child, cpuSeconds, rssKb, startChild } from './lib/processes.ts';
+import { measureReminders, type RemindersReport } from './lib/reminders.ts';
 import { accessToken, benchPassword, benchSecret, seedConversation, seedTasks, seedUsers } from './lib/seed.ts';
 import { compare, medianRun, percentile, ratioFields, round, sleep } from './lib/stats.ts';
 import type { TurnStagesReport } from './lib/turn-stages.ts';
@@ -89,6 +90,11 @@ const printAttachments = (files: AttachmentsReport) =>
     `| Attachments: ${files.files} files of ${files.mb_each} MB up at once, then down at once | up ${files.upload_seconds} s, down ${files.download_seconds} s | RSS ${files.rss_before_mb} MB before, peak ${files.rss_peak_upload_mb} MB up, ${files.rss_peak_download_mb} MB down, ${files.rss_after_5s_mb} MB 5 s after |`,
   );
 
+const printReminders = (fired: RemindersReport) =>
+  console.log(
+    `| Reminders: ${fired.reminders} due within one minute, ${fired.instances} instances | last pushed ${fired.seconds_after_last_due} s after the last was due (${fired.seconds_first_due_to_last_pushed} s after the first); received ${fired.received}, distinct ${fired.distinct}, fired ${fired.fired_in_database} | chat first delta p50/p99 ${fired.chat_first_delta_p50_before_ms}/${fired.chat_first_delta_p99_before_ms} ms before, ${fired.chat_first_delta_p50_during_ms}/${fired.chat_first_delta_p99_during_ms} ms during |`,
+  );
+
 const printListJoins = (joins: ListJoinsReport) =>
   console.log(
     `| Connect with ${joins.lists} lists (a room each) | p50 ${joins.connect_p50_ms} / p99 ${joins.connect_p99_ms} ms | with one list: p50 ${joins.one_list_connect_p50_ms} / p99 ${joins.one_list_connect_p99_ms} ms |`,
@@ -107,6 +113,12 @@ const standalone = {
     const attachments = await measureAttachments(databaseUrl, () => start('app.ts'), stop);
     printAttachments(attachments);
     return attachments;
+  },
+  reminders: async () => {
+    progress('reminders: 100,000 due within one minute over two instances, while 20 users chat');
+    const fired = await measureReminders(databaseUrl, () => start('app.ts', { BENCH_DELTAS: '3', BENCH_INTERVAL_MS: '0' }), stop);
+    printReminders(fired);
+    return fired;
   },
   lists: async () => {
     progress('lists: connecting as a user in 200 lists, and in one');
@@ -411,6 +423,7 @@ try {
   const exports = await standalone.exports();
   const listJoins = await standalone.lists();
   const attachments = await standalone.attachments();
+  const reminders = await standalone.reminders();
 
   // ---------- results ----------
   const results = {
@@ -481,6 +494,7 @@ try {
     exports,
     list_joins: listJoins,
     attachments,
+    reminders,
   };
   mkdirSync(path.resolve(import.meta.dirname, 'results'), { recursive: true });
   writeFileSync(latestPath, `${JSON.stringify(results, null, 2)}\n`);

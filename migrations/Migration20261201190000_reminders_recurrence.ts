@@ -13,7 +13,7 @@ export class Migration20261201190000_reminders_recurrence extends Migration {
 
     this.addSql(`alter table "task_reminders" add constraint "task_reminders_task_id_foreign" foreign key ("task_id") references "tasks" ("id") on delete cascade;`);
     this.addSql(`alter table "task_reminders" add constraint "task_reminders_kind_check" check ((at is null) <> (before_minutes is null));`);
-    this.addSql(`alter table "task_reminders" add constraint "task_reminders_before_minutes_check" check (before_minutes is null or before_minutes between 0 and 525600);`);
+    this.addSql(`alter table "task_reminders" add constraint "task_reminders_before_minutes_check" check (before_minutes is null or (before_minutes >= 0 and before_minutes <= 525600));`);
   }
 
   override down(): void | Promise<void> {

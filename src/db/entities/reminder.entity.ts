@@ -22,7 +22,7 @@ export const TaskReminder = defineEntity({
   },
   checks: [
     { name: 'task_reminders_kind_check', expression: '(at is null) <> (before_minutes is null)' },
-    { name: 'task_reminders_before_minutes_check', expression: 'before_minutes is null or before_minutes between 0 and 525600' },
+    { name: 'task_reminders_before_minutes_check', expression: 'before_minutes is null or (before_minutes >= 0 and before_minutes <= 525600)' },
   ],
   indexes: [
     { name: 'task_reminders_task_id_index', properties: ['task'] },
