@@ -10,7 +10,7 @@ import type { ReminderEventSink } from '../reminders/reminders.service.ts';
 import type { TaskEventSink } from '../tasks/tasks.service.ts';
 import { conversationRoom, listRoom, userRoom } from './events.ts';
 import { deltaWriter } from './fan-out.ts';
-import type { AppServer } from './socket-types.ts';
+import type { AppServer, FiredPush } from './socket-types.ts';
 
 export interface Broadcasts {
   taskEvents: TaskEventSink;
@@ -25,6 +25,11 @@ export interface Broadcasts {
 }
 
 export function createBroadcasts(io: AppServer): Broadcasts {
+  /** Pushes reminders to this instance's sockets of their users. */
+  const pushLocally = (fired: FiredPush[]) => {
+    for (const { userIds, payload } of fired) io.local.to(userIds.map(userRoom)).emit('task:reminder', payload);
+  };
+  io.on('reminders:fired', pushLocally);
   const toUser = (userId: string) => io.to(userRoom(userId));
   const toList = (listId: string) => io.to(listRoom(listId));
   const toConversation = (conversationId: string) => io.to(conversationRoom(conversationId));
@@ -45,8 +50,13 @@ export function createBroadcasts(io: AppServer): Broadcasts {
       attachmentAdded: (listId, attachment) => toList(listId).emit('attachment:added', { list_id: listId, attachment }),
       attachmentRemoved: (listId, removed) => toList(listId).emit('attachment:removed', { list_id: listId, ...removed }),
     },
+    // A batch of reminders is one message between instances, not one per reminder (100,000 in a minute: BENCHMARKS.md).
     reminderEvents: {
-      reminderFired: (userIds, payload) => io.to(userIds.map(userRoom)).emit('task:reminder', payload),
+      remindersFired: (fired) => {
+        if (fired.length === 0) return;
+        pushLocally(fired);
+        io.serverSideEmit('reminders:fired', fired);
+      },
     },
     // Room moves go to every instance through the adapter: a member's sockets join or leave wherever they are.
     listEvents: {

@@ -4,6 +4,12 @@ import type { Server, Socket } from 'socket.io';
 import type { StreamingSnapshot } from '../conversations/conversations.schemas.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from './events.ts';
 
+/** A reminder's push: to whom, and what. */
+export interface FiredPush {
+  userIds: string[];
+  payload: Parameters<ServerToClientEvents['task:reminder']>[0];
+}
+
 export interface SocketData {
   userId: string;
   sessionId: string;
@@ -17,6 +23,8 @@ export interface InterServerEvents {
   'reply:snapshot': (conversationId: string, ack: (snapshot: StreamingSnapshot | null) => void) => void;
   /** Ends a conversation's reply on whichever instance generates it (stop, or the conversation was deleted). */
   'reply:stop': (conversationId: string) => void;
+  /** Reminders one instance claimed: each instance pushes them to its own sockets of the users named. */
+  'reminders:fired': (fired: FiredPush[]) => void;
   /** A login session ended (logout, or its refresh token replayed): refuse its access tokens here too. */
   'session:ended': (sessionId: string) => void;
 }

@@ -9,15 +9,15 @@ import { readOnly, type TaskRef, type TasksService } from '../tasks/tasks.servic
 import { type FiredReminder, maxPerTask, type RemindersRepository } from './reminders.repository.ts';
 import type { ReminderBody, ReminderDto } from './reminders.schemas.ts';
 
-/** Where a due reminder is pushed: to every socket of the task's creator and assignee. */
+/** Where due reminders are pushed: each to every socket of its task's creator and assignee. */
 export interface ReminderEventSink {
-  reminderFired(userIds: string[], payload: { task: TaskDto; reminder: ReminderDto; late: boolean }): void;
+  remindersFired(fired: { userIds: string[]; payload: { task: TaskDto; reminder: ReminderDto; late: boolean } }[]): void;
 }
 
 /** A reminder pushed more than this long after its moment (no instance was running) says so: `late`. */
 const lateAfterMs = 60_000;
 /** Reminders claimed by one statement. */
-const batchSize = 500;
+const batchSize = 100;
 
 export class RemindersService {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -116,11 +116,14 @@ export class RemindersService {
   private async push(fired: FiredReminder[], now: Date): Promise<void> {
     if (fired.length === 0) return;
     const tasks = new Map((await this.tasks.readMany([...new Set(fired.map((one) => one.taskId))])).map((task) => [task.id, task]));
-    for (const one of fired) {
-      const task = tasks.get(one.taskId);
-      if (!task) continue;
-      this.events.reminderFired(one.userIds, { task, reminder: one.reminder, late: now.getTime() - new Date(one.firesAt).getTime() > lateAfterMs });
-    }
+    this.events.remindersFired(
+      fired.flatMap((one) => {
+        const task = tasks.get(one.taskId);
+        return task
+          ? [{ userIds: one.userIds, payload: { task, reminder: one.reminder, late: now.getTime() - new Date(one.firesAt).getTime() > lateAfterMs } }]
+          : [];
+      }),
+    );
   }
 
   private async located(userId: string, id: string) {

@@ -65,6 +65,10 @@ describe('recurring tasks', () => {
     const answers = await Promise.all([complete(user, task.id), complete(user, task.id)]);
     expect(answers.map((answer) => answer.due_date)).toEqual(['2026-03-08T08:00:00.000Z', '2026-03-08T08:00:00.000Z']);
     expect((await api(user, 'GET', `/api/tasks/${task.id}`)).body.task).toMatchObject({ due_date: '2026-03-08T08:00:00.000Z', status: 'pending' });
+    // A click from the other tab a moment later is the same completion, not the next occurrence's.
+    expect((await complete(user, task.id)).due_date).toBe('2026-03-08T08:00:00.000Z');
+    const history = (await api(user, 'GET', `/api/tasks/${task.id}/history`)).body.history;
+    expect(history.filter((entry: any) => entry.channel === 'recurrence')).toHaveLength(1);
   });
 
   it('refuses a rule that is not one, one faster than hourly, and one without a due date, naming the field', async () => {
