@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { canWrite } from '../lists/lists.service.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import { Periodic } from '../shared/periodic.ts';
 import type { Actor, ChangeRow } from '../tasks/history.ts';
 import { readOnly, type TaskRef, type TasksService } from '../tasks/tasks.service.ts';
 import { type AttachmentsRepository, type LocatedAttachment, toAttachmentDto } from './attachments.repository.ts';
@@ -35,9 +36,8 @@ const quotaExceeded = (limit: number) =>
   new AppError('QUOTA_EXCEEDED', `Your files may take at most ${Math.round(limit / 1024 / 1024)} MB together; delete some first`);
 
 export class AttachmentsService {
-  private timer: ReturnType<typeof setInterval> | undefined;
-  /** The purge running, if one is: stop() waits for it (the database must outlive it). */
-  private running: Promise<number> | undefined;
+  /** The purge, one at a time: stop() waits for a running one (the database must outlive it). */
+  private readonly purging = new Periodic(() => this.purgeAll());
 
   constructor(
     private readonly attachments: AttachmentsRepository,
@@ -124,21 +124,16 @@ export class AttachmentsService {
   /** Purges, now and every 10 minutes, the files nobody can reach any more (see `purgeable`). */
   async start(): Promise<void> {
     await this.purge();
-    this.timer = setInterval(() => void this.purge(), 10 * 60_000).unref();
+    this.purging.start(10 * 60_000);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.purging.stop();
   }
 
   /** Removes the bytes and then the rows of unreachable files, a batch at a time (one purge at a time); how many went. */
   purge(): Promise<number> {
-    this.running ??= this.purgeAll().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.purging.run();
   }
 
   private async purgeAll(): Promise<number> {

@@ -36,6 +36,16 @@ const commentSelect = `select c.id, c.task_id as "taskId", c.author_id as "autho
     c.created_at as "createdAt", c.edited_at as "editedAt"
   from task_comments c left join users a on a.id = c.author_id`;
 
+/** A comment's change as its task's history row: its text before and after, and what an undo needs (its id, or the deleted comment whole). */
+const recordComment = (
+  tx: EntityManager,
+  actor: Actor,
+  where: { taskId: string; listId: string },
+  text: [string | null, string | null],
+  snapshot: Record<string, unknown>,
+  changeId?: string,
+) => insertChange(tx, actor, { id: changeId, taskId: where.taskId, listId: where.listId, action: 'commented', changes: { comment: text }, snapshot });
+
 /** Comments one task may have: its thread stays one readable page. */
 export const maxCommentsPerTask = 500;
 
@@ -71,14 +81,7 @@ export class CommentsRepository {
       );
       if (!created) return undefined;
       const [row] = await executeBound<CommentRow>(tx, `${commentSelect} where c.id = $1`, [created.id]);
-      await insertChange(tx, actor, {
-        id: changeId,
-        taskId: task.id,
-        listId: task.listId,
-        action: 'commented',
-        changes: { comment: [null, body] },
-        snapshot: { id: created.id },
-      });
+      await recordComment(tx, actor, { taskId: task.id, listId: task.listId }, [null, body], { id: created.id }, changeId);
       return row;
     });
   }
@@ -88,14 +91,7 @@ export class CommentsRepository {
     return this.em.transactional(async (tx) => {
       await executeBound(tx, 'update task_comments set body = $2, edited_at = now() where id = $1', [comment.id, body]);
       const [row] = await executeBound<CommentRow>(tx, `${commentSelect} where c.id = $1`, [comment.id]);
-      await insertChange(tx, actor, {
-        id: changeId,
-        taskId: comment.taskId,
-        listId: comment.listId,
-        action: 'commented',
-        changes: { comment: [comment.body, body] },
-        snapshot: { id: comment.id },
-      });
+      await recordComment(tx, actor, comment, [comment.body, body], { id: comment.id }, changeId);
       return row!;
     });
   }
@@ -107,14 +103,7 @@ export class CommentsRepository {
         comment.id,
       ]);
       if (!deleted) return false;
-      await insertChange(tx, actor, {
-        id: changeId,
-        taskId: comment.taskId,
-        listId: comment.listId,
-        action: 'commented',
-        changes: { comment: [comment.body, null] },
-        snapshot: deleted.row,
-      });
+      await recordComment(tx, actor, comment, [comment.body, null], deleted.row, changeId);
       return true;
     });
   }

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { canWrite } from '../lists/lists.service.ts';
 import { resolveDue } from '../shared/dates.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import { Periodic } from '../shared/periodic.ts';
 import type { TaskDto } from '../tasks/tasks.schemas.ts';
 import { readOnly, type TaskRef, type TasksService } from '../tasks/tasks.service.ts';
 import { type FiredReminder, maxPerTask, type RemindersRepository } from './reminders.repository.ts';
@@ -20,9 +21,7 @@ const lateAfterMs = 60_000;
 const batchSize = 100;
 
 export class RemindersService {
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private running: Promise<number> | undefined;
-  private stopped = false;
+  private readonly rounds = new Periodic(() => this.fireDue());
 
   constructor(
     private readonly reminders: RemindersRepository,
@@ -76,25 +75,16 @@ export class RemindersService {
    * passed while no instance ran go out (late) once the tabs of a restart have had time to come back.
    */
   start(pollMs: number, firstAfterMs: number): void {
-    const round = () => {
-      if (!this.stopped) this.timer = setTimeout(() => void this.tick().then(round), pollMs).unref();
-    };
-    this.timer = setTimeout(() => void this.tick().then(round), firstAfterMs).unref();
+    this.rounds.start(pollMs, firstAfterMs);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 
   /** Claims and pushes every reminder due at the clock's now, a batch at a time (one round at a time per instance): how many were pushed. */
   tick(): Promise<number> {
-    this.running ??= this.fireDue().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.rounds.run();
   }
 
   private async fireDue(): Promise<number> {

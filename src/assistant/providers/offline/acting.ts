@@ -55,7 +55,20 @@ export function describeRule(rule: string): string {
 export const callsStep = (...calls: PlannedCall[]): Step => ({ calls });
 
 /** Every task, to resolve titles against. */
-const lookup = () => callsStep({ name: 'list_tasks', args: { status: 'all', limit: 200 } });
+export const lookup = () => callsStep({ name: 'list_tasks', args: { status: 'all', limit: 200 } });
+
+/**
+ * The number of the one task a reference means: as given, "it" from the conversation, a title
+ * matched in the turn's listing (undefined until there is one: look it up); else what to say.
+ */
+export function taskNumberOf(ref: TaskReference, { outcomes, earlier }: Pick<Turn, 'outcomes' | 'earlier'>): number | string | undefined {
+  if ('number' in ref) return ref.number;
+  if ('it' in ref) return lastMentionedTask(earlier) ?? noReferentReply();
+  const listed = outcomes.find((outcome) => outcome.name === 'list_tasks')?.output.tasks as ListedTask[] | undefined;
+  if (!listed) return undefined;
+  const matches = matchTasks(ref.phrase, listed);
+  return matches.length === 1 ? matches[0]!.number : noMatchReply(ref.phrase);
+}
 
 /** A task to act on: its number, and the list it counts in when that is not the personal one (found by title in a shared list). */
 interface Target {

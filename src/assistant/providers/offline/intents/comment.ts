@@ -1,27 +1,14 @@
 // A task's thread: "comment on the report: the numbers are in", "add a comment to task 3 saying …",
 // "what are the comments on the gym task?".
-import { callsStep, lastMentionedTask } from '../acting.ts';
-import { defineIntent, example, type ListedTask, type TaskReference, type Turn } from '../grammar.ts';
-import { matchTasks } from '../matching.ts';
+import { callsStep, lookup, taskNumberOf } from '../acting.ts';
+import { defineIntent, example } from '../grammar.ts';
 import { findReference } from '../references.ts';
-import { noMatchReply, noReferentReply, notFoundReply } from '../replies.ts';
+import { notFoundReply } from '../replies.ts';
 
 const commentRequest =
   /^(?:(?:add|leave|post|write|put|drop)\s+(?:a\s+)?comment|comment)\s+(?:on|to|under|for)\s+(.+?)\s*(?::|,?\s+saying|,?\s+that says|\s+-+|\s+—)\s*(.+)$/i;
 const commentsQuestion =
   /^(?:(?:what are|what're|show(?: me)?|read(?: me)?|list|see|any|are there any|get)\s+)?(?:the\s+|all\s+(?:the\s+)?)?comments\s+(?:on|for|under|about)\s+(.+)$/i;
-
-/** The number of the task a reference means, or what to say when none (a title is looked up in the listing). */
-function taskNumberOf(ref: TaskReference, { outcomes, earlier }: Turn): number | string | undefined {
-  if ('number' in ref) return ref.number;
-  if ('it' in ref) return lastMentionedTask(earlier) ?? noReferentReply();
-  const listed = outcomes.find((outcome) => outcome.name === 'list_tasks')?.output.tasks as ListedTask[] | undefined;
-  if (!listed) return undefined;
-  const matches = matchTasks(ref.phrase, listed);
-  return matches.length === 1 ? matches[0]!.number : noMatchReply(ref.phrase);
-}
-
-const lookup = () => callsStep({ name: 'list_tasks', args: { status: 'all', limit: 200 } });
 
 export const comment = defineIntent({
   kind: 'comment' as const,

@@ -1,9 +1,8 @@
 // Reordering by hand: "move task 3 before task 1", "put the milk after the bread".
-import { callsStep, lastMentionedTask } from '../acting.ts';
-import { defineIntent, example, type ListedTask, type TaskReference } from '../grammar.ts';
-import { matchTasks } from '../matching.ts';
+import { callsStep, lookup, taskNumberOf } from '../acting.ts';
+import { defineIntent, example } from '../grammar.ts';
 import { findReference } from '../references.ts';
-import { confirmationReply, noMatchReply, noReferentReply, notFoundReply } from '../replies.ts';
+import { confirmationReply, noReferentReply, notFoundReply } from '../replies.ts';
 
 export const move = defineIntent({
   kind: 'move' as const,
@@ -23,19 +22,13 @@ export const move = defineIntent({
     },
   },
   plan(intent, { outcomes, earlier }) {
-    const listed = outcomes.find((outcome) => outcome.name === 'list_tasks')?.output.tasks as ListedTask[] | undefined;
+    const listed = outcomes.some((outcome) => outcome.name === 'list_tasks');
     const moved = outcomes.find((outcome) => outcome.name === 'move_task');
     if (moved) return { say: moved.output.error ? notFoundReply(Number(moved.args.task_number)) : confirmationReply('move', moved.output as never) };
-    if (('phrase' in intent.ref || 'phrase' in intent.anchor) && !listed) return callsStep({ name: 'list_tasks', args: { status: 'all', limit: 200 } });
-    const number = (ref: TaskReference): number | string => {
-      if ('number' in ref) return ref.number;
-      if ('it' in ref) return lastMentionedTask(earlier) ?? noReferentReply();
-      const matches = matchTasks(ref.phrase, listed ?? []);
-      return matches.length === 1 ? matches[0]!.number : noMatchReply(ref.phrase);
-    };
-    const [task, anchor] = [number(intent.ref), number(intent.anchor)];
-    if (typeof task === 'string') return { say: task };
-    if (typeof anchor === 'string') return { say: anchor };
+    if (('phrase' in intent.ref || 'phrase' in intent.anchor) && !listed) return lookup();
+    const [task, anchor] = [taskNumberOf(intent.ref, { outcomes, earlier }), taskNumberOf(intent.anchor, { outcomes, earlier })];
+    if (typeof task !== 'number') return { say: task ?? noReferentReply() };
+    if (typeof anchor !== 'number') return { say: anchor ?? noReferentReply() };
     return callsStep({ name: 'move_task', args: { task_number: task, [intent.before ? 'before' : 'after']: anchor } });
   },
 });

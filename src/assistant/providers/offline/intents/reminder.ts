@@ -1,10 +1,9 @@
 // Reminders of a task already there: "remind me 30 minutes before", "remind me an hour before the
 // dentist", "snooze that for an hour", "snooze the gym task 10 minutes".
-import { callsStep, lastMentionedTask } from '../acting.ts';
-import { defineIntent, example, type ListedTask, type TaskReference, type Turn } from '../grammar.ts';
-import { matchTasks } from '../matching.ts';
+import { callsStep, lookup, taskNumberOf } from '../acting.ts';
+import { defineIntent, example } from '../grammar.ts';
 import { findReference } from '../references.ts';
-import { noMatchReply, noReferentReply, notFoundReply } from '../replies.ts';
+import { notFoundReply } from '../replies.ts';
 import { numberWords } from '../words.ts';
 
 const amount = '(\\d+|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|half an?)';
@@ -18,16 +17,6 @@ function minutesOf(count: string, per: string): number {
 
 const remindBefore = new RegExp(`^remind me ${amount} ${unit} (?:before|ahead(?: of)?|early)(?:\\s+(?:the\\s+)?(.+?))?$`, 'i');
 const snooze = new RegExp(`^snooze\\s+(.+?)\\s+(?:for\\s+)?${amount} ${unit}$`, 'i');
-
-/** The task a reference means, or what to say (a title is looked up in the listing). */
-function taskNumberOf(ref: TaskReference, { outcomes, earlier }: Turn): number | string | undefined {
-  if ('number' in ref) return ref.number;
-  if ('it' in ref) return lastMentionedTask(earlier) ?? noReferentReply();
-  const listed = outcomes.find((outcome) => outcome.name === 'list_tasks')?.output.tasks as ListedTask[] | undefined;
-  if (!listed) return undefined;
-  const matches = matchTasks(ref.phrase, listed);
-  return matches.length === 1 ? matches[0]!.number : noMatchReply(ref.phrase);
-}
 
 export const reminder = defineIntent({
   kind: 'reminder' as const,
@@ -67,7 +56,7 @@ export const reminder = defineIntent({
       return { say: `I'll remind you ${intent.minutes} minutes before ${task} is due.` };
     }
     const number = taskNumberOf(intent.ref, turn);
-    if (number === undefined) return callsStep({ name: 'list_tasks', args: { status: 'all', limit: 200 } });
+    if (number === undefined) return lookup();
     if (typeof number === 'string') return { say: number };
     return callsStep(
       intent.snooze
