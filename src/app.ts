@@ -6,9 +6,11 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { z } from 'zod';
 import { chatRoutes } from './assistant/chat.routes.ts';
 import { ChatService } from './assistant/chat.service.ts';
+import { chatUiRoutes } from './assistant/chat-ui.routes.ts';
 import type { AssistantProvider } from './assistant/provider.ts';
 import { OfflineProvider } from './assistant/providers/offline/offline.provider.ts';
 import { OpenAiProvider } from './assistant/providers/openai.ts';
+import { tapReplies } from './assistant/replies/reply-tap.ts';
 import { AttachmentsRepository } from './attachments/attachments.repository.ts';
 import { attachmentsRoutes } from './attachments/attachments.routes.ts';
 import { AttachmentsService } from './attachments/attachments.service.ts';
@@ -200,6 +202,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
   };
   const conversations = new ConversationsService(new ConversationsRepository(orm.em), conversationEvents);
+  // Replies go to their rooms, and to an HTTP stream of the turn that listens on this instance (/api/chat/ui).
+  const replyTap = tapReplies(broadcasts.replyEvents);
   const chat = new ChatService({
     orm,
     provider: overrides.provider ?? createProvider(config),
@@ -209,7 +213,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     conversations,
     conversationEvents,
     conversationDeleted,
-    replies: broadcasts.replyEvents,
+    replies: replyTap.sink,
     stopOnPeers: broadcasts.stopOnPeers,
     log: app.log,
     repliesPerUser: config.limits?.repliesPerUser,
@@ -247,6 +251,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       await api.register(attachmentsRoutes, { attachments, uploadBytes: config.bounds.uploadBytes });
       await api.register(conversationsRoutes, { conversations, exports, search: new ConversationSearch(orm.em, config.bounds.statementTimeoutMs, searches) });
       await api.register(chatRoutes, { chat, messages: budgets?.messages });
+      await api.register(chatUiRoutes, { chat, replies: replyTap, messages: budgets?.messages });
     },
     { prefix: '/api' },
   );

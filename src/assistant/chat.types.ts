@@ -50,6 +50,8 @@ export interface SentMessage {
 
 export interface SendInput {
   conversationId?: string;
+  /** Make the conversation with this id when there is none yet (an AI SDK chat's first message). */
+  create?: boolean;
   content: string;
   clientId?: string;
   /** Runs once the message is stored and before its reply can emit anything (e.g. join the room). */

@@ -50,7 +50,7 @@ export class ConversationsRepository {
    */
   async addExchange(
     userId: string,
-    target: { conversationId: string } | { title: string },
+    target: { conversationId: string; title?: string } | { title: string },
     content: string,
     clientId: string | null,
   ): Promise<{ conversation: Conversation; message: MessageFields; replyId: string } | undefined> {
@@ -60,9 +60,13 @@ export class ConversationsRepository {
     const { bind, values } = boundValues();
     const [at, user, messageRef] = [bind(now), bind(userId), bind(messageId)];
     const conversationSql =
-      'conversationId' in target
-        ? `update conversations set updated_at = ${at} where id = ${bind(target.conversationId)} and user_id = ${user} and deleted_at is null returning *`
-        : `insert into conversations (id, user_id, title, created_at, updated_at) values (${bind(randomUUID())}, ${user}, ${bind(target.title)}, ${at}, ${at}) returning *`;
+      'conversationId' in target && target.title !== undefined
+        ? // Made on first use with the id the client chose (an AI SDK chat's), the user's own once it exists.
+          `insert into conversations (id, user_id, title, created_at, updated_at) values (${bind(target.conversationId)}, ${user}, ${bind(target.title)}, ${at}, ${at})
+           on conflict (id) do update set updated_at = excluded.updated_at where conversations.user_id = ${user} and conversations.deleted_at is null returning *`
+        : 'conversationId' in target
+          ? `update conversations set updated_at = ${at} where id = ${bind(target.conversationId)} and user_id = ${user} and deleted_at is null returning *`
+          : `insert into conversations (id, user_id, title, created_at, updated_at) values (${bind(randomUUID())}, ${user}, ${bind(target.title)}, ${at}, ${at}) returning *`;
     // The values in the select lists are cast: a bound value there is text unless told otherwise.
     const [row] = await executeBound<Record<string, unknown>>(
       this.em,

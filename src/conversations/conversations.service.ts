@@ -73,9 +73,11 @@ export class ConversationsService {
    */
   async addExchange(
     userId: string,
-    input: { conversationId?: string; content: string; clientId?: string },
+    input: { conversationId?: string; content: string; clientId?: string; create?: boolean },
   ): Promise<{ conversation: Conversation; message: MessageDto; replyId: string }> {
-    const target = input.conversationId ? { conversationId: input.conversationId } : { title: titleFrom(input.content) };
+    const target = input.conversationId
+      ? { conversationId: input.conversationId, ...(input.create ? { title: titleFrom(input.content) } : {}) }
+      : { title: titleFrom(input.content) };
     const stored = await this.conversations.addExchange(userId, target, input.content, input.clientId ?? null);
     if (!stored) throw notFound('Conversation');
     return { conversation: stored.conversation, message: toMessageDto(stored.message), replyId: stored.replyId };
