@@ -37,6 +37,7 @@ import { registerDocs } from './http/docs.ts';
 import type { ExportLimits } from './http/downloads.ts';
 import { frameworkErrors, registerErrorHandling } from './http/error-handler.ts';
 import { registerInputHygiene } from './http/input-hygiene.ts';
+import { Metrics, registerMetrics } from './http/metrics.ts';
 import { authLimits, registerInFlightLimit, registerRestLimit, SharedWindows } from './http/rate-limits.ts';
 import { corsOptions, registerSecurityHeaders } from './http/security-headers.ts';
 import { LabelsRepository } from './labels/labels.repository.ts';
@@ -123,7 +124,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await sessions.start();
   app.addHook('onClose', async () => sessions.stop());
   const personalTokens = new PersonalTokensService(orm.em, sessions);
-  const tokens = new AccessTokens(app.jwt, sessions, personalTokens, config.limits ? new KeyedBuckets(config.limits.authFailuresPerIp) : undefined);
+  const tokens = new AccessTokens(
+    app.jwt,
+    sessions,
+    personalTokens,
+    config.limits ? new KeyedBuckets(config.limits.authFailuresPerIp, 'auth_failures') : undefined,
+  );
   await registerRestLimit(app, config.limits);
   const windows = new SharedWindows(orm.em);
   windows.start();
@@ -134,9 +140,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   // One budget per user, shared by all of the user's sockets, POST /api/chat and MCP (per instance).
   const budgets = config.limits && {
-    messages: new KeyedBuckets(config.limits.messages),
-    joins: new KeyedBuckets(config.limits.joins),
-    commands: new KeyedBuckets(config.limits.commands),
+    messages: new KeyedBuckets(config.limits.messages, 'messages'),
+    joins: new KeyedBuckets(config.limits.joins, 'joins'),
+    commands: new KeyedBuckets(config.limits.commands, 'commands'),
     socketsPerUser: config.limits.socketsPerUser,
   };
   const listsRepository = new ListsRepository(orm.em);
@@ -165,7 +171,18 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     reminders,
     overrides.clock,
   );
-  const reminderScheduler = new RemindersService(reminders, tasks, broadcasts.reminderEvents, app.log, overrides.clock);
+  // The chat service it reads is made further down: read when scraped.
+  const metrics = config.metricsToken
+    ? new Metrics({ io: sockets.io, replyCounts: () => chat.replyCounts(), pool: () => orm.em.getDriver().getConnection().getNativeClient() })
+    : undefined;
+  if (metrics) app.addHook('onClose', async () => metrics.close());
+  const reminderEvents = {
+    remindersFired: (fired: Parameters<typeof broadcasts.reminderEvents.remindersFired>[0]) => {
+      metrics?.remindersFired(fired.length);
+      broadcasts.reminderEvents.remindersFired(fired);
+    },
+  };
+  const reminderScheduler = new RemindersService(reminders, tasks, reminderEvents, app.log, overrides.clock);
   app.decorate('reminders', reminderScheduler);
   const comments = new CommentsService(new CommentsRepository(orm.em), tasks, broadcasts.commentEvents);
   const attachments = new AttachmentsService(
@@ -202,8 +219,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
   };
   const conversations = new ConversationsService(new ConversationsRepository(orm.em), conversationEvents);
-  // Replies go to their rooms, and to an HTTP stream of the turn that listens on this instance (/api/chat/ui).
-  const replyTap = tapReplies(broadcasts.replyEvents);
+  // Replies go to their rooms (counted, with metrics), and to an HTTP stream of the turn that listens on this instance (/api/chat/ui).
+  const replyTap = tapReplies(metrics ? metrics.instrument(broadcasts.replyEvents) : broadcasts.replyEvents);
   const chat = new ChatService({
     orm,
     provider: overrides.provider ?? createProvider(config),
@@ -283,6 +300,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     publicUrl: config.publicUrl,
   });
 
+  if (metrics && config.metricsToken) registerMetrics(app, metrics, config.metricsToken);
   await registerClientDemo(app);
   // Due reminders are pushed every second; the first round (with those whose time passed while nothing ran, late) waits for tabs to reconnect.
   if (overrides.reminderPollMs !== 0) reminderScheduler.start(overrides.reminderPollMs ?? 1_000, overrides.reminderPollMs ?? 5_000);

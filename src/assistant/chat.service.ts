@@ -63,6 +63,11 @@ export class ChatService {
     options.conversationDeleted.on((conversationId) => this.stopEverywhere(conversationId));
   }
 
+  /** This instance's replies: generating (one per conversation at most) and queued behind them. */
+  replyCounts(): { generating: number; queued: number } {
+    return this.active.counts();
+  }
+
   /** Starts the checkpoint / heartbeat / stale-reply sweep loop. */
   start(): void {
     this.upkeep.start();

@@ -36,7 +36,7 @@ export class AccessTokens {
   /** The claims of a valid access token or personal access token, or UNAUTHORIZED; RATE_LIMITED when `address` failed too often. */
   async authenticate(token: unknown, address: string): Promise<AccessClaims> {
     const wait = this.failures?.msUntilToken(address) ?? 0;
-    if (wait > 0) throw rateLimited(wait);
+    if (wait > 0) throw rateLimited(wait, 'auth_failures');
     try {
       return await this.check(token);
     } catch (error) {

@@ -103,6 +103,7 @@ const envSchema = z
     LIMIT_REPLIES_USER: z.coerce.number().int().min(1).max(1_000).default(3),
     REPLY_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
     REPLY_TIMEOUT: duration.default(120_000),
+    METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -140,6 +141,8 @@ export interface Config {
   publicUrl: string;
   /** The caps every request has, whatever RATE_LIMITS says. */
   bounds: Bounds;
+  /** GET /metrics answers this bearer token only; no route without one. */
+  metricsToken: string | undefined;
 }
 
 export interface Bounds {
@@ -234,6 +237,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: env.TRUST_PROXY,
     allowedHosts: env.ALLOWED_HOSTS,
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
+    metricsToken: env.METRICS_TOKEN,
     bounds: Object.freeze({
       tasksPerUser: env.LIMIT_TASKS_USER,
       statementTimeoutMs: env.STATEMENT_TIMEOUT,

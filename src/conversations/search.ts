@@ -71,7 +71,10 @@ export class ConversationSearch {
       : 0;
     const leave = this.running?.enter(userId);
     if (this.running && !leave)
-      throw new AppError('RATE_LIMITED', 'Your other searches are still running; try again when they end', undefined, { retryAfterSeconds: 1 });
+      throw new AppError('RATE_LIMITED', 'Your other searches are still running; try again when they end', undefined, {
+        retryAfterSeconds: 1,
+        budget: 'searches',
+      });
     let rows: Row[];
     try {
       rows = await withStatementTimeout(this.em, this.statementTimeoutMs, (em) =>

@@ -29,7 +29,8 @@ export const downloadResponse = z.any().describe('The file, as an attachment');
 export function holdDownloadSlot({ slots }: ExportLimits, userId: string, reply: FastifyReply): void {
   if (!slots) return;
   const leave = slots.enter(userId);
-  if (!leave) throw new AppError('RATE_LIMITED', 'An export of yours is still running; try again when it ends', undefined, { retryAfterSeconds: 1 });
+  if (!leave)
+    throw new AppError('RATE_LIMITED', 'An export of yours is still running; try again when it ends', undefined, { retryAfterSeconds: 1, budget: 'exports' });
   reply.raw.once('close', leave);
 }
 

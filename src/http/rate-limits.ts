@@ -29,7 +29,7 @@ export class SharedWindows {
        returning hits, ceil(extract(epoch from w.reset_at - now()) * 1000)::int as retry_ms`,
       [key, limit.windowMs / 1000],
     );
-    if (row!.hits > limit.max) throw rateLimited(row!.retry_ms);
+    if (row!.hits > limit.max) throw rateLimited(row!.retry_ms, 'auth');
   }
 
   /** Forgets windows that ended, once a minute. */
@@ -76,7 +76,7 @@ export async function registerRestLimit(app: FastifyInstance, limits: Limits | n
     max: limits.restPerUser.max,
     timeWindow: limits.restPerUser.windowMs,
     keyGenerator: (request) => (request.userId ? `user:${request.userId}` : `ip:${request.ip}`),
-    errorResponseBuilder: (_request, context) => Object.assign(rateLimited(context.ttl), { statusCode: 429 }),
+    errorResponseBuilder: (_request, context) => Object.assign(rateLimited(context.ttl, 'rest'), { statusCode: 429 }),
   });
 }
 
@@ -90,7 +90,7 @@ export function registerInFlightLimit(scope: FastifyInstance, perUser: number | 
   const leaves = new WeakMap<FastifyRequest, () => void>();
   scope.addHook('onRequest', async (request) => {
     const leave = inFlight.enter(request.userId);
-    if (!leave) throw rateLimited(1_000);
+    if (!leave) throw rateLimited(1_000, 'requests_in_flight');
     leaves.set(request, leave);
   });
   const leave = async (request: FastifyRequest) => leaves.get(request)?.();

@@ -1,4 +1,5 @@
 // One coded error type for the whole server: REST maps it to a status, sockets to an ack.
+import { channel } from 'node:diagnostics_channel';
 
 export const errorStatus = {
   VALIDATION_ERROR: 400,
@@ -26,7 +27,12 @@ export interface ErrorDetail {
   message: string;
 }
 
+/** Every RATE_LIMITED refusal, with the budget it spent: what /metrics counts. */
+export const rateLimitedChannel = channel('taskstream:rate-limited');
+
 export interface AppErrorOptions {
+  /** For RATE_LIMITED: which budget refused (messages, joins, rest…). */
+  budget?: string;
   /** What went wrong underneath: logged, never shown. */
   cause?: unknown;
   /** For RATE_LIMITED and UNAVAILABLE: when to try again (the Retry-After header). */
@@ -40,6 +46,7 @@ export class AppError extends Error {
 
   constructor(code: ErrorCode, message: string, details?: ErrorDetail[], options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
+    if (code === 'RATE_LIMITED' && rateLimitedChannel.hasSubscribers) rateLimitedChannel.publish({ budget: options.budget ?? 'other' });
     this.name = 'AppError';
     this.code = code;
     this.details = details;
@@ -58,9 +65,9 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 
-export const rateLimited = (retryAfterMs: number) => {
+export const rateLimited = (retryAfterMs: number, budget: string) => {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new AppError('RATE_LIMITED', `Too many requests; retry in ${seconds} s`, undefined, { retryAfterSeconds: seconds });
+  return new AppError('RATE_LIMITED', `Too many requests; retry in ${seconds} s`, undefined, { retryAfterSeconds: seconds, budget });
 };
 
 /** The envelope sent to a client for any error: never an unknown error's own message. */

@@ -47,11 +47,15 @@ export class KeyedBuckets {
   private readonly buckets = new Map<string, TokenBucket>();
   private sinceSweep = 0;
 
-  constructor(private readonly limit: { burst: number; perSecond: number }) {}
+  constructor(
+    private readonly limit: { burst: number; perSecond: number },
+    /** The budget's name, as a refusal is counted. */
+    private readonly name: string,
+  ) {}
 
   /** Takes one of `key`'s tokens, or throws RATE_LIMITED saying when the next one is back: every budget's one refusal. */
   spend(key: string): void {
-    if (!this.take(key)) throw rateLimited(this.msUntilToken(key));
+    if (!this.take(key)) throw rateLimited(this.msUntilToken(key), this.name);
   }
 
   take(key: string): boolean {

@@ -28,6 +28,14 @@ export class ReplyRegistry {
     for (const replies of lists) for (const reply of replies) reply.controller.abort(reason);
   }
 
+  /** Replies at the head of their conversation (streaming, or waiting for the user's slot), and those queued behind them. */
+  counts(): { generating: number; queued: number } {
+    const generating = this.byConversation.size;
+    let total = 0;
+    for (const replies of this.byConversation.values()) total += replies.length;
+    return { generating, queued: total - generating };
+  }
+
   all(): ActiveReply[] {
     return [...this.byConversation.values()].flat();
   }
