@@ -54,6 +54,7 @@ import { RemindersRepository } from './reminders/reminders.repository.ts';
 import { remindersRoutes } from './reminders/reminders.routes.ts';
 import { RemindersService } from './reminders/reminders.service.ts';
 import { AppError } from './shared/errors.ts';
+import { errorResponse } from './shared/schemas.ts';
 import { InFlight } from './shared/in-flight.ts';
 import { Listeners } from './shared/listeners.ts';
 import { KeyedBuckets } from './shared/token-bucket.ts';
@@ -281,6 +282,19 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         if ((request.params as { user_id?: string }).user_id !== request.userId) {
           throw new AppError('FORBIDDEN', 'This path names another user');
         }
+      });
+      // In the OpenAPI document as deprecated, each with the path's user_id and the 403 it can answer.
+      alias.addHook('onRoute', (route) => {
+        if (!route.schema) return;
+        const params = (route.schema.params as z.ZodObject | undefined) ?? z.object({});
+        route.schema = {
+          ...route.schema,
+          hide: false,
+          deprecated: true,
+          tags: ['compatibility'],
+          params: params.extend({ user_id: z.string().max(100).describe('Your own user id (the token’s); any other is 403') }),
+          response: { ...(route.schema.response as object), 403: errorResponse },
+        };
       });
       await alias.register(tasksRoutes, { tasks, exports, alias: true });
       await alias.register(chatRoutes, { chat, messages: budgets?.messages, alias: true });

@@ -24,7 +24,7 @@ import { exportFormats, exportTasks, importBody, importReport, importTasks, maxI
 export interface TasksRoutesOptions {
   tasks: TasksService;
   exports: ExportLimits;
-  /** The /api/:user_id/... aliases: same routes on the caller's personal list only, left out of the API docs. */
+  /** The /api/:user_id/... aliases: same routes on the caller's personal list only (deprecated in the API docs). */
   alias?: boolean;
 }
 

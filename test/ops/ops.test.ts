@@ -19,7 +19,15 @@ describe('operations endpoints', () => {
     const create = doc.paths['/api/tasks'].post.requestBody.content['application/json'].schema;
     expect(create.required).toContain('title');
     expect(create.properties.priority.enum).toEqual(['low', 'medium', 'high', 'urgent']);
-    expect(Object.keys(doc.paths).some((route: string) => route.includes('{user_id}'))).toBe(false);
+    // The Phase II/III compatibility routes are listed, deprecated, each with its user_id parameter.
+    const compatibility = Object.entries(doc.paths).filter(([route]) => route.includes('{user_id}'));
+    expect(compatibility.map(([route]) => route)).toEqual(expect.arrayContaining(['/api/{user_id}/tasks', '/api/{user_id}/chat']));
+    for (const [, operations] of compatibility) {
+      for (const operation of Object.values(operations as Record<string, any>)) {
+        expect(operation).toMatchObject({ deprecated: true, tags: ['compatibility'] });
+        expect(operation.parameters).toContainEqual(expect.objectContaining({ name: 'user_id', in: 'path', required: true }));
+      }
+    }
     const docs = await suite.app.inject('/docs');
     expect([200, 301, 302]).toContain(docs.statusCode);
   });
