@@ -1,7 +1,7 @@
 // buildApp: opens the database and registers every part of the server; it never listens.
 import cors from '@fastify/cors';
 import { RequestContext } from '@mikro-orm/core';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { chatRoutes } from './assistant/chat.routes.ts';
@@ -54,9 +54,9 @@ import { RemindersRepository } from './reminders/reminders.repository.ts';
 import { remindersRoutes } from './reminders/reminders.routes.ts';
 import { RemindersService } from './reminders/reminders.service.ts';
 import { AppError } from './shared/errors.ts';
-import { errorResponse } from './shared/schemas.ts';
 import { InFlight } from './shared/in-flight.ts';
 import { Listeners } from './shared/listeners.ts';
+import { errorResponse } from './shared/schemas.ts';
 import { KeyedBuckets } from './shared/token-bucket.ts';
 import { HistoryRepository } from './tasks/history.ts';
 import { TasksRepository } from './tasks/tasks.repository.ts';
@@ -96,7 +96,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   if (!config.jwtSecret) throw new Error('buildApp needs config.jwtSecret');
   if (!config.databaseUrl) throw new Error('buildApp needs config.databaseUrl');
   const app = Fastify({
-    logger: { level: config.logLevel },
+    // Readable lines when a person watches (a terminal), JSON lines for whatever collects them.
+    logger: {
+      level: config.logLevel,
+      ...(process.stdout.isTTY && config.env !== 'test'
+        ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }
+        : {}),
+    },
+    // One line per request, at debug unless LOG_REQUESTS=on (below).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     trustProxy: config.trustProxy,
     genReqId: () => crypto.randomUUID(),
@@ -112,6 +120,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // checked against its declared schema, so a DTO and its schema cannot drift apart unnoticed.
   app.setSerializerCompiler(config.env === 'test' ? serializerCompiler : () => (data) => JSON.stringify(data));
   registerErrorHandling(app);
+  app.addHook('onResponse', async (request, reply) => {
+    request.log[config.logRequests ? 'info' : 'debug'](
+      { method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
   registerInputHygiene(app);
 
   const orm = await openOrm(config.databaseUrl, { poolMax: overrides.poolMax });

@@ -35,21 +35,26 @@ async function main(): Promise<void> {
   if (embedded) process.once('exit', () => embedded.stopNow());
   const runtime: Config = { ...config, databaseUrl: config.databaseUrl ?? embedded!.url, jwtSecret: config.jwtSecret ?? developmentJwtSecret(config.dataDir) };
 
-  let app: Awaited<ReturnType<typeof buildApp>>;
-  try {
-    app = await buildApp(runtime);
-    await app.listen({ port: config.port, host: config.host });
-  } catch (error) {
-    await embedded?.stop();
-    exitWithOneLine(error);
-  }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
   const assistant =
     config.assistant === 'openai'
       ? `OpenAI-compatible (${config.openai.model}${config.openai.baseUrl ? ` at ${config.openai.baseUrl}` : ''})`
       : 'built-in offline';
-  console.log(`taskstream listening on http://${config.host}:${port} — database: ${describeDatabase(runtime, embedded)} — assistant: ${assistant}`);
+  const startLine = (port: string | number) =>
+    `taskstream listening on http://${config.host}:${port} — database: ${describeDatabase(runtime, embedded)} — assistant: ${assistant}`;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    app = await buildApp(runtime);
+    // The start line is the listen line itself: the first thing the log says once the server is up.
+    await app.listen({ port: config.port, host: config.host, listenTextResolver: (address) => startLine(new URL(address).port || config.port) });
+  } catch (error) {
+    await embedded?.stop();
+    exitWithOneLine(error);
+  }
+  // A log level above info would hide it: then it is printed as it is.
+  if (!['trace', 'debug', 'info'].includes(config.logLevel)) {
+    const address = app.server.address();
+    console.log(startLine(typeof address === 'object' && address ? address.port : config.port));
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -70,6 +70,7 @@ const envSchema = z
     RATE_LIMITS: onOff.default(true),
     ASSISTANT_STREAM_DELAY_MS: z.coerce.number().int().min(0).max(5_000).default(15),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_REQUESTS: onOff.default(false),
     TRUST_PROXY: onOff.default(false),
     ALLOWED_HOSTS: z
       .string()
@@ -133,6 +134,8 @@ export interface Config {
   reply: { maxTokens: number; timeoutMs: number };
   assistantStreamDelayMs: number;
   logLevel: string;
+  /** A line per request at info (else at debug). */
+  logRequests: boolean;
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy: boolean;
   /** Host names (besides loopback and HOST) that /mcp answers to: the public names behind a proxy. */
@@ -234,6 +237,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     reply: Object.freeze({ maxTokens: env.REPLY_MAX_TOKENS, timeoutMs: env.REPLY_TIMEOUT }),
     assistantStreamDelayMs: env.ASSISTANT_STREAM_DELAY_MS,
     logLevel: env.LOG_LEVEL,
+    logRequests: env.LOG_REQUESTS,
     trustProxy: env.TRUST_PROXY,
     allowedHosts: env.ALLOWED_HOSTS,
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`).replace(/\/+$/, ''),

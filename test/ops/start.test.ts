@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testDatabaseUrl } from '../helpers/db.ts';
 import { postgresServing } from '../helpers/postgres-processes.ts';
 import { failedStart, json, startServerProcess, stopServerProcess } from '../helpers/server-process.ts';
 
@@ -95,6 +96,31 @@ describe('a start that cannot work', () => {
     } finally {
       blocker.close();
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('the log', () => {
+  it('starts with the listen line, keeps requests at debug unless LOG_REQUESTS=on, and names each request', async () => {
+    const databaseUrl = await testDatabaseUrl();
+    for (const requests of ['off', 'on']) {
+      const server = await startServerProcess({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', LOG_REQUESTS: requests });
+      try {
+        await fetch(`${server.url}/health`);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Not a terminal: JSON lines, one per entry.
+        const lines = server
+          .output()
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line));
+        expect(lines[0].msg).toMatch(/^taskstream listening on http:\/\/127\.0\.0\.1:\d+ — database: .* — assistant: built-in offline$/);
+        const logged = lines.filter((line) => line.msg === 'request');
+        if (requests === 'off') expect(logged).toEqual([]);
+        else expect(logged).toEqual([expect.objectContaining({ method: 'GET', url: '/health', statusCode: 200, reqId: expect.any(String) })]);
+      } finally {
+        await stopServerProcess(server);
+      }
     }
   }, 60_000);
 });
