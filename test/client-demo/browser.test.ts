@@ -64,6 +64,9 @@ describe('client demo in chromium', () => {
     await expect.poll(() => byTestId(first, 'tool-card').first().textContent()).toContain('add_task');
     await expect.poll(() => byTestId(first, 'task-item').first().textContent()).toContain('Buy oat milk');
     await expect.poll(() => byTestId(first, 'message').last().textContent()).toContain('Added task #1 "Buy oat milk"');
+    // The card says it in words; the raw call is folded away.
+    await expect.poll(() => byTestId(first, 'tool-sentence').first().textContent()).toMatch(/^Added #1 Buy oat milk — due \w{3}, \w{3} \d{1,2}$/);
+    expect(await first.locator('[data-testid="tool-card"] details').first().getAttribute('open')).toBeNull();
     expect(await byTestId(first, 'message').count()).toBe(2);
     expect(await byTestId(first, 'conversation-list').textContent()).toContain('Add a task to buy oat milk tomorrow');
     expect(violations).toEqual([]);
@@ -441,4 +444,53 @@ describe('client demo: the day and its reminders', () => {
     expect(snoozed).toMatchObject({ id: reminder.id, fired_at: null });
     expect(Date.parse(snoozed.fires_at) - Date.now()).toBeGreaterThan(9 * 60_000);
   }, 60_000);
+});
+
+describe('client demo: accessible, wide, narrow and dark', () => {
+  const suite = browserSuite({ ASSISTANT_STREAM_DELAY_MS: '0' });
+
+  it('has no serious or critical axe-core violation in any of them, and every control takes the keyboard', async () => {
+    const { app, browser, url } = suite;
+    const user = await signup(app);
+    await app.inject({ method: 'POST', url: '/api/tasks', headers: user.auth, payload: { title: 'Overdue bill', due_date: '2020-01-01' } });
+    mkdirSync(artifacts, { recursive: true });
+    const looks = [
+      ['wide', { viewport: { width: 1400, height: 860 } }],
+      ['narrow', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
+      ['dark', { viewport: { width: 1400, height: 860 }, colorScheme: 'dark' }],
+    ] as const;
+    for (const [index, [look, options]] of looks.entries()) {
+      // The page's CSP allows no inline script: axe-core is injected past it, in this test only.
+      const page = await (await browser.newContext({ ...options, bypassCSP: true })).newPage();
+      await logIn(page, url, user.email, user.password);
+      if (index === 0) {
+        await byTestId(page, 'chat-input').fill('add buy oat milk tomorrow, high priority');
+        await byTestId(page, 'chat-input').press('Enter');
+      } else await page.locator('[data-testid="conversation-list"] button.open').first().click();
+      await expect.poll(() => byTestId(page, 'tool-sentence').count()).toBeGreaterThan(0);
+      await byTestId(page, 'view-today').click();
+      await expect.poll(() => page.locator('.task-list li.overdue').count()).toBe(1);
+      await page.addScriptTag({ path: path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js') });
+      const violations = await page.evaluate(async () => {
+        const { violations } = await (
+          window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }
+        ).axe.run();
+        return violations
+          .filter((found) => found.impact === 'serious' || found.impact === 'critical')
+          .map((found) => `${found.id}: ${found.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+      });
+      expect(violations, look).toEqual([]);
+      // Every control can take the keyboard: nothing clickable is kept out of the tab order.
+      const unreachable = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('button, a[href], input, select, textarea, summary')]
+          .filter(
+            (control) =>
+              control.offsetParent !== null && (control.tabIndex < 0 || (control as HTMLButtonElement).disabled === undefined) && control.tabIndex < 0,
+          )
+          .map((control) => control.outerHTML.slice(0, 80)),
+      );
+      expect(unreachable, look).toEqual([]);
+      await page.screenshot({ path: path.join(artifacts, `client-demo-${look}.png`), fullPage: true });
+    }
+  }, 90_000);
 });

@@ -2,18 +2,26 @@
 import type { MessageDto } from '../api.ts';
 import { byTestId, element } from '../dom.ts';
 import type { Room, RoomMessage } from '../room-state.ts';
+import { renderMarkdown } from './markdown.ts';
+import { toolSentence } from './tool-words.ts';
 
 type ToolCall = NonNullable<MessageDto['tool_calls']>[number];
 type ToolResult = NonNullable<MessageDto['tool_results']>[number];
 
+/** A tool call in words, its raw arguments and result folded away. */
 function toolCard(call: ToolCall, result: ToolResult | undefined) {
   const outcome = result ? (result.ok ? JSON.stringify(result.result) : `error: ${result.error}`) : 'running…';
   return element(
     'div',
     { className: 'tool-card', testid: 'tool-card', dataset: { ok: String(result?.ok ?? true) } },
-    element('span', { className: 'name', textContent: `tool · ${call.name}` }),
-    element('div', {}, 'arguments: ', element('code', { textContent: JSON.stringify(call.arguments) })),
-    element('div', {}, 'result: ', element('code', { textContent: outcome })),
+    element('div', { className: 'sentence', testid: 'tool-sentence', textContent: toolSentence(call, result) }),
+    element(
+      'details',
+      {},
+      element('summary', { textContent: call.name }),
+      element('div', {}, 'arguments: ', element('code', { textContent: JSON.stringify(call.arguments) })),
+      element('div', {}, 'result: ', element('code', { textContent: outcome })),
+    ),
   );
 }
 
@@ -49,7 +57,10 @@ function messageElement(message: RoomMessage, actions: MessageActions, last: boo
   const meta = element('div', { className: 'meta', textContent: `${message.role === 'user' ? 'You' : 'Assistant'}${statusNote ? ` · ${statusNote}` : ''}` });
   const results = new Map((message.tool_results ?? []).map((result) => [result.tool_call_id, result]));
   const cards = (message.tool_calls ?? []).map((call) => toolCard(call, results.get(call.id)));
-  const text = element('div', { className: 'text', textContent: message.content });
+  const text = element('div', { className: 'text' });
+  // A finished reply reads as Markdown; a streaming one (and what the user typed) as the text it is.
+  if (message.role === 'assistant' && message.status !== 'streaming') renderMarkdown(text, message.content);
+  else text.textContent = message.content;
   const item = element(
     'li',
     { className: `message ${message.role}`, testid: 'message', dataset: { id: message.id, status: message.status } },

@@ -58,7 +58,7 @@ function taskElement(task: TaskDto, actions: TaskActions) {
     className: 'link',
     textContent: 'Details',
     testid: 'task-details',
-    ariaLabel: `Comments and files of “${task.title}”`,
+    ariaLabel: `Details of “${task.title}”: comments and files`,
     onclick: () => actions.details(task),
   });
   const remove = element('button', {
