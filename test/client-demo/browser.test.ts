@@ -1,9 +1,11 @@
 // The client demo in a real browser: Debian's chromium driven by playwright-core.
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type createTestApp, sharedList, signup } from '../helpers/app.ts';
@@ -493,4 +495,44 @@ describe('client demo: accessible, wide, narrow and dark', () => {
       await page.screenshot({ path: path.join(artifacts, `client-demo-${look}.png`), fullPage: true });
     }
   }, 90_000);
+});
+
+describe('client demo: a page built with the AI SDK, on another origin', () => {
+  const pageOrigin = { url: '' };
+  const pageServer = createHttpServer();
+  const suite = browserSuite({ ASSISTANT_STREAM_DELAY_MS: '5', CORS_ORIGINS: 'http://127.0.0.1:45873' });
+
+  beforeAll(async () => {
+    const bundle = await build({
+      entryPoints: [path.resolve(import.meta.dirname, 'ai-sdk-page/page.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+    });
+    const script = bundle.outputFiles[0]!.text;
+    const html =
+      '<!doctype html><html lang="en"><title>AI SDK page</title><form><input aria-label="Message"><button>Send</button></form><p id="reply"></p><script type="module" src="/page.js"></script></html>';
+    pageServer.on('request', (request, response) => {
+      const isScript = request.url?.startsWith('/page.js');
+      response.writeHead(200, { 'content-type': isScript ? 'text/javascript' : 'text/html' }).end(isScript ? script : html);
+    });
+    await new Promise<void>((resolve) => pageServer.listen(45873, '127.0.0.1', resolve));
+    pageOrigin.url = 'http://127.0.0.1:45873';
+  }, 60_000);
+  afterAll(() => new Promise<void>((resolve) => pageServer.close(() => resolve())));
+
+  it('streams a turn into the page with DefaultChatTransport and readUIMessageStream, the task made on the server', async () => {
+    const { app, browser, url } = suite;
+    const user = await signup(app);
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${pageOrigin.url}/?server=${encodeURIComponent(url)}&token=${user.accessToken}`);
+    await page.locator('input').fill('add water the ferns tomorrow');
+    await page.locator('button').click();
+    await expect.poll(() => page.locator('#reply').getAttribute('data-done')).toBe('true');
+    expect(await page.locator('#reply').textContent()).toMatch(/^\[add_task: output-available\] Added task #1 "Water the ferns" \(due /);
+    expect((await app.inject({ method: 'GET', url: '/api/tasks', headers: user.auth })).json().tasks.map((task: { title: string }) => task.title)).toEqual([
+      'Water the ferns',
+    ]);
+  }, 60_000);
 });
