@@ -499,26 +499,17 @@ export class TasksRepository {
 
   /**
    * Moves a recurring task's due date from the occurrence `from` to the next one, if it is still at
-   * `from`: of two completions of one occurrence at once, one moves it (true), the other finds it moved.
+   * `from` and no completion moved it within `withinMs`: of two completions of one occurrence (at
+   * once, or a click from each tab), one moves it (true), the other finds it moved.
    */
-  async moveOccurrence(id: string, from: Date, to: ResolvedDue): Promise<boolean> {
-    const rows = await executeBound(this.em, 'update tasks set due_date = $3, due_on = $4 where id = $1 and due_date = $2 returning id', [
-      id,
-      from,
-      to.at,
-      to.on,
-    ]);
-    return rows.length === 1;
-  }
-
-  /** Whether a recurrence moved the task to its next occurrence within the last `ms`. */
-  async movedByRecurrenceWithin(id: string, ms: number): Promise<boolean> {
+  async moveOccurrence(id: string, from: Date, to: ResolvedDue, withinMs: number): Promise<boolean> {
     const rows = await executeBound(
       this.em,
-      "select 1 from task_history where task_id = $1 and channel = 'recurrence' and at > now() - make_interval(secs => $2::float8 / 1000) limit 1",
-      [id, ms],
+      `update tasks set due_date = $3, due_on = $4, recurred_at = now()
+        where id = $1 and due_date = $2 and (recurred_at is null or recurred_at < now() - make_interval(secs => $5::float8 / 1000)) returning id`,
+      [id, from, to.at, to.on, withinMs],
     );
-    return rows.length > 0;
+    return rows.length === 1;
   }
 
   /** A history row for a change made through the entity (written by the same flush as the change). */

@@ -286,8 +286,7 @@ export class TasksService {
     if (!next) return this.save(actor, task, from);
     // Two tabs completing one occurrence (at once, or a click from each within seconds): the first
     // moves it, the second finds it moved and changes nothing. Nobody finishes a daily task twice in 5 s.
-    const doubled = (await this.tasks.movedByRecurrenceWithin(task.id, 5_000)) || !(await this.tasks.moveOccurrence(task.id, due.at, next.due));
-    if (doubled) return toTaskDto((await this.tasks.read(task.id))!);
+    if (!(await this.tasks.moveOccurrence(task.id, due.at, next.due, 5_000))) return toTaskDto((await this.tasks.read(task.id))!);
     await this.save(actor, task, from);
     this.snapshots.set(task, trackedFields(task));
     Object.assign(task, statusFields('pending'), { recurrence: next.rule });

@@ -27,6 +27,8 @@ export const Task = defineEntity({
     completedAt: p.datetime(3).nullable(),
     // An RFC 5545 RRULE value (FREQ=WEEKLY;BYDAY=MO), read in the user's zone from the due date: completing moves the task to its next occurrence.
     recurrence: p.text().nullable(),
+    // When a completion last moved it to its next occurrence: a second completion within seconds is the same click.
+    recurredAt: p.datetime(3).nullable(),
     // The manual order within the list (a fractional index, compared bytewise); null until the list is first reordered (then: by number, after the rest).
     position: p.text().nullable(),
     // Archived: out of the default reads (lists, tools, exports), still findable and restorable.
