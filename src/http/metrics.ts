@@ -24,28 +24,10 @@ const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 
 export class Metrics {
   readonly registry = new client.Registry();
-  private readonly deltas = new client.Counter({
-    name: 'taskstream_deltas_sent_total',
-    help: 'assistant:delta events sent (counted as each reply ends)',
-    registers: [this.registry],
-  });
-  private readonly providerErrors = new client.Counter({
-    name: 'taskstream_provider_errors_total',
-    help: 'Replies ended by the provider failing, by code',
-    labelNames: ['code'],
-    registers: [this.registry],
-  });
-  private readonly rateLimited = new client.Counter({
-    name: 'taskstream_rate_limited_total',
-    help: 'Requests and events refused RATE_LIMITED, by budget',
-    labelNames: ['budget'],
-    registers: [this.registry],
-  });
-  private readonly reminders = new client.Counter({
-    name: 'taskstream_reminders_fired_total',
-    help: 'Reminders pushed by this instance',
-    registers: [this.registry],
-  });
+  private readonly deltas = this.counter('taskstream_deltas_sent_total', 'assistant:delta events sent (counted as each reply ends)');
+  private readonly providerErrors = this.counter('taskstream_provider_errors_total', 'Replies ended by the provider failing, by code', 'code');
+  private readonly rateLimited = this.counter('taskstream_rate_limited_total', 'Requests and events refused RATE_LIMITED, by budget', 'budget');
+  private readonly reminders = this.counter('taskstream_reminders_fired_total', 'Reminders pushed by this instance');
   private readonly stages = new client.Histogram({
     name: 'taskstream_turn_stage_seconds',
     help: 'Time from a message arriving to each stage of its turn (stored, dequeued, leased, context, first_delta)',
@@ -86,6 +68,10 @@ export class Metrics {
     gauge('taskstream_db_pool_waiting', 'Queries waiting for a database connection', async () => (await sources.pool()).waitingCount);
     subscribe(turnStages.name, this.onStage);
     subscribe(rateLimitedChannel.name, this.onRateLimited);
+  }
+
+  private counter<Label extends string>(name: string, help: string, ...labelNames: Label[]): client.Counter<Label> {
+    return new client.Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
   close(): void {
