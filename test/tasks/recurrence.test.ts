@@ -71,6 +71,19 @@ describe('recurring tasks', () => {
     expect(history.filter((entry: any) => entry.channel === 'recurrence')).toHaveLength(1);
   });
 
+  it('undoes the move to the next occurrence, then the completion', async () => {
+    const user = await userInZone(suite.app, 'UTC');
+    const task = (await api(user, 'POST', '/api/tasks', { title: 'Water the plants', due_date: '2026-03-07T08:00:00Z', recurrence: 'FREQ=DAILY;COUNT=3' })).body
+      .task;
+    await complete(user, task.id);
+    const first = await api(user, 'POST', '/api/undo');
+    expect(first.body.undone).toMatchObject({ channel: 'recurrence' });
+    expect(first.body.task).toMatchObject({ due_date: '2026-03-07T08:00:00.000Z', status: 'completed', recurrence: 'FREQ=DAILY;COUNT=3' });
+    const second = await api(user, 'POST', '/api/undo');
+    expect(second.body.undone).toMatchObject({ action: 'completed' });
+    expect(second.body.task).toMatchObject({ due_date: '2026-03-07T08:00:00.000Z', status: 'pending', completed_at: null });
+  });
+
   it('refuses a rule that is not one, one faster than hourly, and one without a due date, naming the field', async () => {
     const user = await signup(suite.app);
     for (const recurrence of ['FREQ=SOMETIMES', 'hello', 'FREQ=MINUTELY', 'DTSTART:20260101T000000Z\nRRULE:FREQ=DAILY', 'FREQ=DAILY;COUNT=0']) {
