@@ -11,5 +11,5 @@ export default async () => {
     process.once('exit', () => database.stopNow());
     url = database.url;
   }
-  return ormOptions(url);
+  return ormOptions(url, { snapshot: true });
 };

@@ -6,7 +6,7 @@ import { entities } from './entities/index.ts';
 
 export const migrationsPath = path.resolve(import.meta.dirname, '../../migrations');
 
-export function ormOptions(clientUrl: string, overrides: { poolMax?: number; debug?: boolean } = {}) {
+export function ormOptions(clientUrl: string, overrides: { poolMax?: number; debug?: boolean; snapshot?: boolean } = {}) {
   return defineConfig({
     clientUrl,
     entities,
@@ -20,6 +20,9 @@ export function ormOptions(clientUrl: string, overrides: { poolMax?: number; deb
       pathTs: migrationsPath,
       glob: '!(*.d).{js,ts}',
       snapshotName: '.snapshot',
+      // The snapshot is the CLI's, for migration:create to diff against: a server (or a test) running
+      // migrations up and down must not rewrite a tracked file.
+      snapshot: overrides.snapshot ?? false,
       transactional: true,
       allOrNothing: true,
       emit: 'ts',
