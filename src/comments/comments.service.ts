@@ -1,5 +1,6 @@
 // A task's comment thread, for one caller: members read it, editors write in it, an author edits
 // their own, an author or the list's owner deletes. Every write is a history row, undoable.
+import { randomUUID } from 'node:crypto';
 import { canWrite } from '../lists/lists.service.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import type { Actor, ChangeRow } from '../tasks/history.ts';
@@ -32,9 +33,10 @@ export class CommentsService {
   async create(actor: Actor, ref: TaskRef, body: string): Promise<CommentDto> {
     const task = await this.tasks.locate(actor.userId, ref);
     if (!canWrite(task.role)) throw readOnly();
-    const row = await this.comments.create(actor, task, body);
+    const changeId = randomUUID();
+    const row = await this.comments.create(actor, task, body, changeId);
     if (!row) throw new AppError('QUOTA_EXCEEDED', `A task holds at most ${maxCommentsPerTask} comments`);
-    return this.announced(task.listId, 'created', toCommentDto(row));
+    return this.announced(task.listId, 'created', toCommentDto(row), changeId);
   }
 
   /** The author changes the text. */
@@ -43,7 +45,8 @@ export class CommentsService {
     if (comment.authorId !== actor.userId) throw new AppError('FORBIDDEN', 'Only its author can edit a comment');
     if (!canWrite(comment.role)) throw readOnly();
     if (comment.body === body) return toCommentDto(comment);
-    return this.announced(comment.listId, 'updated', toCommentDto(await this.comments.edit(actor, comment, body)));
+    const changeId = randomUUID();
+    return this.announced(comment.listId, 'updated', toCommentDto(await this.comments.edit(actor, comment, body, changeId)), changeId);
   }
 
   /** The author, or the list's owner, deletes it. */
@@ -52,8 +55,10 @@ export class CommentsService {
     if (comment.role !== 'owner' && (comment.authorId !== actor.userId || !canWrite(comment.role))) {
       throw new AppError('FORBIDDEN', 'Only its author or the list’s owner can delete a comment');
     }
-    if (!(await this.comments.remove(actor, comment))) throw notFound('Comment');
+    const changeId = randomUUID();
+    if (!(await this.comments.remove(actor, comment, changeId))) throw notFound('Comment');
     this.events.commentDeleted(comment.listId, { id: comment.id, task_id: comment.taskId });
+    await this.tasks.announceChange(changeId);
   }
 
   private async located(userId: string, id: string): Promise<LocatedComment> {
@@ -62,9 +67,11 @@ export class CommentsService {
     return comment;
   }
 
-  private announced(listId: string, how: 'created' | 'updated', comment: CommentDto): CommentDto {
+  /** Tells the list's room of a comment and of its history row (the activity feed). */
+  private async announced(listId: string, how: 'created' | 'updated', comment: CommentDto, changeId: string): Promise<CommentDto> {
     if (how === 'created') this.events.commentCreated(listId, comment);
     else this.events.commentUpdated(listId, comment);
+    await this.tasks.announceChange(changeId);
     return comment;
   }
 

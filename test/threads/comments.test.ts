@@ -17,6 +17,7 @@ describe('comments', () => {
     const maxTab = await connect(suite.urlB, max.accessToken);
     try {
       const arrived = waitFor(maxTab, 'comment:created');
+      const feed = waitFor(maxTab, 'activity:new', ({ entry }) => entry.action === 'commented');
       const first = await api(olga, 'POST', `/api/tasks/${task.id}/comments`, { body: '  The plumber comes at 3  ' });
       expect(first.status).toBe(201);
       expect(first.body.comment).toEqual({
@@ -28,6 +29,8 @@ describe('comments', () => {
         edited_at: null,
       });
       expect(await arrived).toEqual({ list_id: list.id, comment: first.body.comment });
+      // The list's activity feed hears of it too, like any change of a task.
+      expect((await feed).entry).toMatchObject({ task_id: task.id, changes: { comment: [null, 'The plumber comes at 3'] } });
       await call(suite.b, max, 'POST', `/api/tasks/1/comments?list_id=${list.id}`, { body: 'I will be home' });
       expect((await api(olga, 'GET', `/api/tasks/${task.id}/comments`)).body.comments.map((comment: any) => comment.body)).toEqual([
         'The plumber comes at 3',
