@@ -26,6 +26,13 @@ export interface AttachmentLimits {
   retentionMs: number;
 }
 
+/** A task an upload may go to, and the bytes its uploader has left (the final check is `finish`'s, under a lock). */
+export interface UploadTarget {
+  id: string;
+  listId: string;
+  room: number;
+}
+
 /** A file as it is downloaded. */
 export interface Download {
   attachment: AttachmentDto;
@@ -55,23 +62,24 @@ export class AttachmentsService {
     return (await this.attachments.ofTask(task.id)).map(toAttachmentDto);
   }
 
-  /** Who may upload to a task: checked before the first byte is read. */
-  async uploadTarget(userId: string, ref: TaskRef): Promise<{ id: string; listId: string }> {
+  /** Who may upload to a task, and the room left in their quota: checked before the first byte is read. */
+  async uploadTarget(userId: string, ref: TaskRef): Promise<UploadTarget> {
     const task = await this.tasks.locate(userId, ref);
     if (!canWrite(task.role)) throw readOnly();
-    if ((await this.attachments.usage(userId)) >= this.limits.storagePerUser) throw quotaExceeded(this.limits.storagePerUser);
-    return task;
+    const room = this.limits.storagePerUser - (await this.attachments.usage(userId));
+    if (room <= 0) throw quotaExceeded(this.limits.storagePerUser);
+    return { id: task.id, listId: task.listId, room };
   }
 
   /**
    * Stores a file as its bytes arrive: refused as soon as it would pass the uploader's quota, when
    * it is empty, or when its task went meanwhile; nothing of a refused or failed upload is kept.
    */
-  async upload(actor: Actor, task: { id: string; listId: string }, rawName: string, bytes: AsyncIterable<Uint8Array>): Promise<AttachmentDto> {
+  async upload(actor: Actor, task: UploadTarget, rawName: string, bytes: AsyncIterable<Uint8Array>): Promise<AttachmentDto> {
     const filename = sanitizeFilename(rawName);
     const id = randomUUID();
     const quota = this.limits.storagePerUser;
-    const room = quota - (await this.attachments.usage(actor.userId));
+    const { room } = task;
     const head = Buffer.alloc(headSize);
     let size = 0;
     const counted = async function* () {

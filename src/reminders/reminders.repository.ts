@@ -3,20 +3,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ListRole } from '../db/entities/index.ts';
 import { executeBound } from '../db/sql.ts';
+import type { ReminderDto } from './reminders.schemas.ts';
 
 /** A reminder's columns as the API shows them (instants as ISO strings, UTC). */
 export const reminderJson = (alias: string) =>
   `jsonb_build_object('id', ${alias}.id, 'at', ${iso(`${alias}.at`)}, 'before_minutes', ${alias}.before_minutes,
      'fires_at', ${iso(`${alias}.fires_at`)}, 'fired_at', ${iso(`${alias}.fired_at`)})`;
 const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-export interface ReminderJson {
-  id: string;
-  at: string | null;
-  before_minutes: number | null;
-  fires_at: string;
-  fired_at: string | null;
-}
 
 /** A reminder as its reader may act on it: its task, the task's list, and the reader's role there. */
 export interface LocatedReminder {
@@ -28,7 +21,7 @@ export interface LocatedReminder {
 
 /** A reminder claimed by the scheduler: what it says, and who is told. */
 export interface FiredReminder {
-  reminder: ReminderJson;
+  reminder: ReminderDto;
   taskId: string;
   firesAt: Date;
   userIds: string[];
@@ -54,8 +47,8 @@ export class RemindersRepository {
    * A new reminder: at an instant, or `beforeMinutes` before the task's due date ('no due date'
    * when it has none); 'full' when the task has `maxPerTask` already.
    */
-  async add(taskId: string, when: { at: Date } | { beforeMinutes: number }): Promise<ReminderJson | 'no due date' | 'full'> {
-    const [row] = await executeBound<{ reminder: ReminderJson | null; count: number; due: boolean }>(
+  async add(taskId: string, when: { at: Date } | { beforeMinutes: number }): Promise<ReminderDto | 'no due date' | 'full'> {
+    const [row] = await executeBound<{ reminder: ReminderDto | null; count: number; due: boolean }>(
       this.em,
       `with task as (select id, due_date, (select count(*)::int from task_reminders where task_id = $1) as count from tasks where id = $1),
        r as (
@@ -86,8 +79,8 @@ export class RemindersRepository {
   }
 
   /** Pushes a reminder to `at` (it becomes one at an instant, due again). */
-  async snooze(id: string, at: Date): Promise<ReminderJson> {
-    const [row] = await executeBound<{ reminder: ReminderJson }>(
+  async snooze(id: string, at: Date): Promise<ReminderDto> {
+    const [row] = await executeBound<{ reminder: ReminderDto }>(
       this.em,
       `update task_reminders r set at = $2, before_minutes = null, fires_at = $2, fired_at = null, skipped = false where id = $1 returning ${reminderJson('r')} as reminder`,
       [id, at],
@@ -126,7 +119,7 @@ export class RemindersRepository {
    * marked skipped and not returned.
    */
   async claimDue(now: Date, limit: number): Promise<{ fired: FiredReminder[]; claimed: number }> {
-    const rows = await executeBound<{ reminder: ReminderJson; taskId: string; firesAt: Date; skipped: boolean; userIds: string[] }>(
+    const rows = await executeBound<{ reminder: ReminderDto; taskId: string; firesAt: Date; skipped: boolean; userIds: string[] }>(
       this.em,
       `with due as (
          select id from task_reminders where fired_at is null and fires_at <= $1 order by fires_at limit $2 for update skip locked

@@ -6,7 +6,8 @@ import { type ChangeAction, type FieldChanges, List, type ListRole, Task, TaskCh
 import { taskPriorities } from '../db/entities/task.entity.ts';
 import { boundValues, executeBound, withStatementTimeout } from '../db/sql.ts';
 import { displayName } from '../lists/lists.repository.ts';
-import { type ReminderJson, reminderJson } from '../reminders/reminders.repository.ts';
+import { reminderJson } from '../reminders/reminders.repository.ts';
+import type { ReminderDto } from '../reminders/reminders.schemas.ts';
 import type { DayBounds, ResolvedDue } from '../shared/dates.ts';
 import { type Timestamp, toIso } from '../shared/timestamps.ts';
 import type { Actor } from './history.ts';
@@ -38,7 +39,7 @@ export interface TaskFields {
   /** Every member's labels on it. */
   labels: { id: string; name: string; color: string }[];
   recurrence?: string | null;
-  reminders: ReminderJson[];
+  reminders: ReminderDto[];
 }
 
 /** The columns of `tasks t` and the people it names, as the read shape's properties. */
