@@ -70,6 +70,38 @@ describe('openai provider through the real SDK against a fake Chat Completions s
     expect(followUp[1]).toEqual({ role: 'tool', tool_call_id: 'call_1', content: JSON.stringify({ task_number: 1, status: 'created', title: 'Buy milk' }) });
   });
 
+  it("gives a follow-up the earlier turns' tool calls with their ids and results, whole turns only, within the history window", async () => {
+    fake.script(textReply('Hi.'));
+    const conversationId = (await chat('hi')).body.conversation_id as string;
+    for (let index = 0; index < 14; index++) {
+      fake.script(textReply(`Reply ${index}.`));
+      await chat(`small talk ${index}`, conversationId);
+    }
+    fake.script(toolCallsReply({ id: 'call_add', name: 'add_task', argumentPieces: ['{"title": "Call the bank"}'] }), textReply('Added task #1.'));
+    await chat('add call the bank', conversationId);
+    const firstOfFollowUp = fake.requests.length;
+    fake.script(
+      toolCallsReply({ id: 'call_due', name: 'update_task', argumentPieces: ['{"task_number": 1, "due_date": "2030-01-31"}'] }),
+      textReply('It is due then.'),
+    );
+    await chat('make it due on the 31st of january 2030', conversationId);
+
+    const messages = fake.requests[firstOfFollowUp].messages as any[];
+    const added = messages.findIndex((message) => message.tool_calls?.some((toolCall: any) => toolCall.id === 'call_add'));
+    expect(messages[added].tool_calls).toEqual([{ id: 'call_add', type: 'function', function: { name: 'add_task', arguments: '{"title":"Call the bank"}' } }]);
+    expect(messages[added + 1]).toMatchObject({ role: 'tool', tool_call_id: 'call_add' });
+    expect(JSON.parse(messages[added + 1].content)).toEqual({ task_number: 1, status: 'created', title: 'Call the bank' });
+    expect(messages[added + 2]).toEqual({ role: 'assistant', content: 'Added task #1.' });
+    expect(messages.at(-1)).toEqual({ role: 'user', content: 'make it due on the 31st of january 2030' });
+    // The window keeps the latest messages and whole turns: no result without its call, no call without its result.
+    const calls = messages.flatMap((message) => message.tool_calls?.map((toolCall: any) => toolCall.id) ?? []);
+    const results = messages.filter((message) => message.role === 'tool').map((message) => message.tool_call_id);
+    expect(results).toEqual(calls);
+    expect(messages.some((message) => message.content === 'hi' || message.content === 'small talk 0')).toBe(false);
+    expect(messages.length).toBeLessThanOrEqual(1 + 30 + 2 + 1);
+    expect((await call(app, user, 'GET', '/api/tasks/1')).body.task).toMatchObject({ title: 'Call the bank', due_date: '2030-01-31' });
+  });
+
   it('runs parallel tool calls of one round in order', async () => {
     fake.script(
       toolCallsReply(

@@ -26,7 +26,12 @@ export function readChange(body: string, verb: string, clock: Clock): Intent | u
     findPriority(value) ??
     (bare ? (bare === 'normal' ? 'medium' : (bare as TaskPriority)) : undefined) ??
     (/\b(urgent|important|high|low|priority)\b/i.test(target) && !/^(lower|raise)/.test(verb) ? findPriority(target) : undefined);
-  const wantsDate = dueValue || /^(reschedule|move|push|postpone|delay|bump|shift|bring forward|extend)$/.test(verb) || /\b(due|deadline|date)\b/i.test(target);
+  // "make it friday": a date is all a task just named can be made.
+  const wantsDate =
+    dueValue ||
+    /^(reschedule|move|push|postpone|delay|bump|shift|bring forward|extend)$/.test(verb) ||
+    /\b(due|deadline|date)\b/i.test(target) ||
+    (/^(make|set)$/.test(verb) && /^(it|that|this)\b/i.test(target));
   // Each text is parsed for a date once: the value, and the whole body when a date is asked for.
   const valueDate = value ? extractDate(value, clock).date : undefined;
   const bodyDate = wantsDate ? extractDate(body, clock).date : undefined;
@@ -40,12 +45,13 @@ export function readChange(body: string, verb: string, clock: Clock): Intent | u
   else if (bodyDate) changes.due_date = bodyDate;
   else if (value && !/^(up|down)$/i.test(value)) changes.title = cleanTitle(value);
   else if (relative) changes.priorityStep = relative;
-  const refText = (changes.due_date !== undefined && !split ? extractDate(target, clock).rest : target)
+  const named = changes.due_date !== undefined && !split ? extractDate(target, clock).rest : target;
+  const refText = (priority ? stripPriority(named) : named)
     .replace(/\b(the )?(title|name|due date|deadline|date|priority|description)\s+(of|for|on)\b/gi, '')
     .replace(/['’]s\s+(title|name|due date|deadline|date|priority|description)\b/gi, '')
     .replace(/\b(title|name|due date|deadline|date|priority|description|due)$/i, '')
     .replace(/\b(up|down|a bit|a little|more|less) ?(important|urgent)?$/i, '')
     .replace(/\b(up|down)\b/gi, '');
-  const ref = findReference(priority ? stripPriority(refText) : refText);
+  const ref = findReference(refText);
   return ref ? { kind: 'update', ref, changes } : undefined;
 }

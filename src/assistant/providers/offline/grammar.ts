@@ -4,17 +4,20 @@
 // `exampleContext` and join the corpus of tests by themselves.
 import type { TaskPriority } from '../../../db/entities/index.ts';
 import type { DueView } from '../../../tasks/tasks.schemas.ts';
-import type { ChatMessage } from '../../provider.ts';
 import type { ToolName } from '../../tools/index.ts';
 import type { Clock } from './when.ts';
 
 /** The intents a request can have: one per tool (`add_task` → `add`, `add_comment` → `comment`), and small talk. */
 type KindOf<Name extends string> = Name extends `${infer Kind}_task${string}` ? Kind : Name extends `${string}_${infer Noun}` ? Noun : Name;
 export type ToolIntentKind = KindOf<ToolName>;
-export type IntentKind = ToolIntentKind | 'chat';
+export type IntentKind = ToolIntentKind | 'chat' | 'correct';
 
-/** Which task a request means: its number, "it" (the one named last), or words of its title. */
-export type TaskReference = { number: number } | { it: true } | { phrase: string };
+/**
+ * Which task a request means: its number (in a list other than the personal one when `list` says),
+ * "it" (the one named last), "them" (every one named last), a place in the last listing (1 the
+ * first, -1 the last: "the third one"), or words of its title.
+ */
+export type TaskReference = { number: number; list?: string } | { it: true } | { them: true } | { position: number } | { phrase: string };
 
 /** A task as `list_tasks` answers it, as the replies read it. */
 export interface ListedTask {
@@ -32,6 +35,8 @@ export interface ListedTask {
 
 export interface NewTask {
   title: string;
+  /** A note on it ("…, note: ask about the fee"). */
+  description?: string;
   priority?: TaskPriority;
   due_date?: string;
   /** A list by name ("the family list"); the personal list when absent. */
@@ -44,6 +49,8 @@ export interface NewTask {
 
 export interface TaskChanges {
   title?: string;
+  /** Its note, in place of the one it had. */
+  description?: string;
   priority?: TaskPriority;
   /** One step up (+1) or down (−1) from the task's current priority. */
   priorityStep?: 1 | -1;
@@ -91,6 +98,8 @@ export type Intent =
   | { kind: 'reminder'; ref: TaskReference; minutes: number; snooze: boolean }
   /** The latest changes made in this conversation, undone. */
   | { kind: 'undo'; count: number }
+  /** The last changes taken back (`undo` of them), then the request they answered carried out as meant ("no, the other one"). */
+  | { kind: 'correct'; undo: number; redo: Intent }
   | { kind: 'chat'; topic: 'greeting' | 'thanks' | 'help' | 'identity' | 'wellbeing' | 'farewell' | 'unknown'; suggestion?: string };
 
 /** The main verb leading a request, when one does. */
@@ -151,12 +160,41 @@ export interface Outcome {
   output: Record<string, unknown>;
 }
 
+/** A task as a tool call names it: its number, and its list (a name or an id) when not the personal one. */
+export interface Target {
+  number: number;
+  list?: string;
+}
+
+/** One turn: the request, the tool calls it made with their answers, and what the assistant said. */
+export interface PastTurn {
+  request: string;
+  outcomes: Outcome[];
+  reply: string;
+}
+
+export interface Dialogue {
+  /** The turns before the request, oldest first. */
+  turns: PastTurn[];
+  /** The tasks the latest turn that named any acted on or showed: what "it" (one of them) and "them" mean. */
+  focus: Target[];
+  /**
+   * What "the third one" and "the last two" count in: the tasks the latest listing (or question)
+   * showed, in the order shown, or the several tasks a later turn acted on ("add a, b and c" → "delete the last one").
+   */
+  order?: Target[];
+  /** The assistant's question of the last turn: which task its request meant, among `candidates` (in the order asked). */
+  question?: { turn: number; candidates: ListedTask[] };
+  /** The latest turn that changed tasks (its index), and how many changes it made: what "undo that" takes back. */
+  lastChange?: { turn: number; count: number };
+}
+
 /** What a turn has done so far, for an intent to decide its next step. */
 export interface Turn {
   /** The tool calls of this turn and what they answered, in order. */
   outcomes: Outcome[];
-  /** The conversation before this turn's request (what "it" may refer to). */
-  earlier: ChatMessage[];
+  /** What the conversation before this turn's request means for it ("it", "the third one"). */
+  dialogue: Dialogue;
   clock: Clock;
 }
 
@@ -201,7 +239,7 @@ export const exampleContext: { clock: Clock; tasks: ExampleTask[] } = {
 
 /** Tool calls in an example's words. */
 export const expect = {
-  add: (title: string, extra: { due_date?: string; priority?: TaskPriority; list?: string } = {}): ExpectedCall => ({
+  add: (title: string, extra: { due_date?: string; priority?: TaskPriority; list?: string; description?: string } = {}): ExpectedCall => ({
     name: 'add_task',
     args: { title, ...extra },
   }),

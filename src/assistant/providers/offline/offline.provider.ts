@@ -3,30 +3,18 @@
 // word by word.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AssistantProvider, ChatMessage, ProviderRequest, ProviderToolCall } from '../../provider.ts';
-import type { Outcome, Step } from './grammar.ts';
-import { planStep, understand } from './intents/index.ts';
+import { dialogueOf, turnsOf } from './dialogue.ts';
+import { understandInContext } from './follow-ups.ts';
+import type { Step } from './grammar.ts';
+import { planStep } from './intents/index.ts';
 import type { Clock } from './when.ts';
 
-/** The request of the current turn, its tool calls and their results (after the last user message), and what came before. */
-function turnOf(messages: ChatMessage[]): { request: string; outcomes: Outcome[]; earlier: ChatMessage[] } {
-  const lastUser = messages.findLastIndex((message) => message.role === 'user');
-  const outcomes: Outcome[] = [];
-  const pending = new Map<string, { name: string; args: Record<string, unknown> }>();
-  for (const message of messages.slice(lastUser + 1)) {
-    if (message.role === 'assistant') {
-      for (const call of message.tool_calls ?? []) pending.set(call.id, { name: call.name, args: JSON.parse(call.arguments || '{}') });
-    } else if (message.role === 'tool') {
-      const call = pending.get(message.tool_call_id);
-      if (call) outcomes.push({ ...call, output: JSON.parse(message.content) as Record<string, unknown> });
-    }
-  }
-  return { request: lastUser >= 0 ? (messages[lastUser] as { content: string }).content : '', outcomes, earlier: messages.slice(0, Math.max(lastUser, 0)) };
-}
-
-/** Decides the next step of a turn from the request and what the tools answered so far: the intent's own plan. */
+/** Decides the next step of a turn from its request read in the conversation so far and what the tools answered so far: the intent's own plan. */
 export function nextStep(messages: ChatMessage[], clock: Clock): Step {
-  const { request, outcomes, earlier } = turnOf(messages);
-  return planStep(understand(request, clock), { outcomes, earlier, clock });
+  const turns = turnsOf(messages);
+  const current = turns.at(-1) ?? { request: '', outcomes: [] };
+  const dialogue = dialogueOf(turns.slice(0, -1));
+  return planStep(understandInContext(current.request, dialogue, clock), { outcomes: current.outcomes, dialogue, clock });
 }
 
 export class OfflineProvider implements AssistantProvider {

@@ -6,7 +6,7 @@ import { quotedAll } from './text.ts';
 import { numberWords } from './words.ts';
 
 /** What separates the items of a list in a request: commas, "and", "&", "plus". */
-export const listSeparator = /\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+plus\s+/i;
+export const listSeparator = /\s*[,;]\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+plus\s+/i;
 
 /** "task 3", "#3", "number three", "the first one", "3": a task's number. */
 export function findNumber(text: string): number | undefined {
@@ -18,20 +18,53 @@ export function findNumber(text: string): number | undefined {
   return value && value > 0 ? value : undefined;
 }
 
-/** Which task a phrase means: its number, "it", or words of its title. */
+const ordinalWords =
+  'first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|last|bottom|penultimate|second[ -]to[ -]last|next[ -]to[ -]last|\\d{1,2}(?:st|nd|rd|th)';
+const ordinalPattern = new RegExp(`^(?:the\\s+)?(${ordinalWords})(?:\\s+(?:one|task|item|todo))?(?:\\s+(?:on|in) (?:the|that|my) list)?$`, 'i');
+
+/** "the third one", "the 2nd", "the last one": a place in the last listing (1 the first, -1 the last). */
+function findPosition(text: string): number | undefined {
+  const word = ordinalPattern.exec(text)?.[1]?.toLowerCase();
+  if (!word) return undefined;
+  if (/^(last|bottom)$/.test(word)) return -1;
+  if (/^(penultimate|second.to.last|next.to.last)$/.test(word)) return -2;
+  if (word === 'top') return 1;
+  return /^\d/.test(word) ? Number.parseInt(word, 10) || undefined : numberWords[word];
+}
+
+/** "them", "both", "those": every task named last. */
+const themPattern =
+  /^(them|those|these|both|both of them|all of them|them all|them both|all of those|all those|all three|all four|those ones|these ones|the two|the two of them)$/i;
+
+/** Which task a phrase means: its number, a place in the last listing, "it", "them", or words of its title. */
 export function findReference(phrase: string): TaskReference | undefined {
   const text = phrase.replace(/^[\s,:;-]+|[\s,:;.!-]+$/g, '');
+  const position = findPosition(text);
+  if (position !== undefined) return { position };
+  if (themPattern.test(text)) return { them: true };
   const number = findNumber(text);
   if (number !== undefined) return { number };
   const [quoted] = quotedAll(text);
   if (quoted) return { phrase: quoted };
-  if (/^(it|that|this|that one|this one|the last one|the one)$/i.test(text)) return { it: true };
+  if (/^(it|that|this|that one|this one|the one|that task|this task)$/i.test(text)) return { it: true };
   const words = phraseWords(text);
   return words.length ? { phrase: words.join(' ') } : undefined;
 }
 
-/** Several tasks named in one breath: "1 and 3", "tasks 2, 5 and 8", "the milk and the rent". */
+/** "the first two", "the last three", "the top 3": places at one end of the last listing. */
+function findPositions(text: string): TaskReference[] | undefined {
+  const match = /^(?:the\s+)?(first|top|last|bottom)\s+(\w+)(?:\s+(?:ones|tasks|items|of them))?$/i.exec(text.trim());
+  const count = match && (/^\d+$/.test(match[2]!) ? Number(match[2]) : numberWords[match[2]!.toLowerCase()]);
+  if (!count || count < 2 || count > 20) return undefined;
+  const fromEnd = /^(last|bottom)$/i.test(match[1]!);
+  return Array.from({ length: count }, (_, index) => ({ position: fromEnd ? index - count : index + 1 }));
+}
+
+/** Several tasks named in one breath: "1 and 3", "tasks 2, 5 and 8", "the milk and the rent", "the first two". */
 export function findReferences(text: string): TaskReference[] {
+  const positions = findPositions(text);
+  if (positions) return positions;
+  if (themPattern.test(text.trim())) return [{ them: true }];
   const quoted = quotedAll(text);
   if (quoted.length > 1) return quoted.map((phrase) => ({ phrase }));
   const parts = text

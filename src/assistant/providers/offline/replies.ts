@@ -36,11 +36,14 @@ export function listingReply(intent: Extract<Intent, { kind: 'list' }>, tasks: L
   return [`You have ${tasks.length} ${priority}${which}${noun}${about}${when}:`, ...tasks.map((task) => `- ${describeTask(task, timeZone)}`)].join('\n');
 }
 
+/** How the assistant asks which of several tasks a request meant: the dialogue knows its question by it. */
+export const whichOneQuestion = 'Which one do you mean? You can tell me its number.';
+
 export function ambiguousReply(phrase: string, tasks: ListedTask[], timeZone: string): string {
   return [
     `I found ${tasks.length} tasks matching "${phrase}":`,
     ...tasks.slice(0, 10).map((task) => `- ${describeTask(task, timeZone)}`),
-    'Which one do you mean? You can tell me its number.',
+    whichOneQuestion,
   ].join('\n');
 }
 

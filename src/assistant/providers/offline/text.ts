@@ -4,6 +4,7 @@ import { mend } from './words.ts';
 const politePrefixes = [
   /^(ok(ay)?|so|um+|uh+|well|hey|hi|hello|yo|oh|sure|alright|right|actually|btw|also|and|then|now|just|quick(ly)?|oh and|ah)\b[,!.:]?\s+(?=\S)/i,
   /^(please|pls|kindly)\b[,]?\s+/i,
+  /^(thanks|thank you|thx|cheers|great|perfect|cool|nice|awesome)\b[,!.]*\s+(?=\S)/i,
   /^(can|could|would|will|wud|cud) (you|u)( please| kindly| possibly| just| maybe| quickly)?\s+/i,
   /^(would|do) you mind\s+/i,
   /^(can|could|may) i (ask|get) you to\s+/i,
@@ -33,6 +34,10 @@ export function normalize(text: string): string {
   let result = mendWords(
     text
       .replace(/[’‘]/g, "'")
+      // A list written one item a line ("add:\n- milk\n- eggs"): its items, as a list in a line.
+      .replace(/:[ \t]*\r?\n[ \t]*(?:[-*•]|\d+[.)])?[ \t]*(?=\S)/g, ': ')
+      .replace(/(?<=\S)[ \t]*\r?\n[ \t]*(?:[-*•]|\d+[.)])?[ \t]*(?=\S)/g, '; ')
+      .replace(/^[ \t]*(?:[-*•]|\d+[.)])[ \t]+/, '')
       .trim()
       .replace(/\s+/g, ' ')
       .replace(/[.!?]+$/, '')
@@ -66,4 +71,9 @@ export function cleanTitle(text: string): string {
     .replace(/^(a|an|the)\s+/i, '')
     .replace(/\s+/g, ' ');
   return title.charAt(0).toUpperCase() + title.slice(1);
+}
+
+/** What a pattern's group captured in the request as written (capitals and the full stop kept), the politeness before it left out. */
+export function asWritten(pattern: RegExp, said: string, group: number): string | undefined {
+  return pattern.exec(said.replace(/^(?:please|can you|could you|would you)\s+/i, ''))?.[group]?.trim();
 }

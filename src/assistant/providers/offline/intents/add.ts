@@ -82,7 +82,13 @@ export const add = defineIntent({
                 'add',
                 outcome.output as never,
                 describeChanges(
-                  { priority: outcome.args.priority, due_date: outcome.args.due_date, recurrence: outcome.args.recurrence, remind: outcome.args.remind },
+                  {
+                    priority: outcome.args.priority,
+                    due_date: outcome.args.due_date,
+                    description: outcome.args.description,
+                    recurrence: outcome.args.recurrence,
+                    remind: outcome.args.remind,
+                  },
                   clock.timeZone,
                 ),
               ),

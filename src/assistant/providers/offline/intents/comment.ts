@@ -1,9 +1,10 @@
 // A task's thread: "comment on the report: the numbers are in", "add a comment to task 3 saying …",
 // "what are the comments on the gym task?".
-import { callsStep, lookup, taskNumberOf } from '../acting.ts';
+import { callsStep, lookup, targetOfRef, whereOf } from '../acting.ts';
 import { defineIntent, example } from '../grammar.ts';
 import { findReference } from '../references.ts';
 import { notFoundReply } from '../replies.ts';
+import { asWritten } from '../text.ts';
 
 const commentRequest =
   /^(?:(?:add|leave|post|write|put|drop)\s+(?:a\s+)?comment|comment)\s+(?:on|to|under|for)\s+(.+?)\s*(?::|,?\s+saying|,?\s+that says|\s+-+|\s+—)\s*(.+)$/i;
@@ -19,7 +20,7 @@ export const comment = defineIntent({
         const match = commentRequest.exec(text);
         const ref = match && findReference(match[1]!);
         // The comment itself word for word, as written after its separator ("please" and the full stop included).
-        const body = commentRequest.exec(said.replace(/^(?:please|can you|could you|would you)\s+/i, ''))?.[2]?.trim() ?? match?.[2]?.trim();
+        const body = asWritten(commentRequest, said, 2) ?? match?.[2]?.trim();
         return ref && body ? { kind: 'comment', ref, body } : undefined;
       },
       examples: [
@@ -38,10 +39,10 @@ export const comment = defineIntent({
       if (done.output.error) return { say: notFoundReply(Number(done.args.task_number)) };
       return { say: `Added your comment to task #${String(done.output.task_number)} "${String(done.output.title)}".` };
     }
-    const number = taskNumberOf(intent.ref, turn);
-    if (number === undefined) return lookup();
-    if (typeof number === 'string') return { say: number };
-    return callsStep({ name: 'add_comment', args: { task_number: number, body: intent.body } });
+    const target = targetOfRef(intent.ref, turn);
+    if (target === undefined) return lookup();
+    if (typeof target === 'string') return { say: target };
+    return callsStep({ name: 'add_comment', args: { ...whereOf(target), body: intent.body } });
   },
 });
 
@@ -71,9 +72,9 @@ export const comments = defineIntent({
       if (thread.length === 0) return { say: `There are no comments on ${task} yet.` };
       return { say: [`Comments on ${task}:`, ...thread.map((entry) => `- ${entry.author}: ${entry.body}`)].join('\n') };
     }
-    const number = taskNumberOf(intent.ref, turn);
-    if (number === undefined) return lookup();
-    if (typeof number === 'string') return { say: number };
-    return callsStep({ name: 'list_comments', args: { task_number: number } });
+    const target = targetOfRef(intent.ref, turn);
+    if (target === undefined) return lookup();
+    if (typeof target === 'string') return { say: target };
+    return callsStep({ name: 'list_comments', args: whereOf(target) });
   },
 });

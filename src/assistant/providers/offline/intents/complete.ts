@@ -63,7 +63,8 @@ export const complete = defineIntent({
         if (/ed$/.test(word) && !taskVerbs.has(verb) && !/^(complet|finish|sort|handl)/.test(word)) return undefined;
         const subjectText = statement[1]!.replace(/^that'?s\s+/i, '').replace(/[,:-]+$/, '');
         const mentioned = /^(done|complete|completed|finished|sorted|handled|clean|ready|over)$/.test(word) ? subjectText : `${subjectText} ${verb}`;
-        return withRef(findReference(mentioned), (ref) => ({ kind: 'complete', refs: [ref] }));
+        const refs = findReferences(mentioned);
+        return refs.length ? { kind: 'complete', refs } : undefined;
       },
       examples: [example('the rent is paid', expect.complete(3)), example('task 8 is done', expect.complete(8))],
     },

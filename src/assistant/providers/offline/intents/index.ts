@@ -2,7 +2,8 @@
 // normalised; then come the frames that decide before any verb (small talk, questions, wishes…),
 // then the rule of the intent whose verb leads the request, then statements about tasks ("the rent
 // is paid"). The first rule that reads the request decides; none → small talk that did not land.
-import type { Intent, IntentKind, Lead, Rule, Step, Turn } from '../grammar.ts';
+import { callsStep } from '../acting.ts';
+import { defineIntent, type Intent, type IntentKind, type Lead, type Rule, type Step, type Turn } from '../grammar.ts';
 import { cleanTitle, normalize, subject } from '../text.ts';
 import type { Clock } from '../when.ts';
 import { learnVerbs, lemma, verbAction } from '../words.ts';
@@ -18,8 +19,26 @@ import { reminder } from './reminder.ts';
 import { undo } from './undo.ts';
 import { update } from './update.ts';
 
-/** Every intent: one per tool, and small talk. */
-export const grammars = [chat, add, list, complete, remove, update, archive, move, undo, comment, comments, reminder] as const;
+/**
+ * Putting the last change right ("no, the other one", "I meant the milk"): what it did is undone, then
+ * its request is carried out on the task meant. Read in the conversation (follow-ups.ts), never alone.
+ */
+const correct = defineIntent({
+  kind: 'correct' as const,
+  verbs: {},
+  rules: {},
+  plan(intent, turn) {
+    const undone = turn.outcomes.findIndex((outcome) => outcome.name === 'undo');
+    if (undone < 0) return callsStep({ name: 'undo', args: { count: intent.undo } });
+    const { output } = turn.outcomes[undone]!;
+    if (output.error || output.refused) return { say: `I couldn't take that back: ${String(output.error ?? output.refused)}` };
+    const step = planStep(intent.redo, { ...turn, outcomes: turn.outcomes.slice(undone + 1) });
+    return 'say' in step ? { say: `Okay, I took that back.\n${step.say}` } : step;
+  },
+});
+
+/** Every intent: one per tool, small talk, and a correction of the last change. */
+export const grammars = [chat, add, list, complete, remove, update, archive, move, undo, comment, comments, reminder, correct] as const;
 learnVerbs(grammars);
 
 // Every tool has its intent: a tool added without one fails to compile here.
@@ -40,6 +59,7 @@ const frames: Rule[] = [
   chat.rules.smallTalk,
   undo.rules.undo,
   comment.rules.comment,
+  update.rules.note,
   comments.rules.question,
   reminder.rules.remindBefore,
   reminder.rules.snooze,

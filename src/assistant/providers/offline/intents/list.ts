@@ -1,5 +1,6 @@
 // Listing tasks: all, pending or completed, by priority or words of their titles, or how many.
 
+import type { TaskPriority } from '../../../../db/entities/index.ts';
 import type { DueView } from '../../../../tasks/tasks.schemas.ts';
 import { notDone } from '../changes.ts';
 import { defineIntent, example, expect, type Intent, type ListedTask } from '../grammar.ts';
@@ -33,7 +34,8 @@ function readListing(request: string): Intent {
     /\b(?:about|with|containing|mentioning|matching|named|called|for|regarding|related to)\s+(?:the\s+)?["“']?([^"”']+?)["”']?(?:\s+tasks?)?$/i.exec(text);
   const phrase = searchMatch?.[1];
   const search = phrase && !/^(me|my|all|everything|today|tomorrow|now|this week|next)\b/i.test(phrase) ? findReference(phrase) : undefined;
-  const priority = /\b(urgent|high|low|important)\b/.test(lower) ? findPriority(lower) : undefined;
+  // "the low ones", "high priority tasks".
+  const priority = /\b(urgent|high|low|important)\b/.test(lower) ? (findPriority(lower) ?? (/\b(high|low)\b/.exec(lower)?.[1] as TaskPriority)) : undefined;
   const due = dueViewOf(lower);
   return {
     kind: 'list',

@@ -1,5 +1,5 @@
 // Reordering by hand: "move task 3 before task 1", "put the milk after the bread".
-import { callsStep, lookup, taskNumberOf } from '../acting.ts';
+import { callsStep, lookup, targetOfRef, whereOf } from '../acting.ts';
 import { defineIntent, example } from '../grammar.ts';
 import { findReference } from '../references.ts';
 import { confirmationReply, noReferentReply, notFoundReply } from '../replies.ts';
@@ -21,14 +21,15 @@ export const move = defineIntent({
       ],
     },
   },
-  plan(intent, { outcomes, earlier }) {
+  plan(intent, turn) {
+    const { outcomes } = turn;
     const listed = outcomes.some((outcome) => outcome.name === 'list_tasks');
     const moved = outcomes.find((outcome) => outcome.name === 'move_task');
     if (moved) return { say: moved.output.error ? notFoundReply(Number(moved.args.task_number)) : confirmationReply('move', moved.output as never) };
     if (('phrase' in intent.ref || 'phrase' in intent.anchor) && !listed) return lookup();
-    const [task, anchor] = [taskNumberOf(intent.ref, { outcomes, earlier }), taskNumberOf(intent.anchor, { outcomes, earlier })];
-    if (typeof task !== 'number') return { say: task ?? noReferentReply() };
-    if (typeof anchor !== 'number') return { say: anchor ?? noReferentReply() };
-    return callsStep({ name: 'move_task', args: { task_number: task, [intent.before ? 'before' : 'after']: anchor } });
+    const [task, anchor] = [targetOfRef(intent.ref, turn), targetOfRef(intent.anchor, turn)];
+    if (typeof task !== 'object') return { say: task ?? noReferentReply() };
+    if (typeof anchor !== 'object') return { say: anchor ?? noReferentReply() };
+    return callsStep({ name: 'move_task', args: { ...whereOf(task), [intent.before ? 'before' : 'after']: anchor.number } });
   },
 });

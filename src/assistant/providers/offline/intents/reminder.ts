@@ -1,6 +1,6 @@
 // Reminders of a task already there: "remind me 30 minutes before", "remind me an hour before the
 // dentist", "snooze that for an hour", "snooze the gym task 10 minutes".
-import { callsStep, lookup, taskNumberOf } from '../acting.ts';
+import { callsStep, lookup, targetOfRef, whereOf } from '../acting.ts';
 import { defineIntent, example } from '../grammar.ts';
 import { findReference } from '../references.ts';
 import { notFoundReply } from '../replies.ts';
@@ -55,13 +55,13 @@ export const reminder = defineIntent({
       if (intent.snooze) return { say: `Snoozed: I'll remind you about ${task} in ${intent.minutes} minutes.` };
       return { say: `I'll remind you ${intent.minutes} minutes before ${task} is due.` };
     }
-    const number = taskNumberOf(intent.ref, turn);
-    if (number === undefined) return lookup();
-    if (typeof number === 'string') return { say: number };
+    const target = targetOfRef(intent.ref, turn);
+    if (target === undefined) return lookup();
+    if (typeof target === 'string') return { say: target };
     return callsStep(
       intent.snooze
-        ? { name: 'snooze_reminder', args: { task_number: number, minutes: intent.minutes } }
-        : { name: 'update_task', args: { task_number: number, remind: intent.minutes } },
+        ? { name: 'snooze_reminder', args: { ...whereOf(target), minutes: intent.minutes } }
+        : { name: 'update_task', args: { ...whereOf(target), remind: intent.minutes } },
     );
   },
 });

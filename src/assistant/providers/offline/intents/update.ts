@@ -6,8 +6,11 @@ import { readNewTasks } from '../new-tasks.ts';
 import { findPriority } from '../priorities.ts';
 import { findReference, objectOf, withRef } from '../references.ts';
 import { extractRecurrence } from '../repeats.ts';
-import { subject } from '../text.ts';
+import { asWritten, cleanTitle, subject } from '../text.ts';
 import { extractDate } from '../when.ts';
+
+const noteRequest =
+  /^(?:(?:put|add|write|leave|attach|stick|jot|make|set)\s+(?:a|the|this|my)\s+)?(?:note|notes|description|details)\s+(?:on|to|for|in|of)\s+(.+?)\s*(?::|,?\s+saying|\s+-+|\s+—)\s*(.+)$/i;
 
 export const update = defineIntent({
   kind: 'update' as const,
@@ -43,6 +46,8 @@ export const update = defineIntent({
           changes: { completed: false },
         }));
       }
+      // "call it the surprise party": the task just named gets that title.
+      if (verb === 'call it' && rest) return { kind: 'update', ref: { it: true }, changes: { title: cleanTitle(rest) } };
       // "make a task to …", "set a reminder to …" add one.
       if (verb === 'make' && /^(a|an)\s+(new\s+)?(task|todo|to-do|note|reminder)\b/i.test(rest)) return readNewTasks(rest, clock);
       if (verb === 'set' && /^(a|an)\s+(reminder|task)\b/i.test(rest)) return readNewTasks(rest, clock);
@@ -62,6 +67,19 @@ export const update = defineIntent({
     ],
   },
   rules: {
+    note: {
+      // "put a note on the gym task: bring a towel", "note on task 3: …", "add a note to it: …": the task's description.
+      read: ({ text, said }) => {
+        const match = noteRequest.exec(text);
+        const ref = match && findReference(match[1]!);
+        const note = asWritten(noteRequest, said, 2) ?? match?.[2]?.trim();
+        return ref && note ? { kind: 'update', ref, changes: { description: note } } : undefined;
+      },
+      examples: [
+        example('put a note on the gym task: bring a towel', expect.update(12, { description: 'bring a towel' })),
+        example('note on task 3: the landlord wants cash', expect.update(3, { description: 'the landlord wants cash' })),
+      ],
+    },
     stopRepeating: {
       // "stop repeating the gym task", "don't repeat task 4 any more", "task 3 shouldn't repeat".
       read: ({ text }) => {
@@ -120,7 +138,8 @@ export const update = defineIntent({
     changeStatement: {
       // "the rent is urgent", "task 4 is due tomorrow".
       read: ({ text, clock }) => {
-        const change = /^(.+?)\s+(?:is|are|should be|needs to be|must be|has to be)\s+(?:now\s+)?(.+)$/i.exec(text.replace(subject, ''));
+        const statement = text.replace(subject, '').replace(/^(it|that|this)(?:'?s)\s+/i, '$1 is ');
+        const change = /^(.+?)\s+(?:is|are|should be|needs to be|must be|has to be)\s+(?:now\s+)?(.+)$/i.exec(statement);
         if (!change) return undefined;
         const priority = findPriority(change[2]!);
         const due = /^due\b|^by\b/i.test(change[2]!) ? extractDate(change[2]!, clock).date : undefined;
