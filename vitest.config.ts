@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 /** What starts a browser, a server process or a second cluster: the slow part of the suite. */
 const slow = [
   'test/client-demo/browser.test.ts',
+  'test/front-doors/widget-browser.test.ts',
   'test/security/cross-origin.test.ts',
   'test/ops/start.test.ts',
   'test/db/embedded.test.ts',

@@ -46,17 +46,35 @@ export class ApiError extends Error {
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
-const refreshKey = 'taskstream.refreshToken';
+/** Asked for a new token when the one in use stops working: the host page's answer, or undefined. */
+export type TokenSource = () => Promise<string | undefined>;
 
 export class TaskstreamClient {
   private accessToken: string | undefined;
   private refreshing: Promise<boolean> | undefined;
+  private tokenSource: TokenSource | undefined;
   socket: ClientSocket | undefined;
 
-  constructor(private readonly baseUrl = '') {}
+  /**
+   * `baseUrl`: the server ('' for the page's own origin). `refreshKey`: where this browser keeps the
+   * session's refresh token (the chat widget keeps one per server, apart from the demo's).
+   */
+  constructor(
+    private readonly baseUrl = '',
+    private readonly refreshKey = 'taskstream.refreshToken',
+  ) {}
 
   get hasSession(): boolean {
-    return Boolean(localStorage.getItem(refreshKey));
+    return Boolean(localStorage.getItem(this.refreshKey));
+  }
+
+  /**
+   * Works with a token someone else holds (an access token or a personal token the host page of the
+   * chat widget passes) instead of a session of its own: when it stops working, `source` is asked for another.
+   */
+  useToken(token: string, source: TokenSource): void {
+    this.accessToken = token;
+    this.tokenSource = source;
   }
 
   // ---- auth ----
@@ -83,8 +101,8 @@ export class TaskstreamClient {
   }
 
   async logout(): Promise<void> {
-    const refreshToken = localStorage.getItem(refreshKey);
-    localStorage.removeItem(refreshKey);
+    const refreshToken = localStorage.getItem(this.refreshKey);
+    localStorage.removeItem(this.refreshKey);
     this.accessToken = undefined;
     this.socket?.close();
     this.socket = undefined;
@@ -243,11 +261,15 @@ export class TaskstreamClient {
   // ---- socket ----
   connect(onState: (state: ConnectionState) => void): ClientSocket {
     this.socket?.close();
+    let offered: string | undefined;
     const socket: ClientSocket = io(this.baseUrl || undefined, {
       path: '/socket.io',
       transports: ['websocket'],
       // Called on every (re)connection, so a refreshed access token is always used.
-      auth: (send) => send({ token: this.accessToken }),
+      auth: (send) => {
+        offered = this.accessToken;
+        send({ token: offered });
+      },
       reconnectionDelay: 500,
       reconnectionDelayMax: 4_000,
     });
@@ -261,7 +283,8 @@ export class TaskstreamClient {
     });
     socket.io.on('reconnect_attempt', () => onState('reconnecting'));
     socket.on('connect_error', async (error) => {
-      if (error.message === 'unauthorized' && (await this.refresh())) socket.connect();
+      // A token that changed since this handshake left is tried before asking for another.
+      if (error.message === 'unauthorized' && (offered !== this.accessToken || (await this.refresh()))) socket.connect();
       else onState(socket.active ? 'reconnecting' : 'offline');
     });
     this.socket = socket;
@@ -301,37 +324,48 @@ export class TaskstreamClient {
 
   private startSession(session: { user: UserDto; accessToken: string; refreshToken: string }): UserDto {
     this.accessToken = session.accessToken;
-    localStorage.setItem(refreshKey, session.refreshToken);
+    localStorage.setItem(this.refreshKey, session.refreshToken);
     return session.user;
   }
 
-  /** Trades the stored refresh token for new tokens; concurrent callers share one attempt. */
+  /** Trades the stored refresh token for new tokens (or asks the token's holder for another); concurrent callers share one attempt. */
   private refresh(): Promise<boolean> {
-    this.refreshing ??= (async () => {
-      const refreshToken = localStorage.getItem(refreshKey);
-      if (!refreshToken) return false;
-      try {
-        const tokens = await this.request<{ accessToken: string; refreshToken: string }>('POST', '/api/auth/refresh', { refreshToken }, false);
-        this.accessToken = tokens.accessToken;
-        localStorage.setItem(refreshKey, tokens.refreshToken);
-        return true;
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) localStorage.removeItem(refreshKey);
-        return false;
-      } finally {
-        this.refreshing = undefined;
-      }
-    })();
+    this.refreshing ??= (this.tokenSource ? this.askForToken(this.tokenSource) : this.refreshSession()).finally(() => {
+      this.refreshing = undefined;
+    });
     return this.refreshing;
+  }
+
+  private async askForToken(source: TokenSource): Promise<boolean> {
+    const token = await source().catch(() => undefined);
+    if (token) this.accessToken = token;
+    return Boolean(token);
+  }
+
+  private async refreshSession(): Promise<boolean> {
+    const refreshToken = localStorage.getItem(this.refreshKey);
+    if (!refreshToken) return false;
+    try {
+      const tokens = await this.request<{ accessToken: string; refreshToken: string }>('POST', '/api/auth/refresh', { refreshToken }, false);
+      this.accessToken = tokens.accessToken;
+      localStorage.setItem(this.refreshKey, tokens.refreshToken);
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) localStorage.removeItem(this.refreshKey);
+      return false;
+    }
   }
 
   /** A request with the access token, refreshed and retried once when the server says it expired. */
   private async fetch(method: string, path: string, body?: unknown, authenticated = true, retried = false): Promise<Response> {
     const headers: Record<string, string> = {};
+    const token = this.accessToken;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (authenticated && this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
+    if (authenticated && token) headers.authorization = `Bearer ${token}`;
     const response = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (response.status === 401 && authenticated && !retried && (await this.refresh())) return this.fetch(method, path, body, authenticated, true);
+    // A token that changed while this request was out is tried before asking for another.
+    if (response.status === 401 && authenticated && !retried && (token !== this.accessToken || (await this.refresh())))
+      return this.fetch(method, path, body, authenticated, true);
     return response;
   }
 

@@ -1,11 +1,13 @@
 // The taskstream web client: auth, conversation sidebar, streaming chat with tool cards, live task panel.
-import { ApiError, type ConversationDto, TaskstreamClient, type UserDto } from './api.ts';
+import { type ConversationDto, TaskstreamClient, type UserDto } from './api.ts';
+import { ChatSession } from './chat-session.ts';
 import { $, byTestId } from './dom.ts';
-import { applyEvent, emptyRoom, joined, type RoomEvent, type RoomMessage, roomEvents, withMessage, withNotice, withReply } from './room-state.ts';
+import type { RoomMessage } from './room-state.ts';
 import { authFields, clearAuthErrors, setAuthMode, showAuthError } from './views/auth.ts';
 import { setConnection } from './views/connection.ts';
 import { renderConversations as drawConversations } from './views/conversations.ts';
 import { ListsPanel } from './views/lists.ts';
+import { renderMarkdown } from './views/markdown.ts';
 import { renderMessages as drawMessages, updateStreamingText } from './views/messages.ts';
 import { mountReminders } from './views/reminders.ts';
 import { mountSearch } from './views/search.ts';
@@ -14,7 +16,7 @@ import { TaskPanel } from './views/task-panel.ts';
 import { mountTokensPanel } from './views/tokens.ts';
 
 const client = new TaskstreamClient();
-const current = () => state.room.conversationId || undefined;
+const current = () => chat.conversationId;
 const tasks = new TaskPanel(client, () => state.user?.id);
 const lists = new ListsPanel(
   client,
@@ -28,10 +30,6 @@ const reminders = mountReminders(client);
 const state = {
   user: undefined as UserDto | undefined,
   conversations: new Map<string, ConversationDto>(),
-  /** The open conversation (its id is empty until a first message creates it). */
-  room: emptyRoom(''),
-  buffering: false,
-  buffer: [] as RoomEvent[],
   signingUp: false,
   connectedOnce: false,
 };
@@ -84,9 +82,7 @@ function connectSocket() {
     if (state.connectedOnce) void resync();
     state.connectedOnce = true;
   });
-  for (const name of roomEvents) {
-    socket.on(name, (payload: RoomEvent['payload']) => onRoomEvent({ name, payload } as RoomEvent));
-  }
+  chat.listen();
   socket.on('task:created', ({ task }) => tasks.upsert(task));
   socket.on('task:updated', ({ task }) => tasks.upsert(task));
   socket.on('task:deleted', ({ id }) => tasks.remove(id));
@@ -123,10 +119,7 @@ function connectSocket() {
 
 async function resync() {
   await Promise.all([loadConversations(), lists.refresh().then(() => tasks.load())]);
-  const id = current();
-  if (!id) return;
-  const settled = [...state.room.messages].reverse().find((message) => message.status !== 'streaming');
-  await openConversation(id, settled?.id);
+  await chat.reopen();
 }
 
 // ---------- conversations ----------
@@ -154,115 +147,37 @@ async function removeConversation(conversation: ConversationDto) {
 }
 
 function startNewConversation() {
-  const open = current();
-  if (open) void client.leave(open).catch(() => undefined);
-  state.room = emptyRoom('');
+  chat.startNew();
   renderConversations();
-  renderMessages();
 }
 
-/** Joins a conversation's room; with `afterMessageId`, only fetches what came after it. */
-async function openConversation(id: string, afterMessageId?: string) {
-  const open = current();
-  if (open && open !== id) void client.leave(open).catch(() => undefined);
-  if (open !== id) state.room = emptyRoom(id);
-  state.buffering = true;
-  state.buffer = [];
-  try {
-    let ack = await client.join(id, afterMessageId);
-    // The anchor left the conversation (an edit, a regenerated reply): reload the latest page instead.
-    if (!ack.ok && ack.error.code === 'NOT_FOUND' && afterMessageId) {
-      afterMessageId = undefined;
-      ack = await client.join(id);
-    }
-    if (!ack.ok) throw new Error(ack.error.message);
-    const missed = [...ack.messages];
-    for (let more = ack.has_more && afterMessageId !== undefined; more && missed.length > 0; ) {
-      const page = await client.messagesAfter(id, missed.at(-1)!.id);
-      missed.push(...page.messages);
-      more = page.has_more;
-    }
-    state.room = joined(state.room, ack, missed, afterMessageId);
-    state.conversations.set(id, ack.conversation);
-  } finally {
-    flushBuffer();
-  }
-  renderConversations();
-  renderMessages();
-}
-
-// ---------- messages ----------
-function onRoomEvent(event: RoomEvent) {
-  if (state.buffering) {
-    state.buffer.push(event);
-    return;
-  }
-  if (event.payload.conversationId !== current()) return;
-  applyRoomEvent(event);
-}
-
-function flushBuffer() {
-  state.buffering = false;
-  const buffered = state.buffer.splice(0);
-  for (const event of buffered) if (event.payload.conversationId === current()) applyRoomEvent(event);
-}
-
-function applyRoomEvent(event: RoomEvent) {
-  const { room, effect } = applyEvent(state.room, event);
-  state.room = room;
-  if (effect.kind === 'render') renderMessages();
-  else if (effect.kind === 'text' && !updateStreamingText(effect.message)) renderMessages();
-  else if (effect.kind === 'resync') void resync();
-}
+const openConversation = (id: string) => chat.open(id);
 
 async function sendMessage() {
   const input = byTestId<HTMLTextAreaElement>('chat-input');
   const content = input.value.trim();
   if (!content) return;
   input.value = '';
-  const creating = !current();
-  if (creating) {
-    // Until the ack names the new conversation, keep its room events.
-    state.buffering = true;
-    state.buffer = [];
-  }
-  try {
-    const ack = await client.send(content, current(), crypto.randomUUID());
-    if (!ack.ok) throw new ApiError(0, ack.error.code, ack.error.message);
-    if (creating) state.room = { ...state.room, conversationId: ack.conversationId };
-    state.room = withReply(withMessage(state.room, ack.message), ack.assistantMessageId);
-  } catch (error) {
-    input.value = content;
-    state.room = withNotice(state.room, `Not sent: ${error instanceof Error ? error.message : String(error)}`);
-  } finally {
-    if (creating) flushBuffer();
-  }
-  renderConversations();
-  renderMessages();
+  if (!(await chat.send(content))) input.value = content;
 }
 
 // ---------- messages: edit, regenerate, approve ----------
-const renderMessages = () => drawMessages(state.room, messageActions);
-
-/** Runs a socket command for the open conversation; a refusal shows as a notice in it. */
-async function command(run: (conversationId: string) => Promise<{ ok: boolean; error?: { message: string } }>) {
-  const open = current();
-  const ack = open && (await run(open).catch((error: Error) => ({ ok: false, error: { message: error.message } })));
-  if (ack && !ack.ok) state.room = withNotice(state.room, ack.error?.message ?? 'Refused');
-  renderMessages();
-}
-
 const messageActions = {
-  edit: (message: RoomMessage) => {
-    const content = window.prompt('Edit your message', message.content)?.trim();
-    if (content && content !== message.content) void command((id) => client.edit(id, message.id, content));
-  },
-  regenerate: () => void command((id) => client.regenerate(id)),
-  answer: (approved: boolean) => {
-    const pending = state.room.pending;
-    if (pending) void command((id) => client.approve(id, pending.toolCallId, approved));
-  },
+  edit: (message: RoomMessage) => chat.edit(message, window.prompt('Edit your message', message.content)?.trim() ?? ''),
+  regenerate: () => chat.regenerate(),
+  answer: (approved: boolean) => chat.answer(approved),
 };
+
+const messageView = { list: byTestId('message-list'), stop: byTestId<HTMLButtonElement>('chat-stop'), renderText: renderMarkdown };
+const chat: ChatSession = new ChatSession(client, {
+  render: () => drawMessages(chat.room, messageActions, messageView),
+  text: (message) => updateStreamingText(messageView.list, message),
+  resync: () => void resync(),
+  conversation: (conversation) => {
+    if ('title' in conversation) state.conversations.set(conversation.id, conversation);
+    renderConversations();
+  },
+});
 
 // ---------- wiring ----------
 function wire() {
@@ -290,10 +205,7 @@ function wire() {
       void sendMessage();
     }
   });
-  byTestId('chat-stop').addEventListener('click', () => {
-    const open = current();
-    if (open) void client.stop(open);
-  });
+  byTestId('chat-stop').addEventListener('click', () => chat.stop());
   mountSearch(
     client,
     (result) =>

@@ -1,8 +1,8 @@
-// The message list of the open conversation: each message with its tool cards, redrawn from the room state.
+// The message list of the open conversation: each message with its tool cards, redrawn from the room
+// state — in the client demo and in the chat widget (which passes its own list, in its shadow root).
 import type { MessageDto } from '../api.ts';
-import { byTestId, element } from '../dom.ts';
+import { element } from '../dom.ts';
 import type { Room, RoomMessage } from '../room-state.ts';
-import { renderMarkdown } from './markdown.ts';
 import { toolSentence } from './tool-words.ts';
 
 type ToolCall = NonNullable<MessageDto['tool_calls']>[number];
@@ -25,6 +25,13 @@ function toolCard(call: ToolCall, result: ToolResult | undefined) {
   );
 }
 
+/** Where the messages are drawn, and how a finished reply's text is (Markdown in the demo, plain text in the widget). */
+export interface MessageView {
+  list: HTMLElement;
+  stop: HTMLButtonElement;
+  renderText(target: HTMLElement, text: string): void;
+}
+
 export interface MessageActions {
   edit(message: RoomMessage): void;
   regenerate(): void;
@@ -45,7 +52,7 @@ function approvalCard(summary: string, actions: MessageActions) {
   );
 }
 
-function messageElement(message: RoomMessage, actions: MessageActions, last: boolean, busy: boolean) {
+function messageElement(message: RoomMessage, actions: MessageActions, view: MessageView, last: boolean, busy: boolean) {
   const statusNote = {
     complete: '',
     streaming: 'typing…',
@@ -58,8 +65,8 @@ function messageElement(message: RoomMessage, actions: MessageActions, last: boo
   const results = new Map((message.tool_results ?? []).map((result) => [result.tool_call_id, result]));
   const cards = (message.tool_calls ?? []).map((call) => toolCard(call, results.get(call.id)));
   const text = element('div', { className: 'text' });
-  // A finished reply reads as Markdown; a streaming one (and what the user typed) as the text it is.
-  if (message.role === 'assistant' && message.status !== 'streaming') renderMarkdown(text, message.content);
+  // A finished reply reads as the view renders it; a streaming one (and what the user typed) as the text it is.
+  if (message.role === 'assistant' && message.status !== 'streaming') view.renderText(text, message.content);
   else text.textContent = message.content;
   const item = element(
     'li',
@@ -83,21 +90,20 @@ function messageElement(message: RoomMessage, actions: MessageActions, last: boo
   return item;
 }
 
-export function renderMessages(room: Room, actions: MessageActions) {
-  const list = byTestId('message-list');
+export function renderMessages(room: Room, actions: MessageActions, view: MessageView) {
+  const { list } = view;
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   const busy = Boolean(room.streaming || room.pending);
-  list.replaceChildren(...room.messages.map((message, index) => messageElement(message, actions, index === room.messages.length - 1, busy)));
+  list.replaceChildren(...room.messages.map((message, index) => messageElement(message, actions, view, index === room.messages.length - 1, busy)));
   if (room.pending) list.append(approvalCard(room.pending.summary, actions));
   if (room.messages.length === 0)
     list.append(element('li', { className: 'empty', textContent: 'Say hi, or try “add buy milk tomorrow” or “what’s pending?”' }));
   if (nearBottom) list.scrollTop = list.scrollHeight;
-  byTestId<HTMLButtonElement>('chat-stop').disabled = !room.streaming;
+  view.stop.disabled = !room.streaming;
 }
 
 /** A delta only touches the text of the streaming message, not the whole list; false when that message is not drawn yet. */
-export function updateStreamingText(message: RoomMessage): boolean {
-  const list = byTestId('message-list');
+export function updateStreamingText(list: HTMLElement, message: RoomMessage): boolean {
   const node = list.querySelector<HTMLElement>(`[data-id="${message.id}"] .text`);
   if (!node) return false;
   node.textContent = message.content;
