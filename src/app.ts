@@ -169,11 +169,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     socketsPerUser: config.limits.socketsPerUser,
   };
   const listsRepository = new ListsRepository(orm.em);
-  const sockets = createSocketServer(app, {
+  const sockets = await createSocketServer(app, {
     listsOf: (userId) => listsRepository.memberListIds(userId),
     tokens,
     sessions,
     databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
     corsOrigins: config.corsOrigins,
     socketsPerUser: budgets?.socketsPerUser,
     trustProxy: config.trustProxy,

@@ -50,6 +50,7 @@ const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
     JWT_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
     ACCESS_TOKEN_TTL: duration.default(15 * 60_000),
@@ -120,6 +121,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** Socket.IO rooms across instances through this Redis server (the Redis Streams adapter) instead of PostgreSQL. */
+  redisUrl: string | undefined;
   dataDir: string;
   /** Undefined until the server has generated or loaded the development secret (see server.ts). */
   jwtSecret: string | undefined;
@@ -209,6 +212,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: env.PORT,
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
     dataDir: env.DATA_DIR,
     jwtSecret: env.JWT_SECRET,
     accessTokenTtlMs: env.ACCESS_TOKEN_TTL,

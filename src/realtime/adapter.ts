@@ -1,37 +1,116 @@
-// Socket.IO rooms across instances through PostgreSQL LISTEN/NOTIFY (@socket.io/postgres-adapter).
-import { createAdapter } from '@socket.io/postgres-adapter';
+// Socket.IO rooms across instances: through PostgreSQL LISTEN/NOTIFY (@socket.io/postgres-adapter,
+// the default: no other service) or through a Redis stream (@socket.io/redis-streams-adapter, when
+// REDIS_URL is set). Either way, broadcasts reach this instance's sockets first and at once, and a
+// reply's deltas cross to the other instances in batches (fan-out.ts).
+import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adapter';
+import { createAdapter as createRedisAdapter } from '@socket.io/redis-streams-adapter';
 import type pg from 'pg';
-import { Adapter } from 'socket.io-adapter';
-import { isAlone } from './fan-out.ts';
+import { createClient } from 'redis';
+import { Adapter, type BroadcastOptions, type ClusterAdapter, MessageType } from 'socket.io-adapter';
+import { DeltaFanOut, type RelayedDeltas, relayEvent } from './fan-out.ts';
 
-type PostgresAdapter = ReturnType<ReturnType<typeof createAdapter>>;
-type BroadcastArgs = Parameters<PostgresAdapter['broadcast']>;
+/** How long the start waits for Redis. */
+const redisConnectMs = 10_000;
+
+export interface RoomAdapter {
+  /** For `io.adapter()`. */
+  factory: (nsp: unknown) => ClusterAdapter;
+  /** Settles once the adapter listens for the other instances (or has given up waiting). */
+  listening: Promise<void>;
+  /** Releases what the adapter holds beyond the namespace (after `io.close()`). */
+  close(): Promise<void>;
+}
+
+type Packet = Parameters<Adapter['broadcast']>[0];
 const settled = Promise.resolve();
 
 /**
- * The stock adapter awaits a NOTIFY before every local emit, even when it is the only instance.
- * This one emits locally straight away while no other instance has announced itself (the adapter
- * tracks peers by heartbeat), so a single server never pays a database round trip per event.
- * `listening` settles once the adapter listens for the other instances, or after `listenTimeoutMs`
- * (a database slow to answer does not hold the start).
+ * The adapter, made to deliver locally first and to relay deltas: a broadcast goes to this
+ * instance's sockets at once and then, with peers, through the cluster (after the deltas the window
+ * holds, which keeps a peer's events in emit order); a relayed batch of deltas is written to this
+ * instance's connections instead of being broadcast as an event.
  */
-export function createRoomAdapter(pool: pg.Pool, onError: (error: Error) => void, listenTimeoutMs = 5_000) {
+function localFirst(adapter: ClusterAdapter, alone: () => boolean, onError: (error: Error) => void): ClusterAdapter {
+  const cluster = adapter as unknown as {
+    uid: string;
+    publishAndReturnOffset(message: { type: MessageType; data: unknown }): Promise<unknown>;
+    onMessage(message: { uid: string; type: MessageType; data?: { packet?: Packet } }, offset?: string): unknown;
+  };
+  const publish = (packet: Packet, opts: BroadcastOptions) =>
+    cluster
+      .publishAndReturnOffset({
+        type: MessageType.BROADCAST,
+        data: { packet, opts: { rooms: [...opts.rooms], except: [...(opts.except ?? [])], flags: opts.flags } },
+      })
+      .then(() => undefined, onError);
+  const fanOut = new DeltaFanOut(adapter, alone, (batch) => void publish({ type: 2, nsp: adapter.nsp.name, data: [relayEvent, batch] }, { rooms: new Set() }));
+  Object.assign(adapter, { fanOut });
+  adapter.broadcast = (packet: Packet, opts: BroadcastOptions) => {
+    fanOut.flush();
+    Adapter.prototype.broadcast.call(adapter, packet, opts);
+    if (opts.flags?.local || alone()) return settled;
+    return publish(packet, opts);
+  };
+  const receive = cluster.onMessage.bind(adapter);
+  cluster.onMessage = (message, offset) => {
+    const data = message.data?.packet?.data as [string, RelayedDeltas[]] | undefined;
+    if (message.type === MessageType.BROADCAST && data?.[0] === relayEvent) {
+      if (message.uid !== cluster.uid) fanOut.receive(data[1]);
+      return undefined;
+    }
+    return receive(message, offset);
+  };
+  return adapter;
+}
+
+/**
+ * Rooms across instances through PostgreSQL. The stock adapter awaits a NOTIFY before every local
+ * emit; this one does not (localFirst), and sends nothing while no other instance has announced
+ * itself (it tracks peers by heartbeat).
+ */
+export function postgresRoomAdapter(pool: pg.Pool, onError: (error: Error) => void, listenTimeoutMs = 5_000): RoomAdapter {
   const listening = watchListen(pool, listenTimeoutMs);
   releaseDeadConnections(pool, onError);
-  const createPostgresAdapter = createAdapter(pool, { errorHandler: onError, heartbeatInterval: 2_000, heartbeatTimeout: 6_000 });
+  const create = createPostgresAdapter(pool, { errorHandler: onError, heartbeatInterval: 2_000, heartbeatTimeout: 6_000 });
   // Socket.IO calls this with `new`, so it must be a function, not an arrow.
   const factory = function roomAdapter(nsp: unknown) {
-    const adapter = createPostgresAdapter(nsp);
-    const broadcastEverywhere = adapter.broadcast.bind(adapter);
-    // Alone: the in-memory adapter's broadcast itself (what the cluster adapter ends with locally; fan-out.ts).
-    adapter.broadcast = (packet: BroadcastArgs[0], opts: BroadcastArgs[1]) => {
-      if (!isAlone(adapter)) return broadcastEverywhere(packet, opts);
-      Adapter.prototype.broadcast.call(adapter, packet, opts);
-      return settled;
-    };
-    return adapter;
+    const adapter = create(nsp) as unknown as ClusterAdapter & { nodesMap: Map<string, unknown> };
+    return localFirst(adapter, () => adapter.nodesMap.size === 0, onError);
   };
-  return { factory, listening };
+  return { factory, listening, close: () => pool.end() };
+}
+
+/**
+ * Rooms across instances through a Redis stream (XADD/XREAD; serverSideEmit over PUB/SUB). It has no
+ * heartbeat to tell whether peers are there, so it always publishes: a lone instance pays one XADD
+ * per broadcast and per window of deltas (REDIS_URL is for several instances).
+ */
+export async function redisRoomAdapter(url: string, onError: (error: Error) => void): Promise<RoomAdapter> {
+  const client = createClient({ url, socket: { connectTimeout: 5_000 } });
+  client.on('error', onError);
+  // A Redis that does not answer stops the start with one clear line, rather than a retry for ever.
+  const refused = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`could not reach Redis at REDIS_URL within ${redisConnectMs / 1000} s`)), redisConnectMs).unref(),
+  );
+  await Promise.race([client.connect(), refused]).catch((error: Error) => {
+    client.destroy();
+    throw error;
+  });
+  // The stream keeps the latest 100,000 entries (the default 10,000 lost events to a peer reading behind
+  // a burst: 20,000 at once in the tests), read 1,000 at a time.
+  const create = createRedisAdapter(client, { onlyPlaintext: true, maxLen: 100_000, readCount: 1_000 });
+  const factory = function roomAdapter(nsp: unknown) {
+    return localFirst(create(nsp) as unknown as ClusterAdapter, () => false, onError);
+  };
+  return {
+    factory,
+    listening: settled,
+    close: () =>
+      client.quit().then(
+        () => undefined,
+        () => undefined,
+      ),
+  };
 }
 
 /**

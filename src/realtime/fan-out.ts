@@ -1,27 +1,34 @@
-// The one place taskstream goes around Socket.IO's broadcast, and what that costs. Both shortcuts
-// apply only while this instance is alone (no peer has announced itself to the room adapter):
+// How events reach sockets, and the one place taskstream goes around Socket.IO's broadcast.
 //
-// 1. The adapter's local broadcast (adapter.ts): alone, an event goes to the in-memory adapter's
-//    broadcast at once instead of awaiting a NOTIFY round trip first. Nothing of Socket.IO's
-//    per-socket delivery is skipped.
-// 2. The delta writer (broadcasts.ts, a reply's `assistant:delta`): alone, each delta is encoded
-//    once (deltaPackets, pinned against socket.io-parser's own encoder) and handed to each of the
-//    room's Engine.IO connections. It bypasses, and so cannot honour: outgoing listeners
+// 1. Local first (adapter.ts): every broadcast goes to this instance's sockets at once, through the
+//    in-memory adapter's own broadcast, and then (with peers) to the other instances through the
+//    cluster adapter (PostgreSQL NOTIFY or a Redis stream) — never a round trip before a local write.
+// 2. Deltas (deltaWriter below): each delta is encoded once (deltaPackets, pinned against
+//    socket.io-parser's own encoder) and handed to each of the room's Engine.IO connections here. For
+//    the other instances, the deltas of every reply generating here are gathered for a short window
+//    (`relayWindowMs`) and cross as one adapter message per window, not one per delta; each receiving
+//    instance writes them to its own connections as the same `assistant:delta` packets with the same
+//    seqs. Any other broadcast first sends what the window holds, so a peer's sockets get events in the
+//    order they were emitted (a reply's last deltas before its `assistant:done`).
+//    Writing to connections bypasses, and so cannot honour: outgoing listeners
 //    (`socket.onAnyOutgoing`), the `volatile` and `except` flags, connection-state recovery (no
 //    packet ids, no buffer of missed packets), binary attachments (deltas are text) and the
 //    pre-framed WebSocket copy the broadcast would share between sockets. None of these is used
 //    for deltas; connection-state recovery is refused at start (checkFanOutOptions).
-//
-// With peers, every event is a broadcast through the adapter, so sockets on other instances get it.
 import type { ServerOptions } from 'socket.io';
-import type { Adapter } from 'socket.io-adapter';
+import type { ClusterAdapter } from 'socket.io-adapter';
 import { conversationRoom } from './events.ts';
 import type { AppServer } from './socket-types.ts';
 
-/** Whether this instance is alone: no other instance has announced itself to the adapter (a room's sockets may then be elsewhere too). */
-export function isAlone(adapter: Adapter): boolean {
-  return (adapter as unknown as { nodesMap: Map<string, unknown> }).nodesMap.size === 0;
-}
+/** How long deltas for the other instances gather before crossing as one message. */
+export const relayWindowMs = 20;
+/** The event name of a batch of deltas between instances (never sent to a client). */
+export const relayEvent = 'taskstream:deltas';
+/** A batch stays under PostgreSQL's NOTIFY payload limit (8,000 bytes), so it never takes the adapter's slower table path. */
+const relayBatchBytes = 6_000;
+
+/** One reply's deltas in a batch: its conversation, its message, the seq of the first delta, and their texts in order. */
+export type RelayedDeltas = [conversationId: string, messageId: string, firstSeq: number, texts: string[]];
 
 /** Refuses, at start, the Socket.IO options the shortcuts cannot honour. */
 export function checkFanOutOptions(options: Partial<ServerOptions>): void {
@@ -46,20 +53,69 @@ export function deltaPackets(conversationId: string, messageId: string): (seq: n
 const sendOptions = { compress: true };
 
 /**
- * Sends one reply's deltas to its conversation's room: alone, written to the room's connections
- * already encoded (fewer allocations per delta: BENCHMARKS.md, "a delta without a broadcast"); with
- * peers, a broadcast through the adapter.
+ * The deltas of one adapter (one instance): written to its own connections at once, gathered for the
+ * other instances and sent as one message per window (`publish`), and received from them.
  */
+export class DeltaFanOut {
+  private pending = new Map<string, RelayedDeltas>();
+  private pendingBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly adapter: ClusterAdapter,
+    /** Whether no other instance is there to receive (a room's sockets may then be here only). */
+    readonly alone: () => boolean,
+    private readonly publish: (batch: RelayedDeltas[]) => void,
+  ) {}
+
+  /** Writes one delta to this instance's connections in the conversation's room. */
+  writeLocal(conversationId: string, packet: string): void {
+    const ids = this.adapter.rooms.get(conversationRoom(conversationId));
+    if (!ids) return;
+    const { sockets } = this.adapter.nsp;
+    for (const id of ids) sockets.get(id)?.conn.send(packet, sendOptions);
+  }
+
+  /** Keeps a delta for the other instances, to cross with the window's others. */
+  relay(conversationId: string, messageId: string, seq: number, text: string): void {
+    const entry = this.pending.get(messageId);
+    if (entry) entry[3].push(text);
+    else this.pending.set(messageId, [conversationId, messageId, seq, [text]]);
+    // Ids and framing once per reply, then each text with its quotes and comma (escapes are rare).
+    this.pendingBytes += (entry ? 0 : 100) + Buffer.byteLength(text) + 3;
+    if (this.pendingBytes >= relayBatchBytes) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), relayWindowMs);
+  }
+
+  /** Sends what the window holds now (before any other broadcast, and when the window ends). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    this.pendingBytes = 0;
+    this.publish(batch);
+  }
+
+  /** Deltas another instance relayed: to this instance's connections, as the packets the generating instance wrote. */
+  receive(batch: RelayedDeltas[]): void {
+    for (const [conversationId, messageId, firstSeq, texts] of batch) {
+      const packet = deltaPackets(conversationId, messageId);
+      texts.forEach((text, index) => this.writeLocal(conversationId, packet(firstSeq + index, text)));
+    }
+  }
+}
+
+/** The fan-out of the server's room adapter (adapter.ts gives every adapter one). */
+export const fanOutOf = (io: AppServer) => (io.sockets.adapter as unknown as { fanOut: DeltaFanOut }).fanOut;
+
+/** Sends one reply's deltas to its conversation's room: to this instance's connections at once, to the other instances within a window. */
 export function deltaWriter(io: AppServer, conversationId: string, messageId: string): (seq: number, text: string) => void {
-  const room = conversationRoom(conversationId);
-  const everywhere = io.to(room);
-  const { adapter, sockets } = io.sockets;
+  const fanOut = fanOutOf(io);
   const packet = deltaPackets(conversationId, messageId);
   return (seq, text) => {
-    if (!isAlone(adapter)) return void everywhere.emit('assistant:delta', { conversationId, messageId, seq, text });
-    const ids = adapter.rooms.get(room);
-    if (!ids) return;
-    const encoded = packet(seq, text);
-    for (const id of ids) sockets.get(id)?.conn.send(encoded, sendOptions);
+    fanOut.writeLocal(conversationId, packet(seq, text));
+    if (!fanOut.alone()) fanOut.relay(conversationId, messageId, seq, text);
   };
 }

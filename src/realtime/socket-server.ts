@@ -1,5 +1,6 @@
 // Socket.IO on Fastify's http server: the token handshake, the per-user socket cap, rooms across
-// instances (PostgreSQL adapter), ended sessions disconnected everywhere, and an orderly close.
+// instances (the PostgreSQL adapter, or Redis with REDIS_URL), ended sessions disconnected everywhere,
+// and an orderly close.
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { Server, type ServerOptions } from 'socket.io';
@@ -7,7 +8,7 @@ import type { AccessTokens } from '../auth/access-tokens.ts';
 import type { EndedSessions } from '../auth/sessions.ts';
 import { AppError, type ErrorCode } from '../shared/errors.ts';
 import { InFlight } from '../shared/in-flight.ts';
-import { createRoomAdapter } from './adapter.ts';
+import { postgresRoomAdapter, type RoomAdapter, redisRoomAdapter } from './adapter.ts';
 import { sessionRoom } from './events.ts';
 import { checkFanOutOptions } from './fan-out.ts';
 import type { AppServer } from './socket-types.ts';
@@ -16,6 +17,8 @@ export interface SocketServerOptions {
   tokens: AccessTokens;
   sessions: EndedSessions;
   databaseUrl: string;
+  /** Rooms across instances through this Redis server instead of PostgreSQL. */
+  redisUrl?: string;
   corsOrigins: string[];
   /** At most this many open sockets per user on this instance (no cap when RATE_LIMITS=off). */
   socketsPerUser?: number;
@@ -29,7 +32,7 @@ export interface SocketServerOptions {
 const maxSocketPayloadBytes = 32 * 1024;
 
 /** The server, and a promise that settles once its adapter listens for other instances (closing before that would leak its connection). */
-export function createSocketServer(app: FastifyInstance, options: SocketServerOptions): { io: AppServer; listening: Promise<void> } {
+export async function createSocketServer(app: FastifyInstance, options: SocketServerOptions): Promise<{ io: AppServer; listening: Promise<void> }> {
   const serverOptions: Partial<ServerOptions> = {
     path: '/socket.io',
     serveClient: false,
@@ -38,13 +41,17 @@ export function createSocketServer(app: FastifyInstance, options: SocketServerOp
   };
   checkFanOutOptions(serverOptions);
   const io: AppServer = new Server(app.server, serverOptions);
-  // One connection LISTENs, one sends every NOTIFY: a single sender keeps broadcasts in the order they
-  // were emitted (deltas!), which NOTIFYs racing on several connections would not. A busy instance
-  // queues thousands of them, so a queued one waits its turn for long rather than being dropped.
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2, connectionTimeoutMillis: 60_000 });
-  const logAdapterError = (error: Error) => app.log.warn({ err: error }, 'socket.io adapter: database connection failed');
-  pool.on('error', logAdapterError);
-  const adapter = createRoomAdapter(pool, logAdapterError);
+  const logAdapterError = (error: Error) => app.log.warn({ err: error }, `socket.io adapter: ${options.redisUrl ? 'Redis' : 'database'} connection failed`);
+  let adapter: RoomAdapter;
+  if (options.redisUrl) adapter = await redisRoomAdapter(options.redisUrl, logAdapterError);
+  else {
+    // One connection LISTENs, one sends every NOTIFY: a single sender keeps broadcasts in the order they
+    // were emitted (deltas!), which NOTIFYs racing on several connections would not. A busy instance
+    // queues thousands of them, so a queued one waits its turn for long rather than being dropped.
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2, connectionTimeoutMillis: 60_000 });
+    pool.on('error', logAdapterError);
+    adapter = postgresRoomAdapter(pool, logAdapterError);
+  }
   io.adapter(adapter.factory);
   // Engine.IO answers (the handshake, long-polling) bypass Fastify's hooks: they get nosniff here.
   const noSniff = (headers: Record<string, string>) => {
@@ -84,7 +91,7 @@ export function createSocketServer(app: FastifyInstance, options: SocketServerOp
   });
   app.addHook('onClose', async () => {
     await io.close();
-    await pool.end();
+    await adapter.close();
   });
 
   // A session ended here: tell the peers, and disconnect its sockets wherever they are.

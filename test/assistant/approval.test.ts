@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, signup, type TestUser } from '../helpers/app.ts';
 import { openAiSuite, textReply, toolCallsReply } from '../helpers/fake-openai.ts';
-import { type ClientSocket, connect, sendMessage, twoListeningApps, waitFor } from '../helpers/socket.ts';
+import { type ClientSocket, connect, roomAdapters, sendMessage, twoListeningApps, waitFor } from '../helpers/socket.ts';
 
 const sockets: ClientSocket[] = [];
 afterEach(() => {
@@ -20,8 +20,8 @@ async function cautiousUser(app: FastifyInstance): Promise<TestUser> {
   return user;
 }
 
-describe('approval with the offline assistant, on two instances', () => {
-  const instances = twoListeningApps();
+describe.each(roomAdapters)('approval with the offline assistant, on two instances (%s adapter)', (adapter) => {
+  const instances = twoListeningApps({}, {}, adapter);
   const open = async (url: string, user: TestUser) => {
     const socket = await connect(url, user.accessToken);
     sockets.push(socket);

@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll } from 'vitest';
+import type { AppOverrides } from '../../src/app.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/realtime/events.ts';
 import { createTestApp, signup, type TestUser, testApp } from './app.ts';
+import { startRedis } from './redis.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -23,18 +25,29 @@ export function listeningApp(...args: Parameters<typeof createTestApp>) {
   return suite;
 }
 
+/** The ways instances share rooms: every multi-instance test runs over each (`describe.each(roomAdapters)`). */
+export const roomAdapters = ['postgres', 'redis'] as const;
+export type RoomAdapterKind = (typeof roomAdapters)[number];
+
 /**
- * Two instances of the app on one database, both listening, for the tests of one describe block:
- * ready once each adapter has heard of the other (from its heartbeat); closed after them.
+ * Two instances of the app on one database, both listening, for the tests of one describe block,
+ * sharing rooms through PostgreSQL or through a redis-server of their own: ready once each adapter
+ * counts the other; closed after them.
  */
-export function twoListeningApps(...args: Parameters<typeof createTestApp>) {
+export function twoListeningApps(env: Record<string, string> = {}, overrides: AppOverrides = {}, adapter: RoomAdapterKind = 'postgres') {
   const suite = {} as { a: FastifyInstance; b: FastifyInstance; urlA: string; urlB: string };
+  let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
   beforeAll(async () => {
-    [suite.a, suite.b] = [await createTestApp(...args), await createTestApp(...args)];
+    redis = adapter === 'redis' ? await startRedis() : undefined;
+    const shared = { ...env, ...(redis ? { REDIS_URL: redis.url } : {}) };
+    [suite.a, suite.b] = [await createTestApp(shared, overrides), await createTestApp(shared, overrides)];
     [suite.urlA, suite.urlB] = [await listen(suite.a), await listen(suite.b)];
     await until(async () => (await suite.a.io.of('/').adapter.serverCount()) === 2 && (await suite.b.io.of('/').adapter.serverCount()) === 2, 10_000);
   });
-  afterAll(() => Promise.all([suite.a?.close(), suite.b?.close()]));
+  afterAll(async () => {
+    await Promise.all([suite.a?.close(), suite.b?.close()]);
+    await redis?.stop();
+  });
   return suite;
 }
 

@@ -3,10 +3,10 @@
 // member's sockets leave the list's room everywhere and are told.
 import { describe, expect, it } from 'vitest';
 import { call, signup } from '../helpers/app.ts';
-import { connect, record, twoListeningApps, until, waitFor } from '../helpers/socket.ts';
+import { connect, record, roomAdapters, twoListeningApps, until, waitFor } from '../helpers/socket.ts';
 
-describe('shared lists, live on two instances', () => {
-  const suite = twoListeningApps();
+describe.each(roomAdapters)('shared lists, live on two instances (%s adapter)', (adapter) => {
+  const suite = twoListeningApps({}, {}, adapter);
 
   it('brings invitations, membership and every task change of the list to the members’ tabs, and stops at removal', async () => {
     const [owner, member] = [await signup(suite.a, 'Olga'), await signup(suite.a, 'Max')];

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { toolSpecs } from '../../src/assistant/tools/index.ts';
 import { call, signup } from '../helpers/app.ts';
 import { mcpClient, personalToken } from '../helpers/mcp.ts';
-import { connect, listeningApp, twoListeningApps, waitFor } from '../helpers/socket.ts';
+import { connect, listeningApp, roomAdapters, twoListeningApps, waitFor } from '../helpers/socket.ts';
 
 const structured = (result: Awaited<ReturnType<Client['callTool']>>) => result.structuredContent as any;
 
@@ -191,9 +191,9 @@ describe('the MCP server', () => {
   });
 });
 
-describe('MCP on two instances', () => {
+describe.each(roomAdapters)('MCP on two instances (%s adapter)', (adapter) => {
   // Ready once each instance has heard of the other: before that, an instance alone emits only to its own sockets.
-  const suite = twoListeningApps();
+  const suite = twoListeningApps({}, {}, adapter);
 
   it('answers on any instance, reaches sockets on the other, and a token revoked on one is refused on the other at once', async () => {
     const user = await signup(suite.a);

@@ -1,10 +1,10 @@
-// The room adapter's start: `listening` settles once its LISTEN has run (closing earlier would leave
+// The PostgreSQL room adapter's start: `listening` settles once its LISTEN has run (closing earlier would leave
 // its pool unable to end), whichever of its pooled connections is handed out first.
 import { createServer } from 'node:http';
 import pg from 'pg';
 import { Server } from 'socket.io';
 import { describe, expect, it } from 'vitest';
-import { createRoomAdapter } from '../../src/realtime/adapter.ts';
+import { postgresRoomAdapter } from '../../src/realtime/adapter.ts';
 import { testDatabaseUrl } from '../helpers/db.ts';
 
 describe('the room adapter', () => {
@@ -14,7 +14,7 @@ describe('the room adapter', () => {
     // first. Several starts make both orders all but certain; the timeout is far beyond the test's.
     for (let start = 0; start < 6; start++) {
       const pool = new pg.Pool({ connectionString: url, max: 2 });
-      const adapter = createRoomAdapter(pool, () => {}, 600_000);
+      const adapter = postgresRoomAdapter(pool, () => {}, 600_000);
       const io = new Server(createServer());
       io.adapter(adapter.factory);
       await adapter.listening;
@@ -23,7 +23,7 @@ describe('the room adapter', () => {
       );
       expect(rows[0]!.listening).toBe(1);
       await io.close();
-      await pool.end();
+      await adapter.close();
     }
   });
 });

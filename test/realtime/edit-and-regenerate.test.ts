@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, signup, type TestUser } from '../helpers/app.ts';
 import { PacedProvider } from '../helpers/scripted-provider.ts';
-import { type ClientSocket, connect, listen, record, sendMessage, tabsOnBoth, twoListeningApps, waitFor } from '../helpers/socket.ts';
+import { type ClientSocket, connect, listen, record, roomAdapters, sendMessage, tabsOnBoth, twoListeningApps, waitFor } from '../helpers/socket.ts';
 
 const sockets: ClientSocket[] = [];
 afterEach(() => {
@@ -139,9 +139,9 @@ describe('edit and regenerate with the offline assistant', () => {
   });
 });
 
-describe('regenerate across two instances while the reply streams', () => {
+describe.each(roomAdapters)('regenerate across two instances while the reply streams (%s adapter)', (adapter) => {
   const provider = new PacedProvider(['One ', 'two ', 'three ', 'four ', 'five.']);
-  const instances = twoListeningApps({}, { provider });
+  const instances = twoListeningApps({}, { provider }, adapter);
 
   it('stops the reply streaming on A, removes it, and streams the new one from B to both tabs', async () => {
     const { b } = instances;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { executeBound } from '../../src/db/sql.ts';
 import { call, createTestApp, sharedList, signup } from '../helpers/app.ts';
-import { connect, listen, record, twoListeningApps, until } from '../helpers/socket.ts';
+import { connect, listen, record, roomAdapters, twoListeningApps, until } from '../helpers/socket.ts';
 
 const clock = { now: new Date('2026-03-07T12:00:00Z') };
 /** The task:reminder payloads a tab has heard. */
@@ -13,8 +13,8 @@ const at = (iso: string) => {
   clock.now = new Date(iso);
 };
 
-describe('reminders', () => {
-  const suite = twoListeningApps({}, { clock: () => clock.now, reminderPollMs: 0 });
+describe.each(roomAdapters)('reminders (%s adapter)', (adapter) => {
+  const suite = twoListeningApps({}, { clock: () => clock.now, reminderPollMs: 0 }, adapter);
   const api = (user: Parameters<typeof call>[1], method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) =>
     call(suite.a, user, method, url, body);
 

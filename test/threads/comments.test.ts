@@ -4,10 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { call, sharedList, signup, type TestUser } from '../helpers/app.ts';
 import { mcpClient, personalToken } from '../helpers/mcp.ts';
-import { connect, sendMessage, twoListeningApps, waitFor } from '../helpers/socket.ts';
+import { connect, roomAdapters, sendMessage, twoListeningApps, waitFor } from '../helpers/socket.ts';
 
-describe('comments', () => {
-  const suite = twoListeningApps();
+describe.each(roomAdapters)('comments (%s adapter)', (adapter) => {
+  const suite = twoListeningApps({}, {}, adapter);
   const api = (user: TestUser, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) => call(suite.a, user, method, url, body);
 
   it('keeps a thread oldest first, live to every member on the other instance, and in the task’s history', async () => {
