@@ -102,7 +102,7 @@ export class DeltaFanOut {
   receive(batch: RelayedDeltas[]): void {
     for (const [conversationId, messageId, firstSeq, texts] of batch) {
       const packet = deltaPackets(conversationId, messageId);
-      texts.forEach((text, index) => this.writeLocal(conversationId, packet(firstSeq + index, text)));
+      for (const [index, text] of texts.entries()) this.writeLocal(conversationId, packet(firstSeq + index, text));
     }
   }
 }
