@@ -1,6 +1,6 @@
 // npm run bench: REST, streaming fan-out, turn latency, memory per socket and history joins,
 // each beside the bare framework measured the same way in the same run, and the memory of exports and attachments.
-// Writes bench/results/latest.json; `npm run bench -- exports`, `-- lists`, `-- attachments` or `-- reminders` runs that phase alone.
+// Writes bench/results/latest.json; `npm run bench -- exports`, `-- lists`, `-- attachments`, `-- reminders` or `-- instances` runs that phase alone.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { startEmbeddedDatabase } from '../src/db/embedded.ts';
 import { openOrm } from '../src/db/orm.ts';
 import { type AttachmentsReport, measureAttachments } from './lib/attachments.ts';
 import { type ExportsReport, measureExports } from './lib/exports.ts';
+import { type InstancesReport, measureInstances } from './lib/instances.ts';
 import { type ListJoinsReport, measureListJoins } from './lib/list-joins.ts';
 import { ask, type Child, cpuSeconds, rssKb, startChild } from './lib/processes.ts';
 import { measureReminders, type RemindersReport } from './lib/reminders.ts';
@@ -95,6 +96,16 @@ const printReminders = (fired: RemindersReport) =>
     `| Reminders: ${fired.reminders} due within one minute, ${fired.instances} instances | last pushed ${fired.seconds_after_last_due} s after the last was due (${fired.seconds_first_due_to_last_pushed} s after the first); received ${fired.received}, distinct ${fired.distinct}, fired ${fired.fired_in_database} | chat first delta p50/p99 ${fired.chat_first_delta_p50_before_ms}/${fired.chat_first_delta_p99_before_ms} ms before, ${fired.chat_first_delta_p50_during_ms}/${fired.chat_first_delta_p99_during_ms} ms during |`,
   );
 
+const printInstances = (report: InstancesReport) => {
+  const row = (name: string, figures: InstancesReport['one_instance']) =>
+    console.log(
+      `| ${name} | ${figures.deltas_per_s} deltas/s delivered | ${figures.cpu_us_per_delta} µs server-side CPU per delta (${figures.cpu_cores} cores) | delta emit→arrival p50/p99 ${figures.delta_p50_ms}/${figures.delta_p99_ms} ms |`,
+    );
+  row('One instance', report.one_instance);
+  row(`A → B through PostgreSQL (${report.cpu_ratio_postgres}× CPU/delta)`, report.postgres_across);
+  row(`A → B through Redis (${report.cpu_ratio_redis}× CPU/delta)`, report.redis_across);
+};
+
 const printListJoins = (joins: ListJoinsReport) =>
   console.log(
     `| Connect with ${joins.lists} lists (a room each) | p50 ${joins.connect_p50_ms} / p99 ${joins.connect_p99_ms} ms | with one list: p50 ${joins.one_list_connect_p50_ms} / p99 ${joins.one_list_connect_p99_ms} ms |`,
@@ -119,6 +130,23 @@ const standalone = {
     const fired = await measureReminders(databaseUrl, () => start('app.ts', { BENCH_DELTAS: '3', BENCH_INTERVAL_MS: '0' }), stop);
     printReminders(fired);
     return fired;
+  },
+  instances: async () => {
+    progress(`instances: replies generated on A, delivered to sockets on B (PostgreSQL, Redis) against one instance`);
+    const report = await measureInstances(
+      databaseUrl,
+      (env) => start('app.ts', env),
+      stop,
+      {
+        rounds: settings.rounds,
+        conversations: Number(process.env.BENCH_INSTANCE_CONVERSATIONS ?? 200),
+        deltasPerSecond: settings.deltasPerSecond,
+        windowSeconds: settings.streamWindowSeconds,
+      },
+      progress,
+    );
+    printInstances(report);
+    return report;
   },
   lists: async () => {
     progress('lists: connecting as a user in 200 lists, and in one');
