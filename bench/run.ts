@@ -1,6 +1,6 @@
 // npm run bench: REST, streaming fan-out, turn latency, memory per socket and history joins,
 // each beside the bare framework measured the same way in the same run, and the memory of exports and attachments.
-// Writes bench/results/latest.json; `npm run bench -- exports`, `-- lists`, `-- attachments`, `-- reminders` or `-- instances` runs that phase alone.
+// Writes bench/results/latest.json; `npm run bench -- exports`, `-- lists`, `-- attachments`, `-- reminders`, `-- instances`, `-- bigdata` or `-- soak` runs that phase alone.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -9,12 +9,14 @@ import { io, type Socket } from 'socket.io-client';
 import { startEmbeddedDatabase } from '../src/db/embedded.ts';
 import { openOrm } from '../src/db/orm.ts';
 import { type AttachmentsReport, measureAttachments } from './lib/attachments.ts';
+import { type BigDataReport, measureBigData } from './lib/big-data.ts';
 import { type ExportsReport, measureExports } from './lib/exports.ts';
 import { type InstancesReport, measureInstances } from './lib/instances.ts';
 import { type ListJoinsReport, measureListJoins } from './lib/list-joins.ts';
 import { ask, type Child, cpuSeconds, rssKb, startChild } from './lib/processes.ts';
 import { measureReminders, type RemindersReport } from './lib/reminders.ts';
 import { accessToken, benchPassword, benchSecret, seedConversation, seedTasks, seedUsers } from './lib/seed.ts';
+import { measureSoak, type SoakReport } from './lib/soak.ts';
 import { compare, medianRun, percentile, ratioFields, round, sleep } from './lib/stats.ts';
 import type { TurnStagesReport } from './lib/turn-stages.ts';
 import { toggleWindowProfile } from './lib/window-profile.ts';
@@ -106,6 +108,23 @@ const printInstances = (report: InstancesReport) => {
   row(`A → B through Redis (${report.cpu_ratio_redis}× CPU/delta)`, report.redis_across);
 };
 
+const printBigData = (report: BigDataReport) => {
+  for (const figures of [report.small, report.large])
+    console.log(
+      `| ${figures.messages} messages, ${figures.tasks} tasks | search p50/p99 ${figures.search_p50_ms}/${figures.search_p99_ms} ms | tasks first page p99 ${figures.list_first_page_p99_ms} ms, deep page p99 ${figures.list_deep_page_p99_ms} ms | join p99 ${figures.join_p99_ms} ms | export +${figures.export_peak_rss_mb_over_idle} MB peak, ${figures.export_seconds} s |`,
+    );
+  console.log(
+    `| ratios 1,000,000 / 10,000 | ${Object.entries(report.ratios)
+      .map(([key, ratio]) => `${key} ${ratio}×`)
+      .join(', ')} |`,
+  );
+};
+
+const printSoak = (soak: SoakReport) =>
+  console.log(
+    `| Soak: ${soak.sockets} sockets, ${soak.minutes} min, A restarted half-way | ${soak.messages_acked} acked, ${soak.messages_stored_of_acked} stored, ${soak.duplicates} twice | replies ${JSON.stringify(soak.replies_by_status)} | ${soak.reconnects} reconnects, ${soak.moved_at_restart} moved | RSS MB first/last quarter A ${soak.rss_mb_first_last_quarter.A.join('/')}, B ${soak.rss_mb_first_last_quarter.B.join('/')}; lag p99 ms A ${soak.lag_p99_ms_first_last_quarter.A.join('/')}, B ${soak.lag_p99_ms_first_last_quarter.B.join('/')} | ${soak.chart} |`,
+  );
+
 const printListJoins = (joins: ListJoinsReport) =>
   console.log(
     `| Connect with ${joins.lists} lists (a room each) | p50 ${joins.connect_p50_ms} / p99 ${joins.connect_p99_ms} ms | with one list: p50 ${joins.one_list_connect_p50_ms} / p99 ${joins.one_list_connect_p99_ms} ms |`,
@@ -147,6 +166,28 @@ const standalone = {
     );
     printInstances(report);
     return report;
+  },
+  bigdata: async () => {
+    progress('bigdata: 1,000,000 messages and 100,000 tasks against 10,000 and 1,000');
+    const report = await measureBigData(databaseUrl, () => start('app.ts'), stop, progress);
+    printBigData(report);
+    return report;
+  },
+  soak: async () => {
+    const minutes = Number(process.env.BENCH_SOAK_MINUTES ?? 10);
+    progress(`soak: 1,000 sockets for ${minutes} minutes over two instances, one restarted half-way`);
+    const soak = await measureSoak(
+      databaseUrl,
+      () => start('app.ts', { BENCH_DELTAS: '20', BENCH_INTERVAL_MS: '50' }),
+      stop,
+      {
+        sockets: Number(process.env.BENCH_SOAK_SOCKETS ?? 1000),
+        minutes,
+      },
+      progress,
+    );
+    printSoak(soak);
+    return soak;
   },
   lists: async () => {
     progress('lists: connecting as a user in 200 lists, and in one');
@@ -447,11 +488,14 @@ try {
   joiner!.close();
   await stop(historyApp);
 
-  // ---------- 6. exports, 7. lists ----------
+  // ---------- 6. exports, lists, attachments, reminders, instances, big data, soak ----------
   const exports = await standalone.exports();
   const listJoins = await standalone.lists();
   const attachments = await standalone.attachments();
   const reminders = await standalone.reminders();
+  const instances = await standalone.instances();
+  const bigdata = await standalone.bigdata();
+  const soak = await standalone.soak();
 
   // ---------- results ----------
   const results = {
@@ -523,6 +567,9 @@ try {
     list_joins: listJoins,
     attachments,
     reminders,
+    instances,
+    bigdata,
+    soak,
   };
   mkdirSync(path.resolve(import.meta.dirname, 'results'), { recursive: true });
   writeFileSync(latestPath, `${JSON.stringify(results, null, 2)}\n`);

@@ -3,6 +3,7 @@ import { buildApp } from '../../src/app.ts';
 import type { AssistantProvider, ProviderRequest, ProviderToolCall } from '../../src/assistant/provider.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { countEmitted, reportEmittedOnRequest } from '../lib/emitted.ts';
+import { reportHealthOnRequest } from '../lib/health.ts';
 import { reportTurnStagesOnRequest } from '../lib/turn-stages.ts';
 import { profileWindowsOnSignal } from '../lib/window-profile.ts';
 
@@ -43,6 +44,7 @@ class RatedProvider implements AssistantProvider {
 profileWindowsOnSignal('taskstream');
 reportTurnStagesOnRequest();
 reportEmittedOnRequest();
+reportHealthOnRequest();
 const config = loadConfig();
 const provider = new RatedProvider(Number(process.env.BENCH_DELTAS ?? 3), Number(process.env.BENCH_INTERVAL_MS ?? 0));
 const app = await buildApp(config, { provider, poolMax: 20 });

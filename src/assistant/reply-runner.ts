@@ -215,7 +215,7 @@ export class ReplyRunner {
     await executeBound(
       em,
       `with stored as (
-         update messages set content = $1, status = $2, last_seq = $3, tool_calls = $4::jsonb, tool_results = $5::jsonb, updated_at = now() where id = $6
+         update messages set content = $1, draft = null, status = $2, last_seq = $3, tool_calls = $4::jsonb, tool_results = $5::jsonb, updated_at = now() where id = $6
        )
        update conversations set updated_at = $7, ${leaseReleased('$8')} where id = $9`,
       [

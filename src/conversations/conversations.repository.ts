@@ -13,7 +13,7 @@ export type MessageFields = Pick<Message, 'id' | 'role' | 'content' | 'status' |
 };
 
 /** The columns of `messages m`, named as the entity's properties. */
-const messageColumns = `m.id, m.conversation_id as conversation, m.role, m.content, m.status,
+const messageColumns = `m.id, m.conversation_id as conversation, m.role, coalesce(m.draft, m.content) as content, m.status,
   m.tool_calls as "toolCalls", m.tool_results as "toolResults", m.created_at as "createdAt"`;
 
 export class ConversationsRepository {

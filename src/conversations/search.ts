@@ -30,9 +30,17 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${cha
 export const markSnippet = (text: string) => escapeHtml(text).replaceAll(open, '<mark>').replaceAll(close, '</mark>');
 
 /**
- * The search: parameters are the query text, the user id, limit and offset. Matches are ranked and
- * the page cut first; only the page's rows get a snippet (ts_headline, the costly part, reads a whole
- * text). The query is written out in each WHERE so the planner can serve it from the GIN index.
+ * How many of the newest matching messages are ranked. Ranking parses each match's text again, so a
+ * word in a tenth of a million messages would cost seconds; the newest matches are what a search is
+ * for, and what lies beyond them is reached by a narrower query (BENCHMARKS.md, "big data").
+ */
+const rankedMessages = 1_000;
+
+/**
+ * The search: parameters are the query text, the user id, limit and offset. Matches are ranked (the
+ * newest `rankedMessages` of them) and the page cut first; only the page's rows get a snippet
+ * (ts_headline, the costly part, reads a whole text). The query is written out in each WHERE so the
+ * planner can serve it from the GIN index.
  */
 export const searchStatement = `with q as (select websearch_to_tsquery('english', $1) as query),
   page as (
@@ -42,8 +50,10 @@ export const searchStatement = `with q as (select websearch_to_tsquery('english'
        where c.user_id = $2 and c.deleted_at is null and to_tsvector('english', c.title) @@ websearch_to_tsquery('english', $1)
       union all
       select m.conversation_id, m.id, m.created_at, ts_rank(to_tsvector('english', m.content), q.query)
-        from messages m join conversations c on c.id = m.conversation_id, q
-       where m.user_id = $2 and c.deleted_at is null and m.status <> 'streaming' and to_tsvector('english', m.content) @@ websearch_to_tsquery('english', $1)
+        from (select m.conversation_id, m.id, m.created_at, m.content
+                from messages m join conversations c on c.id = m.conversation_id
+               where m.user_id = $2 and c.deleted_at is null and m.status <> 'streaming' and to_tsvector('english', m.content) @@ websearch_to_tsquery('english', $1)
+               order by m.created_at desc limit ${rankedMessages}) m, q
     ) hits
     order by rank desc, "createdAt" desc nulls first, "conversationId", "messageId" nulls first
     limit $3 offset $4

@@ -28,7 +28,11 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
     sockets.push(socket);
     return socket;
   };
-  const storedMessage = (id: string) => app.orm.em.fork().findOneOrFail(Message, { id });
+  /** A message row as a reader sees it: a streaming reply's text is its latest checkpoint (`draft`). */
+  const storedMessage = async (id: string) => {
+    const row = await app.orm.em.fork().findOneOrFail(Message, { id });
+    return { ...row, content: row.draft ?? row.content };
+  };
 
   beforeAll(async () => {
     app = await createTestApp({}, { provider, checkpointMs: 100, staleAfterMs: 1_000 });
@@ -128,7 +132,7 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
     const blockedCheckpoints = async () => {
       const [row] = await app.orm.em.fork().execute<{ count: number }[]>(
         `select count(*)::int as count from pg_stat_activity
-         where datname = current_database() and wait_event_type = 'Lock' and query like 'update messages m set content%'`,
+         where datname = current_database() and wait_event_type = 'Lock' and query like 'update messages m set draft%'`,
       );
       return row!.count;
     };
@@ -173,13 +177,15 @@ describe('streaming replies: join mid-reply, reconnect, stop, checkpoints', () =
       conversation: conversation.id,
       user: user.id,
       role: 'assistant',
-      content: 'half a tho',
+      content: '',
+      draft: 'half a tho',
       status: 'streaming',
       updatedAt: new Date(Date.now() - 5_000),
     });
     await em.flush();
     await until(async () => (await storedMessage(orphan.id)).status === 'interrupted', 3_000);
-    expect((await storedMessage(orphan.id)).content).toBe('half a tho');
+    // What its checkpoints wrote is its text now.
+    expect(await storedMessage(orphan.id)).toMatchObject({ content: 'half a tho', draft: null });
   });
 });
 
@@ -310,10 +316,41 @@ describe('checkpoints of text beyond ASCII', () => {
       await checkpoint(false);
       b.text.append('more');
       await checkpoint(true);
-      for (const reply of replies) expect((await row(reply)).content).toBe(reply.content);
+      for (const reply of replies) expect((await row(reply)).draft).toBe(reply.content);
       expect(a.content).toBe('Añadido 🎉 más');
       expect((await row(b)).toolCalls).toEqual([{ id: 't1', name: 'add_task', arguments: { title: 'milk' } }]);
       expect((await row(a)).toolCalls ?? null).toBeNull();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('are HOT updates: no index of messages reads the column they write, and PostgreSQL counts each as HOT', async () => {
+    const app = await createTestApp();
+    try {
+      const em = app.orm.em.fork();
+      const indexes = await em.getConnection().execute<{ indexdef: string }[]>(`select indexdef from pg_indexes where tablename = 'messages'`);
+      expect(indexes.length).toBeGreaterThan(3);
+      for (const { indexdef } of indexes) expect(indexdef).not.toMatch(/\bdraft\b/);
+      const stored = await streamingExchange(app, 'hot');
+      const reply = new ActiveReply(stored.conversation.id, stored.replyId);
+      const hot = await em.transactional(async (tx) => {
+        for (const word of ['one ', 'two ', 'three']) {
+          reply.text.append(word);
+          const change = reply.checkpoint()!;
+          await writeCheckpoints(tx, [change.checkpoint]);
+          change.saved();
+        }
+        // This transaction's own counters: every checkpoint a heap-only tuple.
+        const [counts] = await tx.getConnection().execute<{ updated: number; hot: number }[]>(
+          `select pg_stat_get_xact_tuples_updated('messages'::regclass)::int as updated, pg_stat_get_xact_tuples_hot_updated('messages'::regclass)::int as hot`,
+          [],
+          'all',
+          tx.getTransactionContext(),
+        );
+        return counts;
+      });
+      expect(hot).toEqual({ updated: 3, hot: 3 });
     } finally {
       await app.close();
     }
@@ -328,7 +365,10 @@ describe('checkpoints of text beyond ASCII', () => {
       const user = await signup(app);
       const tab = await connect(url, user.accessToken);
       const ack = await sendMessage(tab, 'unicode please');
-      const stored = async () => (await app.orm.em.fork().findOneOrFail(Message, { id: ack.assistantMessageId })).content;
+      const stored = async () => {
+        const row = await app.orm.em.fork().findOneOrFail(Message, { id: ack.assistantMessageId });
+        return row.draft ?? row.content;
+      };
       for (let released = 1; released < emoji.length; released++) {
         provider.release(1);
         const expected = emoji.slice(0, released).join('');

@@ -38,6 +38,9 @@ export const Message = defineEntity({
     toolResults: p.json<StoredToolResult[]>().nullable(),
     // For an assistant message: the user message it answers (one reply per user message).
     replyTo: p.uuid().nullable(),
+    // A streaming reply's text as checkpointed (content stays empty until it ends): no index reads it,
+    // so a checkpoint is a HOT update (src/assistant/replies/checkpoints.ts).
+    draft: p.text().nullable(),
     // The client's idempotency key for a sent message: a retry finds the row instead of adding one.
     clientId: p.uuid().nullable(),
     // The seq of the last delta streamed, kept while the reply waits for an approval so it resumes after it.
