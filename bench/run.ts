@@ -1,6 +1,6 @@
 // npm run bench: REST, streaming fan-out, turn latency, memory per socket and history joins,
 // each beside the bare framework measured the same way in the same run, and the memory of exports and attachments.
-// Writes bench/results/latest.json; `npm run bench -- exports`, `-- lists`, `-- attachments`, `-- reminders`, `-- instances`, `-- bigdata` or `-- soak` runs that phase alone.
+// Writes bench/results/latest.json; `npm run bench -- exports`, `-- lists`, `-- attachments`, `-- reminders`, `-- checkpoints`, `-- instances`, `-- bigdata` or `-- soak` runs that phase alone.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { startEmbeddedDatabase } from '../src/db/embedded.ts';
 import { openOrm } from '../src/db/orm.ts';
 import { type AttachmentsReport, measureAttachments } from './lib/attachments.ts';
 import { type BigDataReport, measureBigData } from './lib/big-data.ts';
+import { type CheckpointsReport, measureCheckpoints } from './lib/checkpoints.ts';
 import { type ExportsReport, measureExports } from './lib/exports.ts';
 import { type InstancesReport, measureInstances } from './lib/instances.ts';
 import { type ListJoinsReport, measureListJoins } from './lib/list-joins.ts';
@@ -125,6 +126,16 @@ const printSoak = (soak: SoakReport) =>
     `| Soak: ${soak.sockets} sockets, ${soak.minutes} min, A restarted half-way | ${soak.messages_acked} acked, ${soak.messages_stored_of_acked} stored, ${soak.duplicates} twice | replies ${JSON.stringify(soak.replies_by_status)} | ${soak.reconnects} reconnects, ${soak.moved_at_restart} moved | RSS MB first/last quarter A ${soak.rss_mb_first_last_quarter.A.join('/')}, B ${soak.rss_mb_first_last_quarter.B.join('/')}; lag p99 ms A ${soak.lag_p99_ms_first_last_quarter.A.join('/')}, B ${soak.lag_p99_ms_first_last_quarter.B.join('/')} | ${soak.chart} |`,
   );
 
+const printCheckpoints = (report: CheckpointsReport) => {
+  for (const [name, figures] of [
+    ['to draft, HOT (now)', report.draft_hot],
+    ['to content (before)', report.content_previous],
+  ] as const)
+    console.log(
+      `| Checkpoints ${name}: ${report.replies} replies × ${report.seconds_of_streaming} | PostgreSQL ${figures.postgres_cpu_s} CPU s, ${Math.round(figures.hot_share * 100)}% HOT | messages ${figures.messages_mb_streaming} MB streaming, ${figures.messages_mb_after} MB after |`,
+    );
+};
+
 const printListJoins = (joins: ListJoinsReport) =>
   console.log(
     `| Connect with ${joins.lists} lists (a room each) | p50 ${joins.connect_p50_ms} / p99 ${joins.connect_p99_ms} ms | with one list: p50 ${joins.one_list_connect_p50_ms} / p99 ${joins.one_list_connect_p99_ms} ms |`,
@@ -188,6 +199,11 @@ const standalone = {
     );
     printSoak(soak);
     return soak;
+  },
+  checkpoints: async () => {
+    const report = await measureCheckpoints(databaseUrl, progress);
+    printCheckpoints(report);
+    return report;
   },
   lists: async () => {
     progress('lists: connecting as a user in 200 lists, and in one');
@@ -493,6 +509,7 @@ try {
   const listJoins = await standalone.lists();
   const attachments = await standalone.attachments();
   const reminders = await standalone.reminders();
+  const checkpoints = await standalone.checkpoints();
   const instances = await standalone.instances();
   const bigdata = await standalone.bigdata();
   const soak = await standalone.soak();
@@ -567,6 +584,7 @@ try {
     list_joins: listJoins,
     attachments,
     reminders,
+    checkpoints,
     instances,
     bigdata,
     soak,

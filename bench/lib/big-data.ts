@@ -89,7 +89,7 @@ async function measure(app: Child, userId: string, messages: number, tasks: numb
   const get = async (path: string) => {
     const response = await fetch(`${app.url}${path}`, { headers });
     if (!response.ok) throw new Error(`${path} answered ${response.status}`);
-    return response.json() as Promise<Record<string, any>>;
+    return response.json() as Promise<{ next_cursor?: string | null; conversations?: { id: string }[] }>;
   };
   // Warm: the first requests compile and fill caches, as on a server that has been up a while.
   await get('/api/tasks?limit=50');
@@ -100,19 +100,19 @@ async function measure(app: Child, userId: string, messages: number, tasks: numb
   // A cursor 90% of the way down the list, reached by paging (the cursor is opaque).
   let cursor: string | null = null;
   for (let seen = 0; seen < tasks * 0.9; seen += 200) {
-    const page: Record<string, any> = await get(`/api/tasks?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    cursor = page.next_cursor;
+    const page = await get(`/api/tasks?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    cursor = page.next_cursor ?? null;
     if (!cursor) break;
   }
   const deepPage = await timed(200, () => get(`/api/tasks?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`));
-  const { conversations } = await get('/api/conversations?limit=100');
+  const conversations = (await get('/api/conversations?limit=100')).conversations ?? [];
   const socket = io(app.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: accessToken(userId) } });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
   });
   let index = 0;
-  const joins = await timed(200, () => socket.emitWithAck('conversation:join', { conversationId: conversations[index++ % conversations.length].id }));
+  const joins = await timed(200, () => socket.emitWithAck('conversation:join', { conversationId: conversations[index++ % conversations.length]!.id }));
   socket.close();
   await sleep(1_000);
   const idle = rssKb(app.pid);

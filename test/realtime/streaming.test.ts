@@ -342,12 +342,14 @@ describe('checkpoints of text beyond ASCII', () => {
           change.saved();
         }
         // This transaction's own counters: every checkpoint a heap-only tuple.
-        const [counts] = await tx.getConnection().execute<{ updated: number; hot: number }[]>(
-          `select pg_stat_get_xact_tuples_updated('messages'::regclass)::int as updated, pg_stat_get_xact_tuples_hot_updated('messages'::regclass)::int as hot`,
-          [],
-          'all',
-          tx.getTransactionContext(),
-        );
+        const [counts] = await tx
+          .getConnection()
+          .execute<{ updated: number; hot: number }[]>(
+            `select pg_stat_get_xact_tuples_updated('messages'::regclass)::int as updated, pg_stat_get_xact_tuples_hot_updated('messages'::regclass)::int as hot`,
+            [],
+            'all',
+            tx.getTransactionContext(),
+          );
         return counts;
       });
       expect(hot).toEqual({ updated: 3, hot: 3 });
