@@ -1,19 +1,8 @@
 // A redis-server of the test's own (Debian's package), on a free port, for the multi-instance tests
 // that run over the Redis Streams adapter. Nothing is kept on disk.
 import { spawn } from 'node:child_process';
-import { connect as connectTcp, createServer } from 'node:net';
-
-/** A port nobody listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { connect as connectTcp } from 'node:net';
+import { findFreePort } from '../../src/db/embedded.ts';
 
 const answers = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -27,7 +16,7 @@ const answers = (port: number) =>
 
 /** Starts redis-server; its URL, and how to stop it. */
 export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
+  const port = await findFreePort();
   const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], {
     stdio: 'ignore',
   });

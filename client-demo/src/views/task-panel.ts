@@ -38,7 +38,28 @@ export class TaskPanel {
     });
   }
 
+  /** Events that came while a load was out (a task, or null for one removed): applied on top of its answer, which may predate them. */
+  private arrivedWhileLoading: Map<string, TaskDto | null> | undefined;
+
   async load(): Promise<void> {
+    const arrived = new Map<string, TaskDto | null>();
+    this.arrivedWhileLoading = arrived;
+    try {
+      await this.read();
+    } finally {
+      if (this.arrivedWhileLoading === arrived) this.arrivedWhileLoading = undefined;
+    }
+    // A view of the day was read after them and is the server's answer; a plain view takes them on.
+    if (this.filter !== 'today' && this.filter !== 'upcoming') {
+      for (const [id, task] of arrived) {
+        if (task) this.place(task);
+        else this.tasks.delete(id);
+      }
+    }
+    this.render();
+  }
+
+  private async read(): Promise<void> {
     const listId = this.scope.listId || undefined;
     if (this.filter === 'today' || this.filter === 'upcoming') {
       // Today: what is overdue first (in red), then what is due today; Upcoming: after today. Both by due date, in the user's zone.
@@ -53,23 +74,29 @@ export class TaskPanel {
       this.overdue = new Set();
       this.tasks = new Map(tasks.map((task) => [task.id, task]));
     }
-    this.render();
   }
 
   upsert(task: TaskDto): void {
+    this.arrivedWhileLoading?.set(task.id, task);
     // Whether a task belongs to a view of the day is the server's to say (the user's zone): read the view again.
     if (this.filter === 'today' || this.filter === 'upcoming') {
       void this.load();
       return;
     }
+    this.place(task);
+    this.render();
+  }
+
+  /** The task in the panel, or out of it when the list or filter shown leaves it out. */
+  private place(task: TaskDto): void {
     const inList = !this.scope.listId || task.list_id === this.scope.listId;
     const shown = inList && (this.filter === 'all' || (this.filter === 'completed' ? task.completed : !task.completed));
     if (shown) this.tasks.set(task.id, task);
     else this.tasks.delete(task.id);
-    this.render();
   }
 
   remove(id: string): void {
+    this.arrivedWhileLoading?.set(id, null);
     this.detail.taskRemoved(id);
     this.tasks.delete(id);
     this.render();

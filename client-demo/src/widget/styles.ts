@@ -2,6 +2,14 @@
 // and these rules cannot reach the page; but the page can style the host element itself (even with
 // !important), and what it sets there is inherited inside — so everything sits in one frame that
 // starts from `all: initial`, which no rule of the page can reach. Light, dark, or the system's (auto).
+const dark = `
+    --ts-bg: #171a21;
+    --ts-soft: #222733;
+    --ts-ink: #e8eaf0;
+    --ts-muted: #a9b0c0;
+    --ts-line: #39404f;
+    --ts-danger: #ff8a80;`;
+
 export const widgetStyles = `
 :host {
   all: initial;
@@ -20,22 +28,10 @@ export const widgetStyles = `
   color: var(--ts-ink);
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 }
-:host([theme="dark"]) {
-  --ts-bg: #171a21;
-  --ts-soft: #222733;
-  --ts-ink: #e8eaf0;
-  --ts-muted: #a9b0c0;
-  --ts-line: #39404f;
-  --ts-danger: #ff8a80;
+:host([theme="dark"]) {${dark}
 }
 @media (prefers-color-scheme: dark) {
-  :host(:not([theme="light"])) {
-    --ts-bg: #171a21;
-    --ts-soft: #222733;
-    --ts-ink: #e8eaf0;
-    --ts-muted: #a9b0c0;
-    --ts-line: #39404f;
-    --ts-danger: #ff8a80;
+  :host(:not([theme="light"])) {${dark}
   }
 }
 :host([floating]) {
