@@ -1,6 +1,6 @@
 // npm run bench: REST, streaming fan-out, turn latency, memory per socket and history joins,
 // each beside the bare framework measured the same way in the same run, and the memory of exports and attachments.
-// Writes bench/results/latest.json; `npm run bench -- exports`, `-- lists`, `-- attachments`, `-- reminders`, `-- checkpoints`, `-- instances`, `-- bigdata` or `-- soak` runs that phase alone.
+// Writes bench/results/latest.json; `npm run bench -- exports`, `-- lists`, `-- attachments`, `-- reminders`, `-- tokens`, `-- checkpoints`, `-- instances`, `-- bigdata` or `-- soak` runs that phase alone.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { measureReminders, type RemindersReport } from './lib/reminders.ts';
 import { accessToken, benchPassword, benchSecret, seedConversation, seedTasks, seedUsers } from './lib/seed.ts';
 import { measureSoak, type SoakReport } from './lib/soak.ts';
 import { compare, medianRun, percentile, ratioFields, round, sleep } from './lib/stats.ts';
+import { measureTokens, type TokensReport } from './lib/tokens.ts';
 import type { TurnStagesReport } from './lib/turn-stages.ts';
 import { toggleWindowProfile } from './lib/window-profile.ts';
 
@@ -136,6 +137,17 @@ const printCheckpoints = (report: CheckpointsReport) => {
     );
 };
 
+const printTokens = (report: TokensReport) => {
+  for (const [name, figures] of [
+    ['taskstream', report.ours],
+    ['bare Socket.IO', report.bare],
+  ] as const)
+    console.log(
+      `| Tokens every ${report.token_interval_ms} ms in ${report.rooms} rooms, ${name} | ${figures.tokens_per_s} tokens/s in ${figures.deltas_per_s} deltas/s | ${figures.cpu_us_per_token} µs CPU per token | emit→arrival p50/p99 ${figures.token_p50_ms}/${figures.token_p99_ms} ms |`,
+    );
+  console.log(`| CPU per provider token, taskstream / bare | ${report.cpu_per_token_ratio}× |`);
+};
+
 const printListJoins = (joins: ListJoinsReport) =>
   console.log(
     `| Connect with ${joins.lists} lists (a room each) | p50 ${joins.connect_p50_ms} / p99 ${joins.connect_p99_ms} ms | with one list: p50 ${joins.one_list_connect_p50_ms} / p99 ${joins.one_list_connect_p99_ms} ms |`,
@@ -199,6 +211,12 @@ const standalone = {
     );
     printSoak(soak);
     return soak;
+  },
+  tokens: async () => {
+    progress('tokens: a provider faster than the delta window, taskstream against bare Socket.IO');
+    const report = await measureTokens(databaseUrl, start, stop, { rounds: settings.rounds, rooms: 40, windowSeconds: settings.streamWindowSeconds }, progress);
+    printTokens(report);
+    return report;
   },
   checkpoints: async () => {
     const report = await measureCheckpoints(databaseUrl, progress);
@@ -509,6 +527,7 @@ try {
   const listJoins = await standalone.lists();
   const attachments = await standalone.attachments();
   const reminders = await standalone.reminders();
+  const tokens = await standalone.tokens();
   const checkpoints = await standalone.checkpoints();
   const instances = await standalone.instances();
   const bigdata = await standalone.bigdata();
@@ -584,6 +603,7 @@ try {
     list_joins: listJoins,
     attachments,
     reminders,
+    tokens,
     checkpoints,
     instances,
     bigdata,

@@ -7,11 +7,13 @@ export interface ReplyEventSink {
   userMessage(conversationId: string, message: MessageDto): void;
   replyStarted(conversationId: string, messageId: string): void;
   /**
-   * Sends one reply's deltas, numbering each by advancing `reply.seq` (the number of the last one
-   * sent). Made once per reply (room, target and the encoded ids), so a delta costs one call and its
-   * writes to the room's connections.
+   * Sends one reply's text as deltas, numbering each by advancing `reply.seq` (the number of the last
+   * one sent). Made once per reply (room, target and the encoded ids), so a piece of text costs one
+   * call. The sink may hold text for a short window (a provider faster than it gets fewer, longer
+   * deltas) and sets `reply.flushDeltas` to send what it holds at once: whoever reads the reply's text
+   * beside its seq, or announces anything after its text, calls that first.
    */
-  replyDeltas(reply: { readonly conversationId: string; readonly messageId: string; seq: number }): (text: string) => void;
+  replyDeltas(reply: { readonly conversationId: string; readonly messageId: string; seq: number; flushDeltas: () => void }): (text: string) => void;
   toolCall(conversationId: string, messageId: string, call: StoredToolCall): void;
   toolResult(conversationId: string, messageId: string, result: StoredToolResult): void;
   replyDone(conversationId: string, message: MessageDto): void;

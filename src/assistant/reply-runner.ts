@@ -147,6 +147,8 @@ export class ReplyRunner {
           if (reply.seq === 0) markStage(messageId, 'first_delta');
         },
         toolCall: (call) => {
+          // The text before a call reaches the room before the call's card.
+          reply.flushDeltas();
           reply.toolCalls.push(call);
           replies.toolCall(conversationId, messageId, call);
         },
@@ -200,6 +202,8 @@ export class ReplyRunner {
     reply: ActiveReply,
     ending: Ending,
   ): Promise<MessageDto> {
+    // Every delta out before the end is stored and announced (and a held reply's seq is its last one sent).
+    reply.flushDeltas();
     const { status, failure } = ending;
     const message = toMessageDto({
       id: reply.messageId,

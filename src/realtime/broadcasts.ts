@@ -9,7 +9,7 @@ import type { ListEventSink } from '../lists/lists.service.ts';
 import type { ReminderEventSink } from '../reminders/reminders.service.ts';
 import type { TaskEventSink } from '../tasks/tasks.service.ts';
 import { conversationRoom, listRoom, userRoom } from './events.ts';
-import { deltaWriter } from './fan-out.ts';
+import { deltaWindowMs, deltaWriter } from './fan-out.ts';
 import type { AppServer, FiredPush } from './socket-types.ts';
 
 export interface Broadcasts {
@@ -88,9 +88,30 @@ export function createBroadcasts(io: AppServer): Broadcasts {
       userMessage: (conversationId, message) => toConversation(conversationId).emit('message:new', { conversationId, message }),
       replyStarted: (conversationId, messageId) => toConversation(conversationId).emit('assistant:start', { conversationId, messageId }),
       replyDeltas: (reply) => {
-        // A stream's hot path: see fan-out.ts for what the writer does while the instance is alone.
+        // A stream's hot path (fan-out.ts): a piece of text is written at once when the last write
+        // was half a window ago or more (a model's pace: no delay); faster pieces gather until the
+        // window since the last write ends, and go as one delta.
         const write = deltaWriter(io, reply.conversationId, reply.messageId);
-        return (text) => write(++reply.seq, text);
+        let held = '';
+        let timer: NodeJS.Timeout | undefined;
+        let lastWrite = Number.NEGATIVE_INFINITY;
+        const flush = () => {
+          clearTimeout(timer);
+          timer = undefined;
+          if (!held) return;
+          const text = held;
+          held = '';
+          lastWrite = performance.now();
+          write(++reply.seq, text);
+        };
+        reply.flushDeltas = flush;
+        return (text) => {
+          held += text;
+          if (timer) return;
+          const since = performance.now() - lastWrite;
+          if (since >= deltaWindowMs / 2) flush();
+          else timer = setTimeout(flush, deltaWindowMs - since);
+        };
       },
       toolCall: (conversationId, messageId, call) =>
         toConversation(conversationId).emit('assistant:tool_call', {

@@ -6,7 +6,7 @@
 // 2. Deltas (deltaWriter below): each delta is encoded once (deltaPackets, pinned against
 //    socket.io-parser's own encoder) and handed to each of the room's Engine.IO connections here. For
 //    the other instances, the deltas of every reply generating here are gathered for a short window
-//    (`relayWindowMs`) and cross as one adapter message per window, not one per delta; each receiving
+//    (`deltaWindowMs`) and cross as one adapter message per window, not one per delta; each receiving
 //    instance writes them to its own connections as the same `assistant:delta` packets with the same
 //    seqs. Any other broadcast first sends what the window holds, so a peer's sockets get events in the
 //    order they were emitted (a reply's last deltas before its `assistant:done`).
@@ -20,8 +20,11 @@ import type { ClusterAdapter } from 'socket.io-adapter';
 import { conversationRoom } from './events.ts';
 import type { AppServer } from './socket-types.ts';
 
-/** How long deltas for the other instances gather before crossing as one message. */
-export const relayWindowMs = 20;
+/**
+ * The deltas' window: how long deltas for the other instances gather before crossing as one message,
+ * and how often at most a reply writes a delta to its room (faster text joins the next one).
+ */
+export const deltaWindowMs = 20;
 /** The event name of a batch of deltas between instances (never sent to a client). */
 export const relayEvent = 'taskstream:deltas';
 /** A batch stays under PostgreSQL's NOTIFY payload limit (8,000 bytes), so it never takes the adapter's slower table path. */
@@ -84,7 +87,7 @@ export class DeltaFanOut {
     // Ids and framing once per reply, then each text with its quotes and comma (escapes are rare).
     this.pendingBytes += (entry ? 0 : 100) + Buffer.byteLength(text) + 3;
     if (this.pendingBytes >= relayBatchBytes) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), relayWindowMs);
+    else this.timer ??= setTimeout(() => this.flush(), deltaWindowMs);
   }
 
   /** Sends what the window holds now (before any other broadcast, and when the window ends). */

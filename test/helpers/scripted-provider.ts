@@ -1,5 +1,10 @@
-// An in-process provider whose reply the test paces: each text piece waits for `release()`.
+// An in-process provider whose reply the test paces: each text piece waits for `release()`, and
+// pieces released together still come a delta window apart, as a model streams them (each its own
+// delta: the room's writer joins only text that comes faster than that).
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AssistantProvider, ProviderRequest, ProviderToolCall } from '../../src/assistant/provider.ts';
+import { deltaWindowMs } from '../../src/realtime/fan-out.ts';
 
 export class PacedProvider implements AssistantProvider {
   readonly name = 'paced';
@@ -26,6 +31,36 @@ export class PacedProvider implements AssistantProvider {
       }
       this.released -= 1;
       onText(piece);
+      await sleep(deltaWindowMs, undefined, { signal });
+    }
+    return [];
+  }
+}
+
+/** Streams `count` words as fast as a quick model: ten at a time, 2 ms apart. */
+export class BurstProvider implements AssistantProvider {
+  readonly name = 'burst';
+  constructor(private readonly count: number) {}
+  async stream(_request: ProviderRequest, onText: (text: string) => void): Promise<ProviderToolCall[]> {
+    for (let index = 0; index < this.count; index++) {
+      onText(`w${index} `);
+      if (index % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    return [];
+  }
+}
+
+/** Streams `count` words at a model's pace: one every `intervalMs` (each its own delta when that is half a delta window or more). */
+export class SteadyProvider implements AssistantProvider {
+  readonly name = 'steady';
+  constructor(
+    private readonly count: number,
+    private readonly intervalMs: number,
+  ) {}
+  async stream({ signal }: ProviderRequest, onText: (text: string) => void): Promise<ProviderToolCall[]> {
+    for (let index = 0; index < this.count; index++) {
+      onText(`w${index} `);
+      await sleep(this.intervalMs, undefined, { signal });
     }
     return [];
   }

@@ -8,7 +8,7 @@ import type * as SocketIoParser from 'socket.io-parser';
 import { describe, expect, it } from 'vitest';
 import { checkFanOutOptions, deltaPackets } from '../../src/realtime/fan-out.ts';
 import { signup } from '../helpers/app.ts';
-import { PacedProvider } from '../helpers/scripted-provider.ts';
+import { BurstProvider, PacedProvider } from '../helpers/scripted-provider.ts';
 import { connect, listeningApp, record, sendMessage, waitFor } from '../helpers/socket.ts';
 
 // The parser socket.io itself resolves (not a copy of our own): an upgrade that changes its encoding fails here.
@@ -70,6 +70,47 @@ describe('a reply streamed to its room', () => {
       expect(strangerEvents.filter(([name]) => name.startsWith('assistant:'))).toEqual([]);
     } finally {
       for (const socket of [websocketTab, pollingTab, stranger]) socket.close();
+    }
+  });
+});
+
+describe('a reply streamed faster than the delta window', () => {
+  const words = 300;
+  const suite = listeningApp({}, { provider: new BurstProvider(words) });
+
+  it('reaches its room as fewer, longer deltas with contiguous seqs, the whole text, and the end after them; a join mid-stream agrees', async () => {
+    const user = await signup(suite.app);
+    const [tab, late] = [await connect(suite.url, user.accessToken), await connect(suite.url, user.accessToken)];
+    try {
+      const events = record(tab);
+      const lateEvents = record(late);
+      const firstDelta = waitFor(tab, 'assistant:delta');
+      const done = waitFor(tab, 'assistant:done');
+      const ack = await sendMessage(tab, 'stream fast');
+      await firstDelta;
+      const join = await late.emitWithAck('conversation:join', { conversationId: ack.conversationId });
+      if (!join.ok || !join.streaming) throw new Error('no reply streaming at the join');
+      const final = (await done).message;
+      await waitFor(late, 'assistant:done');
+      const text = Array.from({ length: words }, (_, index) => `w${index} `).join('');
+      expect(final.content).toBe(text);
+      const deltas = events.filter(([name]) => name === 'assistant:delta').map(([, delta]) => delta);
+      expect(deltas.map((delta) => delta.seq)).toEqual(deltas.map((_, seq) => seq));
+      expect(deltas.map((delta) => delta.text).join('')).toBe(text);
+      // Ten words every 2 ms for about 60 ms: a delta per window, not one per word.
+      expect(deltas.length).toBeLessThan(words / 5);
+      expect(
+        events
+          .map(([name]) => name)
+          .filter((name) => name.startsWith('assistant:'))
+          .at(-1),
+      ).toBe('assistant:done');
+      // The joining tab's snapshot and the deltas after it make the text exactly once.
+      const after = lateEvents.filter(([name, delta]) => name === 'assistant:delta' && delta.seq > join.streaming!.seq).map(([, delta]) => delta.text);
+      expect(join.streaming.content + after.join('')).toBe(text);
+    } finally {
+      tab.close();
+      late.close();
     }
   });
 });

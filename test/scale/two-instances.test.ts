@@ -1,10 +1,9 @@
 // Two instances of the server on one database, as behind a sticky load balancer.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AssistantProvider, ProviderRequest, ProviderToolCall } from '../../src/assistant/provider.ts';
 import { relayEvent } from '../../src/realtime/fan-out.ts';
 import { call, signup } from '../helpers/app.ts';
-import { PacedProvider } from '../helpers/scripted-provider.ts';
+import { PacedProvider, SteadyProvider } from '../helpers/scripted-provider.ts';
 import { type ClientSocket, connect, record, roomAdapters, sendMessage, tabsOnBoth, twoListeningApps, until, waitFor } from '../helpers/socket.ts';
 
 describe.each(roomAdapters)('two instances on one PostgreSQL, rooms through %s', (adapter) => {
@@ -129,25 +128,13 @@ describe.each(roomAdapters)('two instances on one PostgreSQL, rooms through %s',
   });
 });
 
-/** Streams `count` words as fast as a quick model: ten at a time, 2 ms apart. */
-class BurstProvider implements AssistantProvider {
-  readonly name = 'burst';
-  constructor(private readonly count: number) {}
-  async stream(_request: ProviderRequest, onText: (text: string) => void): Promise<ProviderToolCall[]> {
-    for (let index = 0; index < this.count; index++) {
-      onText(`w${index} `);
-      if (index % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    return [];
-  }
-}
+describe.each(roomAdapters)('replies streamed on A to tabs on A and B (%s adapter)', (adapter) => {
+  const words = 20;
+  const conversations = 10;
+  const instances = twoListeningApps({}, { provider: new SteadyProvider(words, 12) }, adapter);
 
-describe.each(roomAdapters)('a reply streamed on A to tabs on A and B (%s adapter)', (adapter) => {
-  const words = 300;
-  const instances = twoListeningApps({}, { provider: new BurstProvider(words) }, adapter);
-
-  it('crosses to B as one adapter message per window of deltas, unpacked into the same deltas with the same seqs, before the reply ends', async () => {
-    const { tabA, tabB } = await tabsOnBoth(instances);
+  it('cross to B as one adapter message per window carrying every reply, unpacked into the same deltas with the same seqs, before each reply ends', async () => {
+    const pairs = await Promise.all(Array.from({ length: conversations }, () => tabsOnBoth(instances)));
     try {
       const relayed: number[] = [];
       const cluster = instances.a.io.of('/').adapter as unknown as { publishAndReturnOffset(message: any): Promise<unknown> };
@@ -157,35 +144,43 @@ describe.each(roomAdapters)('a reply streamed on A to tabs on A and B (%s adapte
           relayed.push(message.data.packet.data[1].reduce((sum: number, entry: any) => sum + entry[3].length, 0));
         return publish(message);
       };
-      const [eventsA, eventsB] = [record(tabA), record(tabB)];
-      const ack = await sendMessage(tabA, 'stream fast');
-      const join = await tabB.emitWithAck('conversation:join', { conversationId: ack.conversationId });
-      if (!join.ok) throw new Error('join failed');
-      // B has what streamed before it joined in the join's snapshot, and every later delta as an event.
-      const fromB = join.streaming ? join.streaming.seq + 1 : 0;
-      await Promise.all([waitFor(tabA, 'assistant:done'), waitFor(tabB, 'assistant:done')]);
+      const streams = await Promise.all(
+        pairs.map(async ({ tabA, tabB }) => {
+          const [eventsA, eventsB] = [record(tabA), record(tabB)];
+          const ack = await sendMessage(tabA, 'stream steadily');
+          const join = await tabB.emitWithAck('conversation:join', { conversationId: ack.conversationId });
+          if (!join.ok) throw new Error('join failed');
+          await Promise.all([waitFor(tabA, 'assistant:done'), waitFor(tabB, 'assistant:done')]);
+          // B has what streamed before it joined in the join's snapshot, and every later delta as an event.
+          return { ack, eventsA, eventsB, fromB: join.streaming ? join.streaming.seq + 1 : 0 };
+        }),
+      );
       cluster.publishAndReturnOffset = publish;
-      const expected = Array.from({ length: words }, (_, seq) => ({
-        conversationId: ack.conversationId,
-        messageId: ack.assistantMessageId,
-        seq,
-        text: `w${seq} `,
-      }));
-      for (const [events, from] of [
-        [eventsA, 0],
-        [eventsB, fromB],
-      ] as const) {
-        const names = events.map(([name]) => name).filter((name) => name === 'assistant:delta' || name === 'assistant:done');
-        // Every delta, in order, and the reply's end after the last of them.
-        expect(names.at(-1)).toBe('assistant:done');
-        expect(events.filter(([name, delta]) => name === 'assistant:delta' && delta.seq >= from).map(([, delta]) => delta)).toEqual(expected.slice(from));
+      for (const { ack, eventsA, eventsB, fromB } of streams) {
+        const expected = Array.from({ length: words }, (_, seq) => ({
+          conversationId: ack.conversationId,
+          messageId: ack.assistantMessageId,
+          seq,
+          text: `w${seq} `,
+        }));
+        for (const [events, from] of [
+          [eventsA, 0],
+          [eventsB, fromB],
+        ] as const) {
+          const names = events.map(([name]) => name).filter((name) => name === 'assistant:delta' || name === 'assistant:done');
+          // Every delta, in order, and the reply's end after the last of them.
+          expect(names.at(-1)).toBe('assistant:done');
+          expect(events.filter(([name, delta]) => name === 'assistant:delta' && delta.seq >= from).map(([, delta]) => delta)).toEqual(expected.slice(from));
+        }
       }
-      // Far fewer messages between instances than deltas, and every delta in one of them.
-      expect(relayed.reduce((sum, count) => sum + count, 0)).toBe(words);
-      expect(relayed.length).toBeLessThan(words / 5);
+      // Every delta in one message between instances, and far fewer messages than deltas.
+      expect(relayed.reduce((sum, count) => sum + count, 0)).toBe(words * conversations);
+      expect(relayed.length).toBeLessThan((words * conversations) / 4);
     } finally {
-      tabA.close();
-      tabB.close();
+      for (const { tabA, tabB } of pairs) {
+        tabA.close();
+        tabB.close();
+      }
     }
   });
 });

@@ -17,6 +17,8 @@ export class ActiveReply {
   readonly controller = new AbortController();
   /** The number of the last delta sent (−1 before the first); the reply's delta emitter advances it. */
   seq = -1;
+  /** Sends at once the text the delta emitter holds (it sets this): the text and the seq then agree. */
+  flushDeltas: () => void = () => {};
   /** The text streamed so far (the agent appends to it). */
   text = new Utf8Text();
   toolCalls: StoredToolCall[] = [];
@@ -71,7 +73,9 @@ export class ActiveReply {
     };
   }
 
+  /** The reply exactly as far as its last delta sent (held text is sent first, so `content` and `seq` agree). */
   snapshot(): StreamingSnapshot {
+    this.flushDeltas();
     return {
       messageId: this.messageId,
       seq: this.seq,
