@@ -63,18 +63,23 @@ export class ConversationsRepository {
       'conversationId' in target && target.title !== undefined
         ? // Made on first use with the id the client chose (an AI SDK chat's), the user's own once it exists.
           `insert into conversations (id, user_id, title, created_at, updated_at) values (${bind(target.conversationId)}, ${user}, ${bind(target.title)}, ${at}, ${at})
-           on conflict (id) do update set updated_at = excluded.updated_at where conversations.user_id = ${user} and conversations.deleted_at is null returning *`
+           on conflict (id) do update set updated_at = greatest(excluded.updated_at, conversations.updated_at + interval '2 milliseconds')
+           where conversations.user_id = ${user} and conversations.deleted_at is null returning *`
         : 'conversationId' in target
-          ? `update conversations set updated_at = ${at} where id = ${bind(target.conversationId)} and user_id = ${user} and deleted_at is null returning *`
+          ? `update conversations set updated_at = greatest(${at}::timestamptz, updated_at + interval '2 milliseconds')
+             where id = ${bind(target.conversationId)} and user_id = ${user} and deleted_at is null returning *`
           : `insert into conversations (id, user_id, title, created_at, updated_at) values (${bind(randomUUID())}, ${user}, ${bind(target.title)}, ${at}, ${at}) returning *`;
     // The values in the select lists are cast: a bound value there is text unless told otherwise.
+    // The exchange is stamped with the conversation's new updated_at: the row's lock orders sends to one
+    // conversation, and each moves it on by 2 ms at least, so two sends in the same millisecond still
+    // sort message, reply, message, reply.
     const [row] = await executeBound<Record<string, unknown>>(
       this.em,
       `with c as (${conversationSql}),
          m as (insert into messages (id, conversation_id, user_id, role, content, status, client_id, created_at)
-               select ${messageRef}::uuid, c.id, ${user}::uuid, 'user', ${bind(content)}::text, 'complete', ${bind(clientId)}::uuid, ${at}::timestamptz from c),
+               select ${messageRef}::uuid, c.id, ${user}::uuid, 'user', ${bind(content)}::text, 'complete', ${bind(clientId)}::uuid, c.updated_at from c),
          r as (insert into messages (id, conversation_id, user_id, role, content, status, reply_to, created_at)
-               select ${bind(replyId)}::uuid, c.id, ${user}::uuid, 'assistant', '', 'streaming', ${messageRef}::uuid, ${bind(new Date(now.getTime() + 1))}::timestamptz from c)
+               select ${bind(replyId)}::uuid, c.id, ${user}::uuid, 'assistant', '', 'streaming', ${messageRef}::uuid, c.updated_at + interval '1 millisecond' from c)
        select * from c`,
       values,
     );
@@ -88,7 +93,7 @@ export class ConversationsRepository {
       status: 'complete',
       toolCalls: null,
       toolResults: null,
-      createdAt: now,
+      createdAt: conversation.updatedAt,
     } as const;
     return { conversation, message, replyId };
   }

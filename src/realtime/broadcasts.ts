@@ -95,22 +95,22 @@ export function createBroadcasts(io: AppServer): Broadcasts {
         let held = '';
         let timer: NodeJS.Timeout | undefined;
         let lastWrite = Number.NEGATIVE_INFINITY;
-        const flush = () => {
+        const flush = (now = performance.now()) => {
           clearTimeout(timer);
           timer = undefined;
           if (!held) return;
           const text = held;
           held = '';
-          lastWrite = performance.now();
+          lastWrite = now;
           write(++reply.seq, text);
         };
         reply.flushDeltas = flush;
         return (text) => {
           held += text;
           if (timer) return;
-          const since = performance.now() - lastWrite;
-          if (since >= deltaWindowMs / 2) flush();
-          else timer = setTimeout(flush, deltaWindowMs - since);
+          const now = performance.now();
+          if (now - lastWrite >= deltaWindowMs / 2) flush(now);
+          else timer = setTimeout(flush, deltaWindowMs - (now - lastWrite));
         };
       },
       toolCall: (conversationId, messageId, call) =>

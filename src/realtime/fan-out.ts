@@ -71,9 +71,9 @@ export class DeltaFanOut {
     private readonly publish: (batch: RelayedDeltas[]) => void,
   ) {}
 
-  /** Writes one delta to this instance's connections in the conversation's room. */
-  writeLocal(conversationId: string, packet: string): void {
-    const ids = this.adapter.rooms.get(conversationRoom(conversationId));
+  /** Writes one delta to this instance's connections in a conversation's room (its name made once per reply by the caller). */
+  writeLocal(room: string, packet: string): void {
+    const ids = this.adapter.rooms.get(room);
     if (!ids) return;
     const { sockets } = this.adapter.nsp;
     for (const id of ids) sockets.get(id)?.conn.send(packet, sendOptions);
@@ -105,7 +105,8 @@ export class DeltaFanOut {
   receive(batch: RelayedDeltas[]): void {
     for (const [conversationId, messageId, firstSeq, texts] of batch) {
       const packet = deltaPackets(conversationId, messageId);
-      for (const [index, text] of texts.entries()) this.writeLocal(conversationId, packet(firstSeq + index, text));
+      const room = conversationRoom(conversationId);
+      for (const [index, text] of texts.entries()) this.writeLocal(room, packet(firstSeq + index, text));
     }
   }
 }
@@ -117,8 +118,9 @@ export const fanOutOf = (io: AppServer) => (io.sockets.adapter as unknown as { f
 export function deltaWriter(io: AppServer, conversationId: string, messageId: string): (seq: number, text: string) => void {
   const fanOut = fanOutOf(io);
   const packet = deltaPackets(conversationId, messageId);
+  const room = conversationRoom(conversationId);
   return (seq, text) => {
-    fanOut.writeLocal(conversationId, packet(seq, text));
+    fanOut.writeLocal(room, packet(seq, text));
     if (!fanOut.alone()) fanOut.relay(conversationId, messageId, seq, text);
   };
 }
