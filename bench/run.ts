@@ -5,7 +5,6 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { io, type Socket } from 'socket.io-client';
 import { startEmbeddedDatabase } from '../src/db/embedded.ts';
 import { openOrm } from '../src/db/orm.ts';
 import { type AttachmentsReport, measureAttachments } from './lib/attachments.ts';
@@ -18,6 +17,7 @@ import { ask, type Child, cpuSeconds, rssKb, startChild } from './lib/processes.
 import { measureReminders, type RemindersReport } from './lib/reminders.ts';
 import { accessToken, benchPassword, benchSecret, seedConversation, seedTasks, seedUsers } from './lib/seed.ts';
 import { measureSoak, type SoakReport } from './lib/soak.ts';
+import { type ClientSocket, closeAll, connectMany } from './lib/sockets.ts';
 import { compare, medianRun, percentile, ratioFields, round, sleep } from './lib/stats.ts';
 import { measureTokens, type TokensReport } from './lib/tokens.ts';
 import type { TurnStagesReport } from './lib/turn-stages.ts';
@@ -54,29 +54,6 @@ const start = async (script: string, env: Record<string, string> = {}) => {
 const stop = async (child: Child) => {
   children.delete(child);
   await child.stop();
-};
-
-type ClientSocket = Socket;
-function connectMany(url: string, count: number, options: (index: number) => { auth?: object; query?: Record<string, string> }): Promise<ClientSocket[]> {
-  const sockets: ClientSocket[] = [];
-  return (async () => {
-    for (let offset = 0; offset < count; offset += 250) {
-      const batch = Array.from(
-        { length: Math.min(250, count - offset) },
-        (_, i) =>
-          new Promise<ClientSocket>((resolve, reject) => {
-            const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 20_000, ...options(offset + i) });
-            socket.once('connect', () => resolve(socket));
-            socket.once('connect_error', reject);
-          }),
-      );
-      sockets.push(...(await Promise.all(batch)));
-    }
-    return sockets;
-  })();
-}
-const closeAll = (sockets: ClientSocket[]) => {
-  for (const socket of sockets) socket.close();
 };
 
 const cleanUp = async () => {

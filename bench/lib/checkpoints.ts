@@ -4,12 +4,11 @@
 // sentences among 50,000 finished messages; each second of streaming is one checkpoint statement for
 // all of them; then the replies end. Counted: PostgreSQL's CPU, the share of HOT updates, and the size
 // of `messages` with its indexes while streaming and after the replies end.
-import { readdirSync, readFileSync } from 'node:fs';
 import { ActiveReply } from '../../src/assistant/replies/active-reply.ts';
 import { writeCheckpoints } from '../../src/assistant/replies/checkpoints.ts';
 import { openOrm } from '../../src/db/orm.ts';
 import { executeBound } from '../../src/db/sql.ts';
-import { cpuSeconds } from './processes.ts';
+import { cpuBetween, cpuOfNamed } from './processes.ts';
 import { seedUsers, withClient } from './seed.ts';
 import { round, sleep } from './stats.ts';
 
@@ -38,19 +37,6 @@ export interface CheckpointsReport {
   finished_messages: number;
   draft_hot: CheckpointVariant;
   content_previous: CheckpointVariant;
-}
-
-function postgresCpu(): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return total;
 }
 
 export async function measureCheckpoints(databaseUrl: string, progress: (line: string) => void): Promise<CheckpointsReport> {
@@ -96,7 +82,7 @@ export async function measureCheckpoints(databaseUrl: string, progress: (line: s
       const active = rows.map((row) => new ActiveReply(row.conversation_id, row.id));
       await sleep(1_000);
       const before = await stats();
-      const cpuBefore = postgresCpu();
+      const cpuBefore = cpuOfNamed(['postgres']);
       for (let second = 0; second < seconds; second++) {
         // About what a model streams in a second: a dozen words.
         for (const [index, reply] of active.entries())
@@ -124,7 +110,7 @@ export async function measureCheckpoints(databaseUrl: string, progress: (line: s
         }
         for (const change of changes) change.saved();
       }
-      const cpu = postgresCpu() - cpuBefore;
+      const cpu = cpuBetween(cpuBefore, cpuOfNamed(['postgres']));
       await sleep(1_500); // statistics reach pg_stat_user_tables
       const streaming = await stats();
       // The replies end: their text is final (the draft's moved into content, as a reply's end does).

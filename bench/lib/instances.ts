@@ -3,12 +3,10 @@
 // rounds. Counted: deltas delivered per second, the CPU of the whole server side (both instances,
 // every PostgreSQL process and redis-server, not the load generator) per delivered delta, and each
 // delta's time from its emit on A to its arrival on B.
-import { readdirSync, readFileSync } from 'node:fs';
-import { io, type Socket } from 'socket.io-client';
 import { startRedis } from '../../test/helpers/redis.ts';
-import type { Child } from './processes.ts';
-import { cpuSeconds } from './processes.ts';
+import { type Child, cpuBetween, cpuOfNamed, cpuSeconds } from './processes.ts';
 import { accessToken, seedUsers } from './seed.ts';
+import { closeAll, connectMany, type ClientSocket as Socket } from './sockets.ts';
 import { medianRun, percentile, round, sleep } from './stats.ts';
 
 export interface InstancesFigures {
@@ -30,27 +28,6 @@ export interface InstancesReport {
 
 type Scenario = 'one_instance' | 'postgres_across' | 'redis_across';
 
-/** The CPU seconds of every process whose name is one of `names` (PostgreSQL's backends come and go; those that ended are not counted). */
-function cpuOfNamed(names: string[]): Map<number, number> {
-  const found = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (names.includes(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) found.set(Number(entry), cpuSeconds(Number(entry)));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return found;
-}
-
-/** The server side's CPU seconds since `before` (processes present both times, and new ones from zero). */
-function serverCpu(before: Map<number, number>, after: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
-  return total;
-}
-
 export async function measureInstances(
   databaseUrl: string,
   start: (env: Record<string, string>) => Promise<Child>,
@@ -71,24 +48,18 @@ export async function measureInstances(
     const servers = scenario === 'one_instance' ? [generating] : [generating, delivering];
     try {
       // The receiving tabs, on B, each joined to its user's new conversation.
-      const sockets: Socket[] = [];
-      const conversations: string[] = [];
-      for (const user of users) {
-        const token = accessToken(user);
-        const created = await fetch(`${generating.url}/api/conversations`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: '{}',
-        });
-        conversations.push(((await created.json()) as { conversation: { id: string } }).conversation.id);
-        const socket = io(delivering.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
-        await new Promise<void>((resolve, reject) => {
-          socket.once('connect', resolve);
-          socket.once('connect_error', reject);
-        });
-        await socket.emitWithAck('conversation:join', { conversationId: conversations.at(-1) });
-        sockets.push(socket);
-      }
+      const conversations = await Promise.all(
+        users.map(async (user) => {
+          const created = await fetch(`${generating.url}/api/conversations`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${accessToken(user)}`, 'content-type': 'application/json' },
+            body: '{}',
+          });
+          return ((await created.json()) as { conversation: { id: string } }).conversation.id;
+        }),
+      );
+      const sockets = await connectMany(delivering.url, users.length, (index) => ({ auth: { token: accessToken(users[index]!) } }));
+      await Promise.all(sockets.map((socket, index) => socket.emitWithAck('conversation:join', { conversationId: conversations[index] })));
       // The instances know of each other before anything is measured.
       await sleep(scenario === 'one_instance' ? 500 : 4_500);
       let counting = false;
@@ -127,9 +98,9 @@ export async function measureInstances(
       counting = false;
       const after = new Map([...cpuOfNamed(names), ...servers.map((server) => [server.pid, cpuSeconds(server.pid)] as const)]);
       const seconds = (Date.now() - windowStart) / 1000;
-      const cpu = serverCpu(before, after);
+      const cpu = cpuBetween(before, after);
       await Promise.all(replies);
-      for (const socket of sockets) socket.close();
+      closeAll(sockets);
       return {
         deltas_per_s: round(received / seconds, 0),
         cpu_us_per_delta: round((cpu * 1e6) / Math.max(received, 1), 1),

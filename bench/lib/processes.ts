@@ -1,6 +1,6 @@
 // Child processes for the benchmark: servers started with tsx, and their CPU time and memory.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -60,4 +60,25 @@ export function cpuSeconds(pid: number): number {
 /** Resident memory of a process, in KB. */
 export function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+}
+
+/** CPU seconds so far of every process whose name (`comm`) is one of `names`, by pid: PostgreSQL's backends, redis-server. */
+export function cpuOfNamed(names: string[]): Map<number, number> {
+  const found = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (names.includes(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) found.set(Number(entry), cpuSeconds(Number(entry)));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
+}
+
+/** CPU seconds used between two readings of `cpuOfNamed` (processes started since count from zero; those that ended are not counted). */
+export function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
 }

@@ -3,9 +3,9 @@
 // server's CPU per provider token (what it was asked to send) and per token received by the
 // clients, and each token's time from its emit to its arrival. taskstream joins the tokens of each
 // 20 ms window into one delta; bare sends one event per token.
-import { io, type Socket } from 'socket.io-client';
 import { ask, type Child, cpuSeconds } from './processes.ts';
 import { accessToken, seedUsers } from './seed.ts';
+import { closeAll, connectMany, type ClientSocket as Socket } from './sockets.ts';
 import { medianRun, percentile, round, sleep } from './stats.ts';
 
 export interface TokensFigures {
@@ -24,20 +24,6 @@ export interface TokensReport {
   cpu_per_token_ratio: number;
 }
 
-async function connectAll(url: string, count: number, options: (index: number) => object): Promise<Socket[]> {
-  return Promise.all(
-    Array.from(
-      { length: count },
-      (_, index) =>
-        new Promise<Socket>((resolve, reject) => {
-          const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, ...options(index) });
-          socket.once('connect', () => resolve(socket));
-          socket.once('connect_error', reject);
-        }),
-    ),
-  );
-}
-
 export async function measureTokens(
   databaseUrl: string,
   start: (script: string, env: Record<string, string>) => Promise<Child>,
@@ -50,8 +36,8 @@ export async function measureTokens(
   const users = await seedUsers(databaseUrl, settings.rooms, `tokens${Date.now()}`);
   const ours = await start('app.ts', { BENCH_DELTAS: String(tokens), BENCH_INTERVAL_MS: String(intervalMs) });
   const bare = await start('bare-socket.ts', {});
-  const oursSockets = await connectAll(ours.url, settings.rooms, (index) => ({ auth: { token: accessToken(users[index]!) } }));
-  const bareSockets = await connectAll(bare.url, settings.rooms, (index) => ({ query: { room: String(index) } }));
+  const oursSockets = await connectMany(ours.url, settings.rooms, (index) => ({ auth: { token: accessToken(users[index]!) } }));
+  const bareSockets = await connectMany(bare.url, settings.rooms, (index) => ({ query: { room: String(index) } }));
   try {
     async function measureWindow(child: Child, sockets: Socket[], begin: (socket: Socket) => void): Promise<TokensFigures> {
       let counting = false;
@@ -122,7 +108,7 @@ export async function measureTokens(
       cpu_per_token_ratio: round(ratios[Math.floor(ratios.length / 2)]!, 2),
     };
   } finally {
-    for (const socket of [...oursSockets, ...bareSockets]) socket.close();
+    closeAll([...oursSockets, ...bareSockets]);
     await stop(ours);
     await stop(bare);
   }

@@ -9,7 +9,7 @@ import type { ListEventSink } from '../lists/lists.service.ts';
 import type { ReminderEventSink } from '../reminders/reminders.service.ts';
 import type { TaskEventSink } from '../tasks/tasks.service.ts';
 import { conversationRoom, listRoom, userRoom } from './events.ts';
-import { deltaWindowMs, deltaWriter } from './fan-out.ts';
+import { deltaWriter } from './fan-out.ts';
 import type { AppServer, FiredPush } from './socket-types.ts';
 
 export interface Broadcasts {
@@ -87,32 +87,8 @@ export function createBroadcasts(io: AppServer): Broadcasts {
     replyEvents: {
       userMessage: (conversationId, message) => toConversation(conversationId).emit('message:new', { conversationId, message }),
       replyStarted: (conversationId, messageId) => toConversation(conversationId).emit('assistant:start', { conversationId, messageId }),
-      replyDeltas: (reply) => {
-        // A stream's hot path (fan-out.ts): a piece of text is written at once when the last write
-        // was half a window ago or more (a model's pace: no delay); faster pieces gather until the
-        // window since the last write ends, and go as one delta.
-        const write = deltaWriter(io, reply.conversationId, reply.messageId);
-        let held = '';
-        let timer: NodeJS.Timeout | undefined;
-        let lastWrite = Number.NEGATIVE_INFINITY;
-        const flush = (now = performance.now()) => {
-          clearTimeout(timer);
-          timer = undefined;
-          if (!held) return;
-          const text = held;
-          held = '';
-          lastWrite = now;
-          write(++reply.seq, text);
-        };
-        reply.flushDeltas = flush;
-        return (text) => {
-          held += text;
-          if (timer) return;
-          const now = performance.now();
-          if (now - lastWrite >= deltaWindowMs / 2) flush(now);
-          else timer = setTimeout(flush, deltaWindowMs - (now - lastWrite));
-        };
-      },
+      // A stream's hot path: fan-out.ts.
+      replyDeltas: (reply) => deltaWriter(io, reply),
       toolCall: (conversationId, messageId, call) =>
         toConversation(conversationId).emit('assistant:tool_call', {
           conversationId,

@@ -3,7 +3,8 @@
 // 1. Local first (adapter.ts): every broadcast goes to this instance's sockets at once, through the
 //    in-memory adapter's own broadcast, and then (with peers) to the other instances through the
 //    cluster adapter (PostgreSQL NOTIFY or a Redis stream) — never a round trip before a local write.
-// 2. Deltas (deltaWriter below): each delta is encoded once (deltaPackets, pinned against
+// 2. Deltas (deltaWriter below): a reply writes at most one delta per window (`deltaWindowMs`; text
+//    faster than that joins the next); each delta is encoded once (deltaPackets, pinned against
 //    socket.io-parser's own encoder) and handed to each of the room's Engine.IO connections here. For
 //    the other instances, the deltas of every reply generating here are gathered for a short window
 //    (`deltaWindowMs`) and cross as one adapter message per window, not one per delta; each receiving
@@ -114,13 +115,41 @@ export class DeltaFanOut {
 /** The fan-out of the server's room adapter (adapter.ts gives every adapter one). */
 export const fanOutOf = (io: AppServer) => (io.sockets.adapter as unknown as { fanOut: DeltaFanOut }).fanOut;
 
-/** Sends one reply's deltas to its conversation's room: to this instance's connections at once, to the other instances within a window. */
-export function deltaWriter(io: AppServer, conversationId: string, messageId: string): (seq: number, text: string) => void {
+/**
+ * Sends one reply's text to its conversation's room as deltas, numbering each by advancing
+ * `reply.seq`: to this instance's connections at once, to the other instances within a window. A
+ * piece of text is written at once when the reply's last write was half a window ago or more (a
+ * model's pace: no delay); faster pieces gather until the window since the last write ends and go as
+ * one delta. `reply.flushDeltas` sends what is held at once (its snapshot, its tool calls, its end).
+ */
+export function deltaWriter(
+  io: AppServer,
+  reply: { readonly conversationId: string; readonly messageId: string; seq: number; flushDeltas: () => void },
+): (text: string) => void {
+  const { conversationId, messageId } = reply;
   const fanOut = fanOutOf(io);
   const packet = deltaPackets(conversationId, messageId);
   const room = conversationRoom(conversationId);
-  return (seq, text) => {
+  let held = '';
+  let timer: NodeJS.Timeout | undefined;
+  let lastWrite = Number.NEGATIVE_INFINITY;
+  const flush = (now = performance.now()) => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (!held) return;
+    const text = held;
+    held = '';
+    lastWrite = now;
+    const seq = ++reply.seq;
     fanOut.writeLocal(room, packet(seq, text));
     if (!fanOut.alone()) fanOut.relay(conversationId, messageId, seq, text);
+  };
+  reply.flushDeltas = flush;
+  return (text) => {
+    held += text;
+    if (timer) return;
+    const now = performance.now();
+    if (now - lastWrite >= deltaWindowMs / 2) flush(now);
+    else timer = setTimeout(flush, deltaWindowMs - (now - lastWrite));
   };
 }

@@ -370,14 +370,14 @@ export class TasksService {
    * conversation (the assistant's "undo that"), or of one channel (an MCP client's). Stops at the
    * first that cannot be undone, with what it could undo before.
    */
-  async undoLatest(actor: Actor, count: number): Promise<{ undone: ChangeDto[]; refused?: string }> {
+  async undoLatest(actor: Actor, count: number): Promise<{ undone: { undone: ChangeDto; task: TaskDto | null }[]; refused?: string }> {
     const scope = actor.conversationId ? { conversationId: actor.conversationId } : { channel: actor.channel };
     const latest = await this.history_.latestOf(actor.userId, count, scope);
     if (latest.length === 0) throw notFound('Change to undo');
-    const undone: ChangeDto[] = [];
+    const undone: { undone: ChangeDto; task: TaskDto | null }[] = [];
     for (const change of latest) {
       try {
-        undone.push((await this.undoChange(actor, change)).undone);
+        undone.push(await this.undoChange(actor, change));
       } catch (error) {
         if (!(error instanceof AppError) || error.status >= 500 || undone.length === 0) throw error;
         return { undone, refused: error.message };

@@ -8,15 +8,13 @@ export const undo = defineTool({
   input: z.object({ count: z.number().int().min(1).max(10).default(1).describe('How many of the latest changes to undo') }),
   async execute(context, { count }) {
     const { undone, refused } = await context.tasks.undoLatest(actorOf(context), count);
-    // The title a change did not carry is the task's own (gone when the undo removed the task it made).
-    const titleOf = async (change: (typeof undone)[number]) =>
-      ((change.changes.title?.[0] ?? change.changes.title?.[1]) as string | undefined) ??
-      (await context.tasks.get(context.userId, { ref: change.task_id }).then(
-        (task) => task.title,
-        () => undefined,
-      ));
     return {
-      undone: await Promise.all(undone.map(async (change) => ({ action: change.action, title: await titleOf(change), changes: Object.keys(change.changes) }))),
+      // The title a change did not carry is its task's as the undo left it (none when the undo removed the task it made).
+      undone: undone.map(({ undone: change, task }) => ({
+        action: change.action,
+        title: ((change.changes.title?.[0] ?? change.changes.title?.[1]) as string | undefined) ?? task?.title,
+        changes: Object.keys(change.changes),
+      })),
       ...(refused ? { refused } : {}),
     };
   },

@@ -124,7 +124,10 @@ export function actOn(intent: Extract<Intent, { kind: ActingKind | 'update' }>, 
         const where = whereOf({ number, list });
         if (intent.kind !== 'update') return { name: tool, args: where };
         const { priorityStep, labelsAdded, labelsRemoved, ...changes } = intent.changes;
-        const current = listed?.find((task) => task.number === number && (list ? task.list_id === list : !task.list_id || task.list === 'My tasks'));
+        const current = listed?.find((task) => {
+          const target = targetOf(task);
+          return target.number === number && target.list === list;
+        });
         if (priorityStep) {
           const index = priorityOrder.indexOf((current?.priority as TaskPriority | undefined) ?? 'medium') + priorityStep;
           changes.priority = priorityOrder[Math.min(Math.max(index, 0), priorityOrder.length - 1)];

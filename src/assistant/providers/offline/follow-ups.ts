@@ -75,8 +75,6 @@ function withRefs(intent: Intent, replace: (ref: TaskReference) => TaskReference
   }
 }
 
-const asRef = (target: Target): TaskReference => ({ ...target });
-
 /** "the first", "4", "the gym one", "both": which of the tasks it asked about the user means; the question's request, carried out on them. */
 function answerOf(text: string, dialogue: Dialogue, clock: Clock): Intent | undefined {
   const { candidates, turn } = dialogue.question!;
@@ -93,7 +91,7 @@ function answerOf(text: string, dialogue: Dialogue, clock: Clock): Intent | unde
   if (!targets) return undefined;
   const asked = intentOfTurn(dialogue, turn, clock);
   // The references the question was about: those that fit several of its candidates.
-  return withRefs(asked, (original) => ('phrase' in original && matchTasks(original.phrase, candidates).length > 1 ? targets.map(asRef) : [original]));
+  return withRefs(asked, (original) => ('phrase' in original && matchTasks(original.phrase, candidates).length > 1 ? targets : [original]));
 }
 
 /** "scratch that", "never mind", "undo that": the last turn's changes taken back, all of them. */
@@ -127,7 +125,7 @@ function correctionOf(text: string, dialogue: Dialogue, clock: Clock): Intent | 
   const previous = intentOfTurn(dialogue, lastChange.turn, clock);
   if (other) {
     const target = otherTarget(dialogue, previous);
-    return target ? { kind: 'correct', undo: lastChange.count, redo: withRefs(previous, () => [asRef(target)]) } : { kind: 'chat', topic: 'unknown' };
+    return target ? { kind: 'correct', undo: lastChange.count, redo: withRefs(previous, () => [target]) } : { kind: 'chat', topic: 'unknown' };
   }
   const said = meaning ?? rest;
   // "add call the bank" → "no, I meant call the bakery": the task just added is renamed.
